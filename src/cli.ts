@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Severity } from './diagnostic.js';
+import { lint, type RuleSetting } from './lint.js';
+import { UsageError } from './load/index.js';
+import { formatJson } from './report/json.js';
+import { formatStylish } from './report/stylish.js';
+import { ruleById, rules } from './rules/index.js';
+
+/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_USAGE = 2;
+
+const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function wantColor(flag: boolean | undefined): boolean {
+  if (flag === false || process.env.NO_COLOR) return false;
+  return Boolean(process.stdout.isTTY);
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
+function ruleSetting(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
+  const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
+  if (!m) throw new InvalidArgumentError('expected RULE=error|warning|info|off');
+  if (!ruleById(m[1])) throw new InvalidArgumentError(`unknown rule '${m[1]}' (see: lint-gitops rules)`);
+  return { ...previous, [m[1]]: m[2] as RuleSetting };
+}
+
+interface LintFlags {
+  format: 'stylish' | 'json';
+  root?: string;
+  quiet?: boolean;
+  maxWarnings?: number;
+  color?: boolean;
+  rule?: Record<string, RuleSetting>;
+}
+
+function runLint(paths: string[], flags: LintFlags): number {
+  const result = lint({ paths, root: flags.root, rules: flags.rule });
+  let diagnostics = result.diagnostics;
+  if (flags.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
+  const out =
+    flags.format === 'json'
+      ? formatJson(diagnostics, result.summary)
+      : formatStylish(diagnostics, result.summary, { color: wantColor(flags.color) });
+  process.stdout.write(out);
+  if (result.summary.errorCount > 0) return EXIT_FINDINGS;
+  if (flags.maxWarnings !== undefined && result.summary.warningCount > flags.maxWarnings) {
+    if (flags.format !== 'json') process.stderr.write(`lint-gitops found too many warnings (maximum: ${flags.maxWarnings})\n`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+const severityWidth = Math.max(...(['error', 'warning', 'info'] as Severity[]).map((s) => s.length));
+
+export function main(argv: string[]): number {
+  let exitCode = EXIT_OK;
+  const program = new Command();
+  program
+    .name('lint-gitops')
+    .description('Offline linter and dependency-graph validator for Flux CD GitOps repositories.')
+    .version(version, '-v, --version')
+    .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
+    .option('-q, --quiet', 'report errors only')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .action((paths: string[], flags: LintFlags) => {
+      exitCode = runLint(paths, flags);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule with its default severity')
+    .action(() => {
+      const w = Math.max(...rules.map((r) => r.id.length));
+      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(severityWidth)}  ${r.description}\n`);
+    });
+
+  program
+    .command('explain')
+    .description('explain what a rule catches, why it matters, and how to fix it')
+    .argument('<rule>', 'rule id')
+    .action((id: string) => {
+      const r = ruleById(id);
+      if (!r) throw new UsageError(`unknown rule '${id}' (see: lint-gitops rules)`);
+      const parts = [`${r.id} (${r.severity}${r.fixable ? ', fixable with --fix' : ''})`, '', r.description, '', `Why: ${r.docs.why}`];
+      if (r.docs.wrong) parts.push('', 'Wrong:', indent(r.docs.wrong));
+      if (r.docs.right) parts.push('', 'Right:', indent(r.docs.right));
+      process.stdout.write(parts.join('\n') + '\n');
+    });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT_USAGE;
+    if (e instanceof UsageError) {
+      process.stderr.write(`lint-gitops: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`lint-gitops: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+  return exitCode;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+process.exitCode = main(process.argv.slice(2));

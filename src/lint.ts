@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
+import { loadRepo, locate, toRange, type LoadOptions, type RepoModel, type RootReason } from './load/index.js';
+import { rules as allRules, type At, type Rule } from './rules/index.js';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions extends LoadOptions {
+  /** Per-rule severity overrides, or 'off'. */
+  rules?: Record<string, RuleSetting>;
+  /** Rules to run instead of the built-in set (tests, editors). */
+  ruleSet?: readonly Rule[];
+}
+
+export interface Summary {
+  errorCount: number;
+  warningCount: number;
+  infoCount: number;
+  fixableCount: number;
+  /** Repo root relative to the working directory, and how it was chosen. */
+  root: string;
+  rootReason: RootReason;
+  clusters: string[];
+  filesRead: number;
+  objects: number;
+  fluxKustomizations: number;
+  fluxVersions: string[];
+}
+
+export interface LintResult {
+  diagnostics: Diagnostic[];
+  summary: Summary;
+  model: RepoModel;
+}
+
+/** Loads the repository and runs every enabled rule over the model. */
+export function lint(options: LintOptions): LintResult {
+  const model = loadRepo(options);
+  const diagnostics = runRules(model, options.ruleSet ?? allRules, options.rules ?? {});
+  return { diagnostics, summary: summarize(model, diagnostics, options.cwd ?? process.cwd()), model };
+}
+
+export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rule of ruleSet) {
+    const setting = settings[rule.id] ?? rule.severity;
+    if (setting === 'off') continue;
+    rule.check({
+      model,
+      report(at, message, opts) {
+        out.push({ ruleId: rule.id, severity: setting, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}) });
+      },
+    });
+  }
+  return sortDiagnostics(dedupeDiagnostics(out));
+}
+
+function position(at: At): Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLine' | 'endColumn'> {
+  if ('doc' in at) {
+    const r = locate(at);
+    return { file: at.doc.file.path, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn };
+  }
+  if ('file' in at) {
+    const r = toRange(at.file, at.start, at.end);
+    return { file: at.file.path, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn };
+  }
+  return { file: at.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+function summarize(model: RepoModel, diagnostics: Diagnostic[], cwd: string): Summary {
+  const count = (s: Severity) => diagnostics.filter((d) => d.severity === s).length;
+  let objects = 0;
+  let fluxKustomizations = 0;
+  for (const c of model.clusters) {
+    objects += c.objects.length;
+    fluxKustomizations += c.kustomizations.size;
+  }
+  return {
+    errorCount: count('error'),
+    warningCount: count('warning'),
+    infoCount: count('info'),
+    fixableCount: diagnostics.filter((d) => d.fix).length,
+    root: path.relative(cwd, model.root).split(path.sep).join('/') || '.',
+    rootReason: model.rootReason,
+    clusters: model.clusters.map((c) => c.dir),
+    filesRead: [...model.files.values()].filter((f) => f.roles.size > 0).length,
+    objects,
+    fluxKustomizations,
+    fluxVersions: model.fluxVersions,
+  };
+}

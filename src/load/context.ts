@@ -1,0 +1,128 @@
+import { RepoFs, dirname, joinRel } from './repo-fs.js';
+import { parseYamlFile, unreadableFile } from './yaml-file.js';
+import type { FileRole, Location, PathRef, RefKind, SourceFile } from './types.js';
+
+/** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */
+const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/i;
+
+export function isRemote(written: string): boolean {
+  return REMOTE.test(written);
+}
+
+/** Shared state of one load: the file cache (each file is read and parsed once) and every path reference. */
+export class LoadContext {
+  readonly files = new Map<string, SourceFile>();
+  readonly refs: PathRef[] = [];
+  private readonly refKeys = new Set<string>();
+
+  constructor(readonly fs: RepoFs) {}
+
+  /** Reads and parses a YAML file once, whoever asks first. */
+  file(rel: string, role?: FileRole): SourceFile {
+    let file = this.files.get(rel);
+    if (!file) {
+      const read = this.fs.read(rel);
+      file = 'problem' in read ? unreadableFile(rel, read.problem) : parseYamlFile(rel, read.text);
+      this.files.set(rel, file);
+    }
+    if (role) file.roles.add(role);
+    return file;
+  }
+
+  /** Records that a non-YAML file (a generator input, a .tf module) was used, without parsing it. */
+  touch(rel: string, role: FileRole): void {
+    if (!this.files.has(rel)) {
+      const file = unreadableFile(rel, { kind: 'unreadable', reason: 'not parsed' });
+      delete file.problem;
+      this.files.set(rel, file);
+    }
+    this.files.get(rel)!.roles.add(role);
+  }
+
+  /**
+   * Resolves a path written at `from` relative to the repo-relative directory `base`, and records it.
+   * `expect` says what must be there for the reference to work.
+   */
+  resolve(kind: RefKind, from: Location, written: string, base: string, expect: 'file' | 'dir' | 'any'): PathRef {
+    const ref: PathRef = { kind, raw: written, from, base, status: 'ok' };
+    if (isRemote(written)) ref.status = 'remote';
+    else {
+      const target = this.fs.join(base, written);
+      if (target === undefined) ref.status = 'outside-root';
+      else {
+        ref.target = target;
+        const k = this.fs.kind(target);
+        if (k === 'outside-root') ref.status = 'outside-root';
+        else if (k === 'loop' || k === 'unreadable') ref.status = 'unreadable';
+        else if (k === 'missing' || (expect === 'dir' && k === 'file') || (expect === 'file' && k === 'dir')) {
+          ref.status = 'missing';
+          ref.suggestion = this.closest(target, expect);
+          if (k !== 'missing') ref.detail = k === 'file' ? 'is a file, not a directory' : 'is a directory, not a file';
+        }
+      }
+    }
+    return this.record(ref);
+  }
+
+  record(ref: PathRef): PathRef {
+    const key = `${ref.from.doc.file.path}\0${ref.from.doc.index}\0${ref.from.path.join('\0')}\0${ref.kind}`;
+    if (!this.refKeys.has(key)) {
+      this.refKeys.add(key);
+      this.refs.push(ref);
+    }
+    return ref;
+  }
+
+  /** The existing path most like a missing one: walk down while segments exist, then pick the nearest sibling name. */
+  closest(missing: string, expect: 'file' | 'dir' | 'any'): string | undefined {
+    const segs = missing.split('/');
+    let dir = '.';
+    let i = 0;
+    for (; i < segs.length; i++) {
+      const next = joinRel(dir, segs[i]);
+      if (this.fs.kind(next) !== 'dir') break;
+      dir = next;
+    }
+    if (i >= segs.length) return undefined;
+    const wanted = segs[i];
+    const candidates = this.fs.list(dir).filter((n) => !n.startsWith('.'));
+    let best: string | undefined;
+    let bestScore = Infinity;
+    for (const name of candidates) {
+      const score = editDistance(wanted.toLowerCase(), name.toLowerCase());
+      if (score < bestScore || (score === bestScore && best !== undefined && name < best)) {
+        best = name;
+        bestScore = score;
+      }
+    }
+    if (best === undefined || bestScore > Math.max(2, Math.floor(wanted.length / 3))) return undefined;
+    const rest = segs.slice(i + 1);
+    const guess = [joinRel(dir, best), ...rest].join('/');
+    const k = this.fs.kind(guess);
+    if (k === 'dir' || k === 'file') {
+      if (expect === 'dir' && k !== 'dir') return joinRel(dir, best);
+      return guess;
+    }
+    return joinRel(dir, best);
+  }
+
+  dirOf(rel: string): string {
+    return dirname(rel);
+  }
+}
+
+/** Levenshtein distance; small strings only (names and path segments). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,359 @@
+import { parse as parseYaml } from 'yaml';
+import type { LoadContext } from './context.js';
+import { applyPatch, metadataOf, objectLocation, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
+import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
+import { isClusterScoped } from './scope.js';
+import { substituteValue, substitutionDisabled } from './substitute.js';
+import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution } from './types.js';
+
+export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+
+export function isFluxKustomization(v: { apiVersion?: unknown; kind?: unknown }): boolean {
+  return v.kind === 'Kustomization' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith(`${FLUX_KUSTOMIZE_GROUP}/`);
+}
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? 'default'}/${name}`;
+}
+
+/** Where a Flux source's files come from, as far as this checkout can tell. */
+type Locality = { local: true } | { local: false; detail: string } | { local: 'unknown'; detail: string };
+
+/**
+ * Follows a cluster the way Flux reconciles it: the root Kustomization builds the cluster directory, every Flux
+ * Kustomization in that output builds its own `spec.path`, and so on. Each object records which Kustomization
+ * applies it, after that Kustomization's targetNamespace, patches, components and post-build substitution.
+ */
+export class FluxWalker {
+  constructor(
+    private readonly ctx: LoadContext,
+    private readonly builder: KustomizeBuilder,
+  ) {}
+
+  walk(clusterDir: string, name: string): Cluster {
+    const root = this.findRoot(clusterDir);
+    const cluster: Cluster = {
+      dir: clusterDir,
+      name,
+      bootstrap: root ? 'flux-system' : 'synthetic',
+      rootKey: root?.key ?? `(synthetic)/${clusterDir}`,
+      kustomizations: new Map(),
+      objects: [],
+    };
+    const rootFk: FluxKustomization = {
+      key: cluster.rootKey,
+      path: clusterDir,
+      pathRef: root?.pathRef,
+      objects: [],
+      substitution: { vars: new Map(), complete: true },
+    };
+    cluster.kustomizations.set(rootFk.key, rootFk);
+    const rootSource = root?.source;
+
+    const queue: FluxKustomization[] = [rootFk];
+    const deferred: FluxKustomization[] = [];
+    for (;;) {
+      while (queue.length > 0) {
+        const fk = queue.shift()!;
+        if (fk !== rootFk && this.resolvePath(cluster, fk, rootSource, false) === 'defer') {
+          deferred.push(fk);
+          continue;
+        }
+        if (fk.path !== undefined) this.build(cluster, fk, queue);
+      }
+      if (deferred.length === 0) break;
+      // A source may be built by a Kustomization that ran since; when none resolved, settle one as best we can.
+      const fk = deferred.shift()!;
+      this.resolvePath(cluster, fk, rootSource, true);
+      if (fk.path !== undefined) this.build(cluster, fk, queue);
+      queue.push(...deferred.splice(0));
+    }
+    this.resolveObjectPaths(cluster, rootSource);
+    return cluster;
+  }
+
+  /** The flux-system Kustomization (from `flux bootstrap`) whose path is this cluster directory. */
+  private findRoot(clusterDir: string) {
+    const dir = clusterDir === '.' ? 'flux-system' : `${clusterDir}/flux-system`;
+    if (this.ctx.fs.kind(dir) !== 'dir') return undefined;
+    for (const name of this.ctx.fs.list(dir)) {
+      if (!/\.ya?ml$/.test(name)) continue;
+      const file = this.ctx.file(`${dir}/${name}`);
+      for (const doc of file.docs) {
+        const v = doc.value;
+        if (!isObject(v) || !isFluxKustomization(v) || !isObject(v.spec) || !isObject(v.metadata)) continue;
+        const written = typeof v.spec.path === 'string' ? v.spec.path : './';
+        if (this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) continue;
+        const ns = typeof v.metadata.namespace === 'string' ? v.metadata.namespace : 'flux-system';
+        const key = objectKey(ns, String(v.metadata.name));
+        const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
+        const src = isObject(v.spec.sourceRef) ? v.spec.sourceRef : {};
+        const source: ObjectRef = {
+          kind: String(src.kind ?? 'GitRepository'),
+          name: String(src.name ?? ''),
+          namespace: typeof src.namespace === 'string' ? src.namespace : ns,
+        };
+        return { key, pathRef, source };
+      }
+    }
+    return undefined;
+  }
+
+  private resolvePath(cluster: Cluster, fk: FluxKustomization, rootSource: ObjectRef | undefined, lastTry: boolean): 'ok' | 'defer' {
+    const obj = fk.object!;
+    const spec = isObject(obj.value.spec) ? obj.value.spec : {};
+    const written = typeof spec.path === 'string' ? spec.path : './';
+    const from = objectLocation(obj, ['spec', 'path']);
+    const src = isObject(spec.sourceRef) ? spec.sourceRef : {};
+    const sourceRef: ObjectRef = {
+      kind: String(src.kind ?? ''),
+      name: String(src.name ?? ''),
+      namespace: typeof src.namespace === 'string' ? src.namespace : obj.namespace,
+    };
+    const locality = this.locality(cluster, sourceRef, rootSource);
+    if (locality.local === 'unknown' && !lastTry) return 'defer';
+    if (written.includes('${')) {
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: 'uses a variable no postBuild defines' });
+      return 'ok';
+    }
+    const rel = written.replace(/^\/+/, '');
+    if (locality.local === false) {
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+      return 'ok';
+    }
+    if (locality.local === 'unknown') {
+      // Like flux-local, assume an unknown source is this repository, but only when the path exists here.
+      const target = this.ctx.fs.join('.', rel);
+      if (target === undefined || this.ctx.fs.kind(target) !== 'dir') {
+        fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+        return 'ok';
+      }
+    }
+    const ref = this.ctx.resolve('flux-path', from, rel, '.', 'dir');
+    fk.pathRef = ref;
+    if (ref.status === 'ok') fk.path = ref.target;
+    return 'ok';
+  }
+
+  /** Is a source this checkout? The bootstrap GitRepository is; another GitRepository is when url and ref match it. */
+  private locality(cluster: Cluster, ref: ObjectRef, rootSource: ObjectRef | undefined): Locality {
+    const label = `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+    if (ref.kind === 'GitRepository' || ref.kind === '') {
+      if (rootSource && ref.name === rootSource.name && ref.namespace === rootSource.namespace && (ref.kind || 'GitRepository') === rootSource.kind) {
+        return { local: true };
+      }
+      const src = this.findObject(cluster, 'GitRepository', ref.name, ref.namespace);
+      const root = rootSource && this.findObject(cluster, rootSource.kind, rootSource.name, rootSource.namespace);
+      if (!src) return { local: 'unknown', detail: `source ${label} is not defined in this cluster` };
+      // Without a bootstrap there is nothing to compare with: the path is checked only if it exists here.
+      if (!root) return { local: 'unknown', detail: `source ${label} may not be this checkout (${String((isObject(src.value.spec) && src.value.spec.url) || 'no url')})` };
+      const spec = (o: KObject) => (isObject(o.value.spec) ? o.value.spec : {});
+      if (normalizeUrl(spec(src).url) !== normalizeUrl(spec(root).url)) {
+        return { local: false, detail: `source ${label} is another repository (${String(spec(src).url)})` };
+      }
+      const refOf = (o: KObject) => JSON.stringify(spec(o).ref ?? {});
+      if (refOf(src) !== refOf(root)) {
+        return { local: false, detail: `source ${label} is another ref of this repository (${refOf(src)}), not this checkout` };
+      }
+      return { local: true };
+    }
+    if (['OCIRepository', 'Bucket', 'ExternalArtifact', 'HelmChart'].includes(ref.kind)) {
+      return { local: false, detail: `source ${label} is an artifact, not this checkout` };
+    }
+    return { local: 'unknown', detail: `source ${label} is not a kind Flux can build from` };
+  }
+
+  private findObject(cluster: Cluster, kind: string, name: string, namespace: string | undefined): KObject | undefined {
+    return cluster.objects.find((o) => o.kind === kind && o.name === name && o.namespace === namespace);
+  }
+
+  /** Builds a Flux Kustomization's path and applies what kustomize-controller applies on top of kustomize. */
+  private build(cluster: Cluster, fk: FluxKustomization, queue: FluxKustomization[]): void {
+    const built = this.builder.buildForFlux(fk.path!);
+    const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : {};
+    const objects = this.fluxTransforms(cluster, fk, spec, built);
+    for (const b of objects) {
+      const meta = metadataOf(b.value);
+      const kind = String(b.value.kind);
+      const obj: KObject = {
+        apiVersion: String(b.value.apiVersion),
+        kind,
+        name: String(meta.name),
+        namespace: isClusterScoped(kind) ? undefined : typeof meta.namespace === 'string' ? meta.namespace : undefined,
+        value: b.value,
+        doc: b.doc,
+        docPath: b.docPath,
+        builtBy: fk.key,
+        cluster: cluster.dir,
+        generated: b.generated,
+        provenance: b.provenance,
+      };
+      fk.objects.push(obj);
+      cluster.objects.push(obj);
+      if (!isFluxKustomization(obj)) continue;
+      const key = objectKey(obj.namespace, obj.name);
+      if (key === fk.key && !fk.object) {
+        fk.object = obj;
+        continue;
+      }
+      if (cluster.kustomizations.has(key)) continue;
+      const child: FluxKustomization = { key, object: obj, parent: fk.key, objects: [], substitution: { vars: new Map(), complete: true } };
+      cluster.kustomizations.set(key, child);
+      queue.push(child);
+    }
+  }
+
+  private fluxTransforms(cluster: Cluster, fk: FluxKustomization, spec: JsonObject, built: BuiltObject[]): BuiltObject[] {
+    let objects = built;
+    const obj = fk.object;
+    if (obj && Array.isArray(spec.components) && fk.path) {
+      spec.components.forEach((c, i) => {
+        if (typeof c !== 'string') return;
+        const ref = this.ctx.resolve('flux-component', { doc: obj.doc, path: [...obj.docPath, 'spec', 'components', i] }, c, fk.path!, 'dir');
+        if (ref.status !== 'ok' || !ref.target) return;
+        const applied = this.builder.applyComponent(ref.target, objects);
+        if (applied === undefined) ref.status = 'no-kustomization';
+        else objects = applied;
+      });
+    }
+    if (obj && Array.isArray(spec.patches)) {
+      spec.patches.forEach((p, i) => {
+        if (!isObject(p) || typeof p.patch !== 'string') return;
+        let patch: unknown;
+        try {
+          patch = parseYaml(p.patch);
+        } catch {
+          return;
+        }
+        const at = objectLocation(obj, ['spec', 'patches', i, 'patch']);
+        applyPatch(objects, patch, isObject(p.target) ? (p.target as PatchTarget) : undefined, at);
+      });
+    }
+    const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
+    const prefix = typeof spec.namePrefix === 'string' ? spec.namePrefix : '';
+    const suffix = typeof spec.nameSuffix === 'string' ? spec.nameSuffix : '';
+    for (const o of objects) {
+      const meta = metadataOf(o.value);
+      const kind = String(o.value.kind);
+      if (targetNamespace && !isClusterScoped(kind)) meta.namespace = targetNamespace;
+      if ((prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition') meta.name = `${prefix}${String(meta.name)}${suffix}`;
+    }
+    if (isObject(spec.postBuild)) {
+      fk.substitution = this.substitution(cluster, fk, spec.postBuild);
+      for (const o of objects) {
+        if (!substitutionDisabled(o.value)) o.value = substituteValue(o.value, fk.substitution.vars) as JsonObject;
+      }
+    }
+    return objects;
+  }
+
+  /** Variables from `postBuild.substitute` over `substituteFrom`, resolved from ConfigMaps and Secrets already built. */
+  private substitution(cluster: Cluster, fk: FluxKustomization, postBuild: JsonObject): Substitution {
+    const vars = new Map<string, string>();
+    let complete = true;
+    const namespace = fk.object?.namespace;
+    const from = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
+    for (const entry of from) {
+      if (!isObject(entry) || typeof entry.name !== 'string') continue;
+      const kind = String(entry.kind ?? '');
+      const src = this.findObject(cluster, kind, entry.name, namespace);
+      if (!src) {
+        if (entry.optional !== true) complete = false;
+        continue;
+      }
+      if (src.generated && kind === 'Secret') complete = false;
+      for (const [k, v] of Object.entries(dataOf(src))) vars.set(k, v);
+    }
+    if (isObject(postBuild.substitute)) {
+      for (const [k, v] of Object.entries(postBuild.substitute)) vars.set(k, String(v));
+    }
+    return { vars, complete };
+  }
+
+  /** Paths inside other objects: a Terraform module directory, a Helm chart in a Git source. */
+  private resolveObjectPaths(cluster: Cluster, rootSource: ObjectRef | undefined): void {
+    for (const o of cluster.objects) {
+      const spec = isObject(o.value.spec) ? o.value.spec : undefined;
+      if (!spec) continue;
+      const [group] = splitApiVersion(o.apiVersion);
+      if (group === 'infra.contrib.fluxcd.io' && o.kind === 'Terraform' && typeof spec.path === 'string') {
+        this.sourcePath(cluster, o, spec.sourceRef, spec.path, ['spec', 'path'], 'terraform-path', rootSource);
+      }
+      if (group === 'helm.toolkit.fluxcd.io' && o.kind === 'HelmRelease' && isObject(spec.chart) && isObject(spec.chart.spec)) {
+        const cs = spec.chart.spec;
+        if (typeof cs.chart === 'string' && isObject(cs.sourceRef) && ['GitRepository', 'Bucket'].includes(String(cs.sourceRef.kind))) {
+          this.sourcePath(cluster, o, cs.sourceRef, cs.chart, ['spec', 'chart', 'spec', 'chart'], 'helm-chart-path', rootSource);
+        }
+      }
+      if (group === 'source.toolkit.fluxcd.io' && o.kind === 'HelmChart' && typeof spec.chart === 'string' && isObject(spec.sourceRef)) {
+        if (['GitRepository', 'Bucket'].includes(String(spec.sourceRef.kind))) {
+          this.sourcePath(cluster, o, spec.sourceRef, spec.chart, ['spec', 'chart'], 'helm-chart-path', rootSource);
+        }
+      }
+    }
+  }
+
+  private sourcePath(
+    cluster: Cluster,
+    o: KObject,
+    sourceRef: unknown,
+    written: string,
+    path: string[],
+    kind: 'terraform-path' | 'helm-chart-path',
+    rootSource: ObjectRef | undefined,
+  ): void {
+    const from = objectLocation(o, path);
+    const src = isObject(sourceRef) ? sourceRef : {};
+    const ref: ObjectRef = {
+      kind: String(src.kind ?? ''),
+      name: String(src.name ?? ''),
+      namespace: typeof src.namespace === 'string' ? src.namespace : o.namespace,
+    };
+    const locality = this.locality(cluster, ref, rootSource);
+    const rel = written.replace(/^\/+/, '');
+    if (locality.local !== true) {
+      const target = this.ctx.fs.join('.', rel);
+      if (locality.local === false || target === undefined || this.ctx.fs.kind(target) !== 'dir') {
+        this.ctx.record({ kind, raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+        return;
+      }
+    }
+    const r = this.ctx.resolve(kind, from, rel, '.', 'dir');
+    if (r.status === 'ok' && r.target && kind === 'helm-chart-path') this.touchTree(r.target);
+  }
+
+  /** A local Helm chart's files are used by the chart, not by kustomize: they are not unreferenced. */
+  private touchTree(dir: string): void {
+    for (const name of this.ctx.fs.list(dir)) {
+      const rel = `${dir}/${name}`;
+      const k = this.ctx.fs.kind(rel);
+      if (k === 'dir') this.touchTree(rel);
+      else if (k === 'file') this.ctx.touch(rel, 'helm-chart');
+    }
+  }
+}
+
+/** A ConfigMap's or Secret's keys and values; Secret values are replaced so they can never reach output. */
+function dataOf(o: KObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const secret = o.kind === 'Secret';
+  for (const field of ['data', 'stringData', 'binaryData']) {
+    const d = o.value[field];
+    if (!isObject(d)) continue;
+    for (const k of Object.keys(d)) out[k] = secret ? `<secret:${k}>` : String(d[k]);
+  }
+  return out;
+}
+
+/** `ssh://git@github.com/a/b.git`, `https://github.com/a/b` and `git@github.com:a/b` are the same repository. */
+export function normalizeUrl(url: unknown): string {
+  if (typeof url !== 'string') return '';
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/^([^/:]+):(?!\d)/, '$1/')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LoadContext } from './context.js';
+import { findClusterDirs, findRoot } from './discover.js';
+import { FluxWalker } from './flux.js';
+import { KustomizeBuilder } from './kustomize.js';
+import { RepoFs, dirname, joinRel } from './repo-fs.js';
+import type { Cluster, KustomizeDir, RepoModel } from './types.js';
+
+export * from './types.js';
+export { locate, toRange, type Range } from './yaml-file.js';
+export { isFluxKustomization, objectKey } from './flux.js';
+export { varUses, SUBSTITUTE_ANNOTATION } from './substitute.js';
+export { splitApiVersion, isObject } from './patches.js';
+export { isClusterScoped } from './scope.js';
+export { editDistance } from './context.js';
+export { MAX_FILE_BYTES } from './repo-fs.js';
+export { MAX_ALIAS_COUNT } from './yaml-file.js';
+
+export interface LoadOptions {
+  /** Cluster directories, or directories holding clusters. */
+  paths: string[];
+  root?: string;
+  cwd?: string;
+}
+
+/** A problem with how the linter was called (exit code 2), as opposed to a finding in the repo. */
+export class UsageError extends Error {}
+
+/** Reads a repository into one model: files, documents, kustomize and Flux builds, path references. */
+export function loadRepo(options: LoadOptions): RepoModel {
+  const cwd = options.cwd ?? process.cwd();
+  const dirs = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
+  for (const d of dirs) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(d);
+    } catch {
+      throw new UsageError(`no such directory: ${d}`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`not a directory: ${d}`);
+  }
+  const { root, reason } = findRoot(dirs[0], options.root, cwd);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`repo root is not a directory: ${root}`);
+  const repoFs = new RepoFs(root);
+  const ctx = new LoadContext(repoFs);
+  const kustomizeDirs = new Map<string, KustomizeDir>();
+  const builder = new KustomizeBuilder(ctx, kustomizeDirs);
+  const walker = new FluxWalker(ctx, builder);
+
+  const clusterDirs: string[] = [];
+  for (const d of dirs) {
+    const rel = repoFs.relative(d);
+    if (rel === undefined) throw new UsageError(`${d} is outside the repo root ${root}`);
+    const found = findClusterDirs(d)
+      .map((s) => repoFs.relative(s.clusterDir))
+      .filter((r): r is string => r !== undefined);
+    for (const c of found.length > 0 ? found : [rel]) if (!clusterDirs.includes(c)) clusterDirs.push(c);
+  }
+  clusterDirs.sort();
+  const clusters: Cluster[] = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
+
+  return {
+    root,
+    rootReason: reason,
+    files: ctx.files,
+    clusters,
+    refs: ctx.refs,
+    kustomizeDirs,
+    yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files.keys()),
+    fluxVersions: fluxVersions(ctx),
+  };
+}
+
+/** YAML files anywhere under the clusters, and beside any file the build reads. */
+function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], reached: Iterable<string>): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string, recursive: boolean) => {
+    for (const name of repoFs.list(dir)) {
+      if (name.startsWith('.')) continue;
+      const rel = joinRel(dir, name);
+      const kind = repoFs.kind(rel);
+      if (kind === 'file' && /\.ya?ml$/i.test(name)) out.add(rel);
+      else if (kind === 'dir' && recursive && name !== 'node_modules') walk(rel, true);
+    }
+  };
+  for (const c of clusterDirs) walk(c, true);
+  const besides = new Set<string>();
+  for (const f of reached) besides.add(dirname(f));
+  for (const d of besides) walk(d, false);
+  return [...out].sort();
+}
+
+function fluxVersions(ctx: LoadContext): string[] {
+  const out = new Set<string>();
+  for (const f of ctx.files.values()) {
+    if (!f.path.endsWith('gotk-components.yaml')) continue;
+    const m = f.text.slice(0, 2000).match(/^#\s*Flux Version:\s*(\S+)/m);
+    if (m) out.add(m[1]);
+  }
+  return [...out].sort();
+}

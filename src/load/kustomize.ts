@@ -1,0 +1,414 @@
+import { parse as parseYaml } from 'yaml';
+import type { LoadContext } from './context.js';
+import { applyJson6902, clone, isObject, matchesTarget, strategicMerge, type JsonObject, type JsonPatchOp, type PatchTarget } from './patches.js';
+import { joinRel } from './repo-fs.js';
+import { isClusterScoped } from './scope.js';
+import type { KustomizeDir, Location, NodePath, YamlDoc } from './types.js';
+
+/** The file names kustomize looks for, in its order. */
+export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** An object as a kustomize build emits it, still tied to the document that wrote it. */
+export interface BuiltObject {
+  value: JsonObject;
+  doc: YamlDoc;
+  docPath: NodePath;
+  /** For generator output: true unless `disableNameSuffixHash` (the real name then ends in a hash). */
+  hashedName?: boolean;
+  generated?: boolean;
+  /** Where patched values were written (see KObject.provenance). */
+  provenance?: Map<string, Location>;
+}
+
+export type BuildResult = { objects: BuiltObject[] } | { error: 'no-kustomization' | 'cycle' };
+
+/**
+ * Resolves a directory the way `kustomize build` (v5) does, far enough to know every file it reads and every
+ * object it emits: resources, components, generators, patches, namespace and name prefix/suffix.
+ * See https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
+ */
+export class KustomizeBuilder {
+  private readonly cache = new Map<string, BuiltObject[]>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly ctx: LoadContext,
+    readonly dirs: Map<string, KustomizeDir>,
+  ) {}
+
+  /** The kustomization of a directory, parsed once; undefined when the directory has none. */
+  kustomizeDir(dir: string): KustomizeDir | undefined {
+    let kd = this.dirs.get(dir);
+    if (!kd) {
+      const names = this.ctx.fs.list(dir);
+      const files = KUSTOMIZATION_FILES.filter((f) => names.includes(f)).map((f) => joinRel(dir, f));
+      kd = { dir, files, generated: false };
+      if (files.length > 0) {
+        const file = this.ctx.file(files[0], 'kustomization');
+        kd.doc = file.docs[0];
+      }
+      this.dirs.set(dir, kd);
+    }
+    return kd.files.length > 0 ? kd : undefined;
+  }
+
+  /** `kustomize build dir`. */
+  build(dir: string): BuildResult {
+    if (this.active.has(dir)) return { error: 'cycle' };
+    const cached = this.cache.get(dir);
+    if (cached) return { objects: copy(cached) };
+    const kd = this.kustomizeDir(dir);
+    if (!kd) return { error: 'no-kustomization' };
+    this.active.add(dir);
+    const objects = kd.doc && isObject(kd.doc.value) ? this.run(dir, kd.doc, kd.doc.value, []) : [];
+    this.active.delete(dir);
+    this.cache.set(dir, objects);
+    return { objects: copy(objects) };
+  }
+
+  /**
+   * What kustomize-controller builds for a Flux Kustomization path: the directory's kustomization, or when it has
+   * none, the one Flux generates: every YAML file below it, and sub-directories that have their own kustomization
+   * as single resources. https://fluxcd.io/flux/components/kustomize/kustomizations/#generating-a-kustomizationyaml-file
+   */
+  buildForFlux(dir: string): BuiltObject[] {
+    if (this.kustomizeDir(dir)) {
+      const r = this.build(dir);
+      return 'objects' in r ? r.objects : [];
+    }
+    this.dirs.set(dir, { dir, files: [], generated: true });
+    const out: BuiltObject[] = [];
+    const walk = (d: string) => {
+      for (const name of this.ctx.fs.list(d)) {
+        if (name.startsWith('.')) continue;
+        const rel = joinRel(d, name);
+        const kind = this.ctx.fs.kind(rel);
+        if (kind === 'dir') {
+          if (this.kustomizeDir(rel)) {
+            const r = this.build(rel);
+            if ('objects' in r) out.push(...r.objects);
+          } else walk(rel);
+        } else if (kind === 'file' && /\.ya?ml$/.test(name)) {
+          out.push(...this.resourceFile(rel));
+        }
+      }
+    };
+    walk(dir);
+    return out;
+  }
+
+  /** Applies a kustomize Component to objects built elsewhere (Flux `spec.components`); undefined when it has no kustomization. */
+  applyComponent(dir: string, objects: BuiltObject[]): BuiltObject[] | undefined {
+    const kd = this.kustomizeDir(dir);
+    if (!kd) return undefined;
+    if (!kd.doc || !isObject(kd.doc.value) || this.active.has(dir)) return objects;
+    this.active.add(dir);
+    const out = this.run(dir, kd.doc, kd.doc.value, objects);
+    this.active.delete(dir);
+    return out;
+  }
+
+  /** Applies one kustomization (or component) to the objects accumulated so far. */
+  private run(dir: string, doc: YamlDoc, k: JsonObject, acc: BuiltObject[]): BuiltObject[] {
+    const loc = (...path: (string | number)[]) => ({ doc, path });
+    const list = (key: string) => (Array.isArray(k[key]) ? (k[key] as unknown[]) : []);
+
+    // `bases` is the deprecated spelling of `resources`; kustomize v5 still reads both.
+    for (const key of ['resources', 'bases']) {
+      list(key).forEach((entry, i) => {
+        if (typeof entry !== 'string') return;
+        const ref = this.ctx.resolve('resource', loc(key, i), entry, dir, 'any');
+        if (ref.status !== 'ok' || !ref.target) return;
+        if (this.ctx.fs.kind(ref.target) === 'dir') {
+          const r = this.build(ref.target);
+          if ('error' in r) ref.status = r.error;
+          else acc.push(...r.objects);
+        } else acc.push(...this.resourceFile(ref.target));
+      });
+    }
+
+    list('components').forEach((entry, i) => {
+      if (typeof entry !== 'string') return;
+      const ref = this.ctx.resolve('component', loc('components', i), entry, dir, 'dir');
+      if (ref.status !== 'ok' || !ref.target) return;
+      const kd = this.kustomizeDir(ref.target);
+      if (!kd) {
+        ref.status = 'no-kustomization';
+        return;
+      }
+      if (this.active.has(ref.target)) {
+        ref.status = 'cycle';
+        return;
+      }
+      if (kd.doc && isObject(kd.doc.value)) {
+        this.active.add(ref.target);
+        acc = this.run(ref.target, kd.doc, kd.doc.value, acc);
+        this.active.delete(ref.target);
+      }
+    });
+
+    acc.push(...this.generators(dir, doc, k));
+
+    list('crds').forEach((entry, i) => {
+      if (typeof entry !== 'string') return;
+      const ref = this.ctx.resolve('crd', loc('crds', i), entry, dir, 'file');
+      if (ref.status === 'ok' && ref.target) this.ctx.file(ref.target, 'crd');
+    });
+    if (isObject(k.openapi) && typeof k.openapi.path === 'string') {
+      const ref = this.ctx.resolve('openapi', loc('openapi', 'path'), k.openapi.path, dir, 'file');
+      if (ref.status === 'ok' && ref.target) this.ctx.touch(ref.target, 'openapi');
+    }
+
+    this.patches(dir, doc, k, acc);
+
+    const namespace = typeof k.namespace === 'string' ? k.namespace : undefined;
+    const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
+    const suffix = typeof k.nameSuffix === 'string' ? k.nameSuffix : '';
+    for (const o of acc) {
+      const meta = metadataOf(o.value);
+      const kind = String(o.value.kind ?? '');
+      if (namespace && !isClusterScoped(kind)) meta.namespace = namespace;
+      if ((prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition') {
+        meta.name = `${prefix}${String(meta.name)}${suffix}`;
+      }
+    }
+    return acc;
+  }
+
+  /** Objects of one manifest file; documents that are not objects are left for the manifest-shape rule. */
+  resourceFile(rel: string): BuiltObject[] {
+    const file = this.ctx.file(rel, 'resource');
+    const out: BuiltObject[] = [];
+    for (const doc of file.docs) {
+      if (doc.problems.length > 0 || !isObject(doc.value)) continue;
+      const v = doc.value;
+      if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
+        v.items.forEach((item, i) => {
+          if (isManifest(item)) out.push({ value: clone(item), doc, docPath: ['items', i] });
+        });
+      } else if (isManifest(v)) out.push({ value: clone(v), doc, docPath: [] });
+    }
+    return out;
+  }
+
+  private generators(dir: string, doc: YamlDoc, k: JsonObject): BuiltObject[] {
+    const out: BuiltObject[] = [];
+    const options = isObject(k.generatorOptions) ? k.generatorOptions : {};
+    for (const [key, kind] of [
+      ['configMapGenerator', 'ConfigMap'],
+      ['secretGenerator', 'Secret'],
+    ] as const) {
+      const gens = Array.isArray(k[key]) ? (k[key] as unknown[]) : [];
+      gens.forEach((g, i) => {
+        if (!isObject(g)) return;
+        const data: Record<string, string> = {};
+        const readFiles = (field: 'files' | 'envs', entries: unknown[]) =>
+          entries.forEach((entry, j) => {
+            if (typeof entry !== 'string') return;
+            const eq = entry.indexOf('=');
+            const written = field === 'files' && eq >= 0 ? entry.slice(eq + 1) : entry;
+            const ref = this.ctx.resolve('generator', { doc, path: [key, i, field, j] }, written, dir, 'file');
+            if (ref.status !== 'ok' || !ref.target) return;
+            this.ctx.touch(ref.target, 'generator-input');
+            if (field === 'files') data[eq >= 0 ? entry.slice(0, eq) : written.split('/').pop()!] = '';
+            else Object.assign(data, this.envFile(ref.target, kind === 'Secret'));
+          });
+        if (Array.isArray(g.files)) readFiles('files', g.files);
+        if (Array.isArray(g.envs)) readFiles('envs', g.envs);
+        if (typeof g.env === 'string') {
+          const ref = this.ctx.resolve('generator', { doc, path: [key, i, 'env'] }, g.env, dir, 'file');
+          if (ref.status === 'ok' && ref.target) {
+            this.ctx.touch(ref.target, 'generator-input');
+            Object.assign(data, this.envFile(ref.target, kind === 'Secret'));
+          }
+        }
+        if (Array.isArray(g.literals)) {
+          for (const lit of g.literals) {
+            if (typeof lit !== 'string' || !lit.includes('=')) continue;
+            const eq = lit.indexOf('=');
+            data[lit.slice(0, eq)] = kind === 'Secret' ? '' : unquote(lit.slice(eq + 1));
+          }
+        }
+        if (typeof g.name !== 'string') return;
+        const gOptions = isObject(g.options) ? g.options : {};
+        const noHash = gOptions.disableNameSuffixHash ?? options.disableNameSuffixHash;
+        const metadata: JsonObject = { name: g.name };
+        if (typeof g.namespace === 'string') metadata.namespace = g.namespace;
+        // Secret values never enter the model: only their keys matter to any rule.
+        const value: JsonObject = { apiVersion: 'v1', kind, metadata, data };
+        out.push({ value, doc, docPath: [key, i], generated: true, hashedName: noHash !== true });
+      });
+    }
+    return out;
+  }
+
+  /** KEY=VALUE lines of a generator env file; a Secret's values are dropped, its keys kept. */
+  private envFile(rel: string, secret: boolean): Record<string, string> {
+    const read = this.ctx.fs.read(rel);
+    if ('problem' in read) return {};
+    const out: Record<string, string> = {};
+    for (const line of read.text.split(/\r?\n/)) {
+      const t = line.trim();
+      if (!t || t.startsWith('#')) continue;
+      const eq = t.indexOf('=');
+      if (eq <= 0) continue;
+      out[t.slice(0, eq).trim()] = secret ? '' : unquote(t.slice(eq + 1).trim());
+    }
+    return out;
+  }
+
+  private patches(dir: string, doc: YamlDoc, k: JsonObject, acc: BuiltObject[]): void {
+    type Patch = { value: unknown; at: Location; fromFile: boolean };
+    const apply = (patch: Patch, target: PatchTarget | undefined) => applyPatch(acc, patch.value, target, patch.at, patch.fromFile);
+    const fromFile = (path: NodePath, written: string): Patch[] => {
+      const ref = this.ctx.resolve('patch', { doc, path }, written, dir, 'file');
+      if (ref.status !== 'ok' || !ref.target) return [];
+      const file = this.ctx.file(ref.target, 'patch');
+      return file.docs
+        .filter((d) => d.problems.length === 0 && d.value != null)
+        .map((d) => ({ value: d.value, at: { doc: d, path: [] }, fromFile: true }));
+    };
+    const inline = (text: string, path: NodePath): Patch[] => {
+      try {
+        return [{ value: parseYaml(text), at: { doc, path }, fromFile: false }];
+      } catch {
+        return [];
+      }
+    };
+
+    const sm = Array.isArray(k.patchesStrategicMerge) ? k.patchesStrategicMerge : [];
+    sm.forEach((entry, i) => {
+      if (typeof entry !== 'string') return;
+      // An entry with a newline is an inline patch, otherwise a path.
+      const patches = entry.includes('\n') ? inline(entry, ['patchesStrategicMerge', i]) : fromFile(['patchesStrategicMerge', i], entry);
+      for (const p of patches) apply(p, undefined);
+    });
+
+    const j6902 = Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [];
+    j6902.forEach((entry, i) => {
+      if (!isObject(entry)) return;
+      const target = isObject(entry.target) ? (entry.target as PatchTarget) : undefined;
+      const patches =
+        typeof entry.path === 'string'
+          ? fromFile(['patchesJson6902', i, 'path'], entry.path)
+          : typeof entry.patch === 'string'
+            ? inline(entry.patch, ['patchesJson6902', i, 'patch'])
+            : [];
+      for (const p of patches) apply(p, target);
+    });
+
+    const ps = Array.isArray(k.patches) ? k.patches : [];
+    ps.forEach((entry, i) => {
+      if (!isObject(entry)) return;
+      const target = isObject(entry.target) ? (entry.target as PatchTarget) : undefined;
+      const patches =
+        typeof entry.path === 'string'
+          ? fromFile(['patches', i, 'path'], entry.path)
+          : typeof entry.patch === 'string'
+            ? inline(entry.patch, ['patches', i, 'patch'])
+            : [];
+      for (const p of patches) apply(p, target);
+    });
+  }
+}
+
+/**
+ * Applies a strategic-merge patch (an object) or an RFC 6902 patch (a list of operations) to matching objects,
+ * and records where each patched value was written. `inFile` says whether `at` is the patch's own document
+ * (its node paths then mirror the object's) or the inline `patch:` string of a kustomization.
+ */
+export function applyPatch(objects: BuiltObject[], patch: unknown, target: PatchTarget | undefined, at?: Location, inFile = false): number {
+  let matched = 0;
+  if (Array.isArray(patch)) {
+    if (!target) return 0;
+    for (const o of objects) {
+      if (!matchesTarget(o.value, target)) continue;
+      const copy = clone(o.value);
+      if (applyJson6902(copy, patch as JsonPatchOp[])) o.value = copy;
+      if (at) {
+        patch.forEach((op, i) => {
+          if (isObject(op) && typeof op.path === 'string') {
+            record(o, op.path.split('/').slice(1).map(decodePointer), inFile ? { doc: at.doc, path: [...at.path, i, 'value'] } : at);
+          }
+        });
+      }
+      matched++;
+    }
+    return matched;
+  }
+  if (!isObject(patch)) return 0;
+  const meta = isObject(patch.metadata) ? patch.metadata : {};
+  const effective: PatchTarget = target ?? {
+    kind: typeof patch.kind === 'string' ? escapeRe(patch.kind) : undefined,
+    name: typeof meta.name === 'string' ? escapeRe(meta.name) : undefined,
+    namespace: typeof meta.namespace === 'string' ? escapeRe(meta.namespace) : undefined,
+  };
+  for (const o of objects) {
+    if (!matchesTarget(o.value, effective)) continue;
+    const p = target ? { ...patch, metadata: { ...meta, name: metadataOf(o.value).name } } : patch;
+    o.value = strategicMerge(o.value, p) as JsonObject;
+    if (at) {
+      for (const path of leafPaths(patch, [])) record(o, path, inFile ? { doc: at.doc, path: [...at.path, ...path] } : at);
+    }
+    matched++;
+  }
+  return matched;
+}
+
+function record(o: BuiltObject, path: NodePath, at: Location): void {
+  if (!o.provenance) o.provenance = new Map();
+  o.provenance.set(JSON.stringify(path), at);
+}
+
+/** Paths a strategic-merge patch sets, down to scalars or to the first list (list items merge by name, not index). */
+function leafPaths(v: unknown, prefix: string[]): string[][] {
+  if (!isObject(v)) return [prefix];
+  const out: string[][] = [];
+  for (const [k, child] of Object.entries(v)) {
+    if (prefix.length === 0 && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
+    out.push(...leafPaths(child, [...prefix, k]));
+  }
+  return out;
+}
+
+function decodePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** Where a value of a built object was written: in the patch that set it, else in the object's own document. */
+export function objectLocation(o: { doc: YamlDoc; docPath: NodePath; provenance?: Map<string, Location> }, path: NodePath): Location {
+  if (o.provenance) {
+    for (let n = path.length; n > 0; n--) {
+      const at = o.provenance.get(JSON.stringify(path.slice(0, n)));
+      if (at) return { doc: at.doc, path: [...at.path, ...path.slice(n)] };
+    }
+  }
+  return { doc: o.doc, path: [...o.docPath, ...path] };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function isManifest(v: unknown): v is JsonObject {
+  return (
+    isObject(v) &&
+    typeof v.apiVersion === 'string' &&
+    typeof v.kind === 'string' &&
+    isObject(v.metadata) &&
+    typeof v.metadata.name === 'string'
+  );
+}
+
+export function metadataOf(v: JsonObject): JsonObject {
+  if (!isObject(v.metadata)) v.metadata = {};
+  return v.metadata as JsonObject;
+}
+
+function copy(objects: BuiltObject[]): BuiltObject[] {
+  return objects.map((o) => ({ ...o, value: clone(o.value) }));
+}
+
+function unquote(s: string): string {
+  return /^(["']).*\1$/.test(s) ? s.slice(1, -1) : s;
+}

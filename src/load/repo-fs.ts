@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FileProblem } from './types.js';
+
+/** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export type ReadResult = { text: string } | { problem: FileProblem };
+
+export type Kind = 'file' | 'dir' | 'missing' | 'outside-root' | 'loop' | 'unreadable';
+
+/**
+ * The only door to the disk. Every path is repo-relative POSIX; nothing outside the root is read,
+ * even through `../` chains or symlinks, and nothing is ever written.
+ */
+export class RepoFs {
+  readonly root: string;
+  private readonly realRoot: string;
+  private readonly kinds = new Map<string, Kind>();
+  private readonly listings = new Map<string, string[]>();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.realRoot = fs.realpathSync(this.root);
+  }
+
+  /** Repo-relative POSIX path of an absolute path, or undefined when it lies outside the root. */
+  relative(abs: string): string | undefined {
+    const rel = path.relative(this.root, abs);
+    if (rel === '') return '.';
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  absolute(rel: string): string {
+    return rel === '.' ? this.root : path.join(this.root, ...rel.split('/'));
+  }
+
+  /** Joins a path as written in a file onto a repo-relative directory; undefined when it escapes the root. */
+  join(dir: string, written: string): string | undefined {
+    const abs = path.resolve(this.absolute(dir), written);
+    return this.relative(abs);
+  }
+
+  kind(rel: string): Kind {
+    let k = this.kinds.get(rel);
+    if (k === undefined) {
+      k = this.computeKind(rel);
+      this.kinds.set(rel, k);
+    }
+    return k;
+  }
+
+  private computeKind(rel: string): Kind {
+    const abs = this.absolute(rel);
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+      if (code === 'ELOOP') return 'loop';
+      return 'unreadable';
+    }
+    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) return 'outside-root';
+    try {
+      const st = fs.statSync(real);
+      return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'unreadable';
+    } catch {
+      return 'unreadable';
+    }
+  }
+
+  /** Sorted entry names of a directory inside the root; [] when it cannot be listed. */
+  list(rel: string): string[] {
+    let names = this.listings.get(rel);
+    if (names === undefined) {
+      names = [];
+      if (this.kind(rel) === 'dir') {
+        try {
+          names = fs.readdirSync(this.absolute(rel)).sort();
+        } catch {
+          names = [];
+        }
+      }
+      this.listings.set(rel, names);
+    }
+    return names;
+  }
+
+  read(rel: string): ReadResult {
+    const kind = this.kind(rel);
+    if (kind === 'outside-root') return { problem: { kind: 'outside-root', realPath: rel } };
+    if (kind === 'loop') return { problem: { kind: 'symlink-loop' } };
+    if (kind !== 'file') return { problem: { kind: 'unreadable', reason: kind === 'dir' ? 'is a directory' : kind } };
+    const abs = this.absolute(rel);
+    let buf: Buffer;
+    try {
+      const size = fs.statSync(abs).size;
+      if (size > MAX_FILE_BYTES) return { problem: { kind: 'too-large', size, limit: MAX_FILE_BYTES } };
+      buf = fs.readFileSync(abs);
+    } catch (e) {
+      return { problem: { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? 'error' } };
+    }
+    // A NUL byte in the first 8 KiB is what git itself takes for binary.
+    if (buf.subarray(0, 8192).includes(0)) return { problem: { kind: 'binary' } };
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch {
+      return { problem: { kind: 'not-utf8' } };
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  }
+}
+
+export function dirname(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '.' : rel.slice(0, i);
+}
+
+export function joinRel(dir: string, name: string): string {
+  return dir === '.' ? name : `${dir}/${name}`;
+}

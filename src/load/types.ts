@@ -1,0 +1,181 @@
+import type { Document, LineCounter } from 'yaml';
+
+/** Keys and indexes from a document's root to a node, e.g. ['spec', 'dependsOn', 0, 'name']. */
+export type NodePath = readonly (string | number)[];
+
+/** Why a file could not be parsed at all; each becomes a diagnostic instead of a crash. */
+export type FileProblem =
+  | { kind: 'binary' }
+  | { kind: 'not-utf8' }
+  | { kind: 'too-large'; size: number; limit: number }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'symlink-loop' }
+  | { kind: 'outside-root'; realPath: string };
+
+/** How a file took part in the build; a file can have several roles. */
+export type FileRole = 'kustomization' | 'resource' | 'patch' | 'generator-input' | 'crd' | 'openapi' | 'helm-chart' | 'bootstrap';
+
+export interface SourceFile {
+  /** POSIX path relative to the repo root. */
+  path: string;
+  text: string;
+  lineCounter: LineCounter;
+  docs: YamlDoc[];
+  problem?: FileProblem;
+  roles: Set<FileRole>;
+}
+
+export interface YamlProblem {
+  code: string;
+  message: string;
+  /** Byte offsets into the file text. */
+  start: number;
+  end: number;
+}
+
+export interface YamlDoc {
+  file: SourceFile;
+  /** 0-based position of the document in its file. */
+  index: number;
+  ast: Document.Parsed;
+  /** Plain JS value of the document; undefined when it could not be converted. */
+  value: unknown;
+  problems: YamlProblem[];
+}
+
+/** A place in a YAML document that a diagnostic can point at. */
+export interface Location {
+  doc: YamlDoc;
+  path: NodePath;
+  /** Point at the key of the last path segment rather than its value. */
+  key?: boolean;
+}
+
+export type RefKind =
+  | 'resource'
+  | 'component'
+  | 'patch'
+  | 'generator'
+  | 'crd'
+  | 'openapi'
+  | 'flux-path'
+  | 'flux-component'
+  | 'terraform-path'
+  | 'helm-chart-path';
+
+export type RefStatus =
+  /** Resolved to an existing file or directory. */
+  | 'ok'
+  | 'missing'
+  | 'outside-root'
+  | 'remote'
+  /** A directory used as a kustomize resource or component with no kustomization file. */
+  | 'no-kustomization'
+  /** A kustomization that includes itself through this reference. */
+  | 'cycle'
+  /** A symlink that loops or cannot be read. */
+  | 'unreadable'
+  /** A path in a source that is not this checkout (other repo, other branch, OCI artifact). */
+  | 'foreign-source';
+
+/** A path written in a YAML file and what it resolved to. */
+export interface PathRef {
+  kind: RefKind;
+  /** The path as written. */
+  raw: string;
+  from: Location;
+  /** Repo-relative directory the path is relative to. */
+  base: string;
+  /** Repo-relative POSIX path it resolves to, when it resolves inside the root. */
+  target?: string;
+  status: RefStatus;
+  /** For 'missing': the closest existing path, repo-relative. */
+  suggestion?: string;
+  /** Extra words for the message: the foreign source's name, the cycle, ... */
+  detail?: string;
+}
+
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** A Kubernetes object as one build produces it. The same document can produce objects in several builds. */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Effective namespace after kustomize `namespace` and Flux `targetNamespace`. */
+  namespace?: string;
+  /** Effective value after kustomize and Flux transformations. */
+  value: Record<string, unknown>;
+  /** The document it came from; positions always point there. */
+  doc: YamlDoc;
+  /** Path of the object inside its document ([] unless it is an item of a List). */
+  docPath: NodePath;
+  /** Key (`namespace/name`) of the Flux Kustomization whose build applies it. */
+  builtBy: string;
+  cluster: string;
+  /** Made by a configMapGenerator/secretGenerator rather than written in a file. */
+  generated?: boolean;
+  /** Values set by patches: where each patched path (JSON of its NodePath) was written. */
+  provenance?: Map<string, Location>;
+}
+
+/** What substitution a Flux Kustomization's postBuild will do. */
+export interface Substitution {
+  vars: Map<string, string>;
+  /** False when some substituteFrom source is missing, optional, or SOPS-encrypted: unknown is not undefined. */
+  complete: boolean;
+}
+
+export interface FluxKustomization {
+  /** `namespace/name`. */
+  key: string;
+  /** Undefined for a synthetic root (a directory linted without a flux-system bootstrap). */
+  object?: KObject;
+  /** Key of the Kustomization whose build contains this one; undefined for the cluster's root. */
+  parent?: string;
+  /** The directory built, repo-relative, when it is in this checkout. */
+  path?: string;
+  pathRef?: PathRef;
+  objects: KObject[];
+  substitution: Substitution;
+}
+
+export interface Cluster {
+  /** Repo-relative directory of the cluster (what the root Kustomization builds). */
+  dir: string;
+  name: string;
+  /** How its root Kustomization was found. */
+  bootstrap: 'flux-system' | 'synthetic';
+  rootKey: string;
+  kustomizations: Map<string, FluxKustomization>;
+  objects: KObject[];
+}
+
+export interface KustomizeDir {
+  dir: string;
+  /** Kustomization files present in the directory (kustomize refuses more than one). */
+  files: string[];
+  doc?: YamlDoc;
+  /** True for a kustomization Flux generates for a directory without one. */
+  generated: boolean;
+}
+
+export type RootReason = 'option' | 'flux-path' | 'git' | 'flux-paths' | 'cwd';
+
+export interface RepoModel {
+  /** Absolute path of the repo root. */
+  root: string;
+  rootReason: RootReason;
+  files: Map<string, SourceFile>;
+  clusters: Cluster[];
+  refs: PathRef[];
+  kustomizeDirs: Map<string, KustomizeDir>;
+  /** YAML files under the linted clusters and beside the files the build reads. */
+  yamlFilesInScope: string[];
+  /** `# Flux Version:` of the gotk-components.yaml files reached, when present. */
+  fluxVersions: string[];
+}

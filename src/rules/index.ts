@@ -1,0 +1,31 @@
+import { fileUnreadable } from './file-unreadable.js';
+import { kustomizeCycle } from './kustomize-cycle.js';
+import { manifestShape } from './manifest-shape.js';
+import { pathNotFound } from './path-not-found.js';
+import { pathOutsideRoot } from './path-outside-root.js';
+import { remoteResource } from './remote-resource.js';
+import { sourceNotLocal } from './source-not-local.js';
+import type { Rule } from './types.js';
+import { unreferencedFile } from './unreferenced-file.js';
+import { yamlDuplicateKey } from './yaml-duplicate-key.js';
+import { yamlSyntax } from './yaml-syntax.js';
+
+export type { Rule, RuleContext, RuleDocs, At, FileSpan, FileStart } from './types.js';
+
+/** Every rule, in the order README and `lint-gitops rules` list them. */
+export const rules: readonly Rule[] = [
+  yamlSyntax,
+  yamlDuplicateKey,
+  fileUnreadable,
+  manifestShape,
+  pathNotFound,
+  pathOutsideRoot,
+  kustomizeCycle,
+  remoteResource,
+  sourceNotLocal,
+  unreferencedFile,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return rules.find((r) => r.id === id);
+}

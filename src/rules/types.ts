@@ -1,0 +1,45 @@
+import type { Severity, TextEdit } from '../diagnostic.js';
+import type { Location, RepoModel, SourceFile } from '../load/index.js';
+
+/** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
+export interface FileSpan {
+  file: SourceFile;
+  start: number;
+  end: number;
+}
+
+/** The start of a file that may not have been read (an unreferenced file). */
+export interface FileStart {
+  path: string;
+}
+
+export type At = Location | FileSpan | FileStart;
+
+export interface ReportOptions {
+  fix?: TextEdit;
+}
+
+export interface RuleContext {
+  model: RepoModel;
+  /** Records a finding; the runner turns the location into file/line/column. */
+  report(at: At, message: string, options?: ReportOptions): void;
+}
+
+export interface RuleDocs {
+  /** Why this matters when Flux reconciles. */
+  why: string;
+  /** A short YAML example that triggers the rule, and its corrected form. */
+  wrong?: string;
+  right?: string;
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  /** One sentence: what the rule catches. */
+  description: string;
+  docs: RuleDocs;
+  /** True when findings carry a fix that `--fix` can apply. */
+  fixable?: boolean;
+  check(context: RuleContext): void;
+}
