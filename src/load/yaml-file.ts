@@ -94,5 +94,6 @@ export function toRange(file: SourceFile, start: number, end: number): Range {
   // A range that ends at a newline ends on its own line, not at column 1 of the next one.
   while (endOffset > start && (file.text[endOffset - 1] === '\n' || file.text[endOffset - 1] === '\r')) endOffset--;
   const e = file.lineCounter.linePos(endOffset);
-  return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col, start, end: endOffset };
+  // An empty file has no lines in the counter; findings still point at 1:1.
+  return { line: Math.max(1, s.line), column: Math.max(1, s.col), endLine: Math.max(1, e.line), endColumn: Math.max(1, e.col), start, end: endOffset };
 }

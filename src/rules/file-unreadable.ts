@@ -1,4 +1,5 @@
 import type { FileProblem } from '../load/index.js';
+import { describeRef } from './path-format.js';
 import type { Rule } from './types.js';
 
 export const fileUnreadable: Rule = {
@@ -12,6 +13,10 @@ export const fileUnreadable: Rule = {
     for (const file of model.files.values()) {
       if (!file.problem || file.roles.size === 0) continue;
       report({ file, start: 0, end: 0 }, `${file.path} ${explain(file.problem)}`);
+    }
+    for (const ref of model.refs) {
+      if (ref.status !== 'unreadable') continue;
+      report(ref.from, `${describeRef(ref)} cannot be read: a symlink loop, or a file the linter may not open`);
     }
   },
 };
