@@ -111,7 +111,10 @@ export function convertNode(node: unknown, ctx: NodeCtx): JsonObject {
   if (!isObject(node)) return {};
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    if (PLAIN_KEYS.has(key)) {
+    if (key === 'pattern') {
+      // Go RE2 syntax JavaScript cannot compile would break the whole schema
+      if (typeof value === 'string' && isValidRegExp(value)) out.pattern = value;
+    } else if (PLAIN_KEYS.has(key)) {
       out[key] = value;
     } else if (key === 'format') {
       if (typeof value === 'string' && KNOWN_FORMATS.includes(value)) out.format = value;
@@ -121,7 +124,7 @@ export function convertNode(node: unknown, ctx: NodeCtx): JsonObject {
       out.properties = props;
     } else if (key === 'patternProperties' && isObject(value)) {
       const props: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) props[name] = convertNode(sub, ctx);
+      for (const [name, sub] of Object.entries(value)) if (isValidRegExp(name)) props[name] = convertNode(sub, ctx);
       out.patternProperties = props;
     } else if (key === 'items') {
       if (Array.isArray(value)) out.items = value.map((v) => convertNode(v, ctx));
@@ -179,6 +182,15 @@ export function convertNode(node: unknown, ctx: NodeCtx): JsonObject {
     if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   }
   return out;
+}
+
+function isValidRegExp(source: string): boolean {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isIntOrStringAlt(a: JsonObject): boolean {

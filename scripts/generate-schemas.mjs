@@ -1,0 +1,625 @@
+#!/usr/bin/env node
+// Generates schemas/ (strict JSON schemas + index.json) from
+//  - the CRDs in ../shared/crds (Flux, tofu-controller, external-secrets, CNPG, ...),
+//  - the core Kubernetes types of the `kubernetes-types` devDependency,
+//  - the kustomize Kustomization/Component definition written below,
+//  - the table of removed Kubernetes / Flux API versions written below.
+// No network access: everything is read from the repository and node_modules.
+//
+// Usage: node scripts/generate-schemas.mjs [--crds DIR] [--out DIR] [--check]
+//   --crds DIR  CRD folder (default: <repo>/../shared/crds)
+//   --out DIR   output folder (default: <repo>/schemas); its generated files are replaced
+//   --check     also compile every emitted schema with ajv (strict) and fail on errors
+//
+// The output is deterministic (sorted keys, sorted file lists, no timestamps) so a
+// test can regenerate into a temp dir and compare byte for byte.
+
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, posix } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..');
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+const YAML = require('yaml');
+
+const GENERATOR = 'scripts/generate-schemas.mjs';
+
+// ---------------------------------------------------------------------------
+// arguments
+// ---------------------------------------------------------------------------
+function parseArgs(argv) {
+  const args = { crds: resolve(repoRoot, '..', 'shared', 'crds'), out: resolve(repoRoot, 'schemas'), check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--crds') args.crds = resolve(argv[++i]);
+    else if (a.startsWith('--crds=')) args.crds = resolve(a.slice(7));
+    else if (a === '--out') args.out = resolve(argv[++i]);
+    else if (a.startsWith('--out=')) args.out = resolve(a.slice(6));
+    else if (a === '--check') args.check = true;
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: node scripts/generate-schemas.mjs [--crds DIR] [--out DIR] [--check]');
+      process.exit(0);
+    } else {
+      console.error(`unknown argument: ${a}`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------
+// the CRD converter lives in src/schema/convert.ts (shared with the runtime);
+// transpile it on the fly so this script needs no build step
+// ---------------------------------------------------------------------------
+async function loadConverter() {
+  const file = join(repoRoot, 'src', 'schema', 'convert.ts');
+  const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  });
+  return import('data:text/javascript;base64,' + Buffer.from(out.outputText).toString('base64'));
+}
+
+// ---------------------------------------------------------------------------
+// core Kubernetes types: parse the kubernetes-types declaration files
+// ---------------------------------------------------------------------------
+// Quantity: what k8s.io/apimachinery accepts (a number in YAML is fine too)
+// (the runtime registers the k8s-quantity format: the resource.Quantity grammar)
+const QUANTITY = { type: ['string', 'number'], format: 'k8s-quantity' };
+const TIME = { type: 'string', format: 'date-time' };
+const ALIAS_OVERRIDES = {
+  'api.resource.Quantity': QUANTITY,
+  'meta.v1.Time': TIME,
+  'meta.v1.MicroTime': TIME,
+};
+
+// Cluster-scoped core kinds (kubernetes-types carries no scope information).
+const CLUSTER_SCOPED = new Set([
+  'APIService', 'CertificateSigningRequest', 'ClusterCIDR', 'ClusterRole', 'ClusterRoleBinding',
+  'ClusterTrustBundle', 'ComponentStatus', 'CSIDriver', 'CSINode', 'CustomResourceDefinition',
+  'DeviceClass', 'FlowSchema', 'IngressClass', 'IPAddress', 'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding', 'MutatingWebhookConfiguration', 'Namespace', 'Node',
+  'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass', 'PriorityLevelConfiguration',
+  'ResourceSlice', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectReview',
+  'SelfSubjectRulesReview', 'ServiceCIDR', 'StorageClass', 'StorageVersion',
+  'StorageVersionMigration', 'SubjectAccessReview', 'TokenReview', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
+  'VolumeAttributesClass',
+]);
+
+function parseKubernetesTypes() {
+  const pkgDir = dirname(require.resolve('kubernetes-types/package.json'));
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const files = listFiles(pkgDir, (f) => f.endsWith('.d.ts')).filter((f) => !f.endsWith('version.d.ts'));
+  const defs = {};
+  const kinds = [];
+  for (const abs of files) {
+    const mod = relative(pkgDir, abs).split('\\').join('/').replace(/\.d\.ts$/, '');
+    const prefix = mod.split('/').join('.');
+    const sf = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.ES2022, true);
+    const imports = new Map();
+    for (const st of sf.statements) {
+      if (ts.isImportDeclaration(st) && st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings)) {
+        const from = posix.join(posix.dirname(mod), st.moduleSpecifier.text).split('/').join('.');
+        for (const el of st.importClause.namedBindings.elements) imports.set(el.name.text, `${from}.${el.name.text}`);
+      }
+    }
+    const refName = (name) => imports.get(name) ?? `${prefix}.${name}`;
+    const typeToSchema = (t) => {
+      switch (t.kind) {
+        case ts.SyntaxKind.StringKeyword: return { type: 'string' };
+        case ts.SyntaxKind.NumberKeyword: return { type: 'number' };
+        case ts.SyntaxKind.BooleanKeyword: return { type: 'boolean' };
+        case ts.SyntaxKind.AnyKeyword:
+        case ts.SyntaxKind.UnknownKeyword: return {};
+        case ts.SyntaxKind.LiteralType: return { type: 'string' };
+        case ts.SyntaxKind.ParenthesizedType: return typeToSchema(t.type);
+        case ts.SyntaxKind.ArrayType: return { type: 'array', items: typeToSchema(t.elementType) };
+        case ts.SyntaxKind.TypeReference: {
+          const name = t.typeName.getText(sf);
+          if (name === 'Array' && t.typeArguments?.length === 1) return { type: 'array', items: typeToSchema(t.typeArguments[0]) };
+          return { $ref: `#/definitions/${refName(name)}` };
+        }
+        case ts.SyntaxKind.TypeLiteral: {
+          const idx = t.members.find((m) => ts.isIndexSignatureDeclaration(m));
+          if (idx && t.members.length === 1) return { type: 'object', additionalProperties: typeToSchema(idx.type) };
+          return interfaceToSchema(t.members);
+        }
+        case ts.SyntaxKind.UnionType: {
+          const kinds = t.types.map((x) => x.kind).sort();
+          if (kinds.length === 2 && kinds.includes(ts.SyntaxKind.NumberKeyword) && kinds.includes(ts.SyntaxKind.StringKeyword)) {
+            return { type: ['integer', 'string'] }; // IntOrString
+          }
+          return { anyOf: t.types.map(typeToSchema) };
+        }
+        default:
+          throw new Error(`${mod}: unsupported type syntax ${ts.SyntaxKind[t.kind]}: ${t.getText(sf)}`);
+      }
+    };
+    const interfaceToSchema = (members) => {
+      const props = {};
+      const required = [];
+      for (const m of members) {
+        if (!ts.isPropertySignature(m) || !m.type) continue;
+        const name = ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : m.name.getText(sf);
+        props[name] = typeToSchema(m.type);
+        if (!m.questionToken) required.push(name);
+      }
+      if (Object.keys(props).length === 0) return {}; // RawExtension, JSON, FieldsV1: any value
+      const s = { type: 'object', properties: props, additionalProperties: false };
+      if (required.length) s.required = required.sort();
+      return s;
+    };
+    for (const st of sf.statements) {
+      if (ts.isInterfaceDeclaration(st)) {
+        const key = `${prefix}.${st.name.text}`;
+        defs[key] = interfaceToSchema(st.members);
+        const lit = (prop) => {
+          const m = st.members.find((x) => ts.isPropertySignature(x) && x.name.getText(sf) === prop);
+          return m?.type && ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal) ? m.type.literal.text : null;
+        };
+        const apiVersion = lit('apiVersion');
+        const kind = lit('kind');
+        if (apiVersion && kind && !kind.endsWith('List')) {
+          const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+          kinds.push({ group, version, kind, def: key, source: `npm:kubernetes-types@${pkg.version}/${mod}.d.ts` });
+        }
+      } else if (ts.isTypeAliasDeclaration(st)) {
+        const key = `${prefix}.${st.name.text}`;
+        defs[key] = ALIAS_OVERRIDES[key] ?? typeToSchema(st.type);
+      }
+    }
+  }
+  return { defs, kinds, version: pkg.version };
+}
+
+function closure(defs, start) {
+  const seen = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string' && v.startsWith('#/definitions/')) {
+          const name = v.slice('#/definitions/'.length);
+          if (!seen.has(name)) {
+            if (!(name in defs)) throw new Error(`unresolved reference ${name}`);
+            seen.add(name);
+            visit(defs[name]);
+          }
+        } else visit(v);
+      }
+    }
+  };
+  visit(start);
+  const out = {};
+  for (const name of [...seen].sort()) out[name] = defs[name];
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// kustomize.config.k8s.io: Kustomization (v1beta1) and Component (v1alpha1)
+// Field set of kustomize v5 (sigs.k8s.io/kustomize/api/types). kustomize
+// decodes kustomization files with DisallowUnknownFields, so every object is
+// closed.
+// ---------------------------------------------------------------------------
+function kustomizeSchema(apiVersion, kind) {
+  const str = { type: 'string' };
+  const strList = { type: 'array', items: str };
+  const strMap = { type: 'object', additionalProperties: str };
+  const obj = (properties, required) => {
+    const s = { type: 'object', properties, additionalProperties: false };
+    if (required) s.required = required;
+    return s;
+  };
+  const ref = (name) => ({ $ref: `#/definitions/${name}` });
+  const gvk = { group: str, version: str, kind: str };
+  const resId = { ...gvk, name: str, namespace: str };
+  const definitions = {
+    ObjectMeta: obj({ name: str, namespace: str, labels: strMap, annotations: strMap }),
+    GeneratorOptions: obj({
+      labels: strMap,
+      annotations: strMap,
+      disableNameSuffixHash: { type: 'boolean' },
+      immutable: { type: 'boolean' },
+    }),
+    GeneratorArgs: obj({
+      namespace: str,
+      name: str,
+      behavior: { type: 'string', enum: ['', 'create', 'replace', 'merge'] },
+      immutable: { type: 'boolean' },
+      literals: strList,
+      files: strList,
+      envs: strList,
+      env: str, // deprecated: envs
+      options: ref('GeneratorOptions'),
+    }),
+    Selector: obj({ ...resId, skip: { type: 'boolean' }, annotationSelector: str, labelSelector: str }),
+    Patch: obj({
+      path: str,
+      patch: str,
+      target: ref('Selector'),
+      options: obj({ allowNameChange: { type: 'boolean' }, allowKindChange: { type: 'boolean' } }),
+    }),
+    Image: obj({ name: str, newName: str, tagSuffix: str, newTag: str, digest: str }),
+    Replica: obj({ name: str, count: { type: 'integer' } }),
+    FieldSpec: obj({ ...gvk, path: str, create: { type: 'boolean' } }),
+    Label: obj({
+      pairs: strMap,
+      includeSelectors: { type: 'boolean' },
+      includeTemplates: { type: 'boolean' },
+      includeVolumeClaimTemplates: { type: 'boolean' },
+      fields: { type: 'array', items: ref('FieldSpec') },
+    }),
+    FieldOptions: obj({
+      fullText: str,
+      delimiter: str,
+      enddelimiter: str,
+      index: { type: 'integer' },
+      encoding: str,
+      create: { type: 'boolean' },
+    }),
+    ReplacementField: obj({
+      path: str,
+      source: obj({ ...resId, fullText: str, fieldPath: str, options: ref('FieldOptions') }),
+      targets: {
+        type: 'array',
+        items: obj(
+          {
+            select: ref('Selector'),
+            reject: { type: 'array', items: ref('Selector') },
+            fieldPaths: strList,
+            options: ref('FieldOptions'),
+          },
+          ['select'],
+        ),
+      },
+    }),
+    Var: obj(
+      {
+        name: str,
+        objref: obj({ apiVersion: str, ...gvk, name: str, namespace: str }, ['name']),
+        fieldref: obj({ fieldPath: str }),
+      },
+      ['name', 'objref'],
+    ),
+    HelmChart: obj({
+      name: str,
+      version: str,
+      digest: str,
+      repo: str,
+      releaseName: str,
+      namespace: str,
+      additionalValuesFiles: strList,
+      valuesFile: str,
+      valuesInline: { type: 'object' },
+      valuesMerge: { type: 'string', enum: ['', 'merge', 'override', 'replace'] },
+      includeCRDs: { type: 'boolean' },
+      skipHooks: { type: 'boolean' },
+      apiVersions: strList,
+      kubeVersion: str,
+      nameTemplate: str,
+      skipTests: { type: 'boolean' },
+      debug: { type: 'boolean' },
+      devel: { type: 'boolean' },
+    }),
+    HelmChartArgs: obj({
+      chartName: str,
+      chartVersion: str,
+      chartRepoUrl: str,
+      chartHome: str,
+      chartRepoName: str,
+      helmBin: str,
+      helmHome: str,
+      values: str,
+      valuesLocal: { type: 'object' },
+      valuesMerge: str,
+      releaseName: str,
+      releaseNamespace: str,
+      extraArgs: strList,
+    }),
+  };
+  const list = (name) => ({ type: 'array', items: ref(name) });
+  const properties = {
+    apiVersion: { type: 'string', enum: [apiVersion] },
+    kind: { type: 'string', enum: [kind] },
+    metadata: ref('ObjectMeta'),
+    openapi: strMap,
+    namePrefix: str,
+    nameSuffix: str,
+    namespace: str,
+    commonLabels: strMap,
+    labels: list('Label'),
+    commonAnnotations: strMap,
+    patchesStrategicMerge: strList, // deprecated: patches
+    patchesJson6902: list('Patch'), // deprecated: patches
+    patches: list('Patch'),
+    images: list('Image'),
+    imageTags: list('Image'), // deprecated: images
+    replacements: list('ReplacementField'),
+    replicas: list('Replica'),
+    vars: list('Var'), // deprecated: replacements
+    sortOptions: obj({
+      order: { type: 'string', enum: ['legacy', 'fifo'] },
+      legacySortOptions: obj({ orderFirst: strList, orderLast: strList }),
+    }),
+    resources: strList,
+    components: strList,
+    crds: strList,
+    bases: strList, // deprecated: resources
+    configMapGenerator: list('GeneratorArgs'),
+    secretGenerator: list('SecretArgs'),
+    helmGlobals: obj({ chartHome: str, configHome: str }),
+    helmCharts: list('HelmChart'),
+    helmChartInflationGenerator: list('HelmChartArgs'), // deprecated: helmCharts
+    generatorOptions: ref('GeneratorOptions'),
+    configurations: strList,
+    generators: strList,
+    transformers: strList,
+    validators: strList,
+    inventory: obj({ type: str, configMap: obj({ name: str, namespace: str }) }),
+    buildMetadata: {
+      type: 'array',
+      items: { type: 'string', enum: ['originAnnotations', 'transformerAnnotations', 'managedByLabel'] },
+    },
+  };
+  // SecretArgs = GeneratorArgs + type; keep one closed object
+  definitions.SecretArgs = {
+    ...definitions.GeneratorArgs,
+    properties: { ...definitions.GeneratorArgs.properties, type: str },
+  };
+  return { type: 'object', properties, additionalProperties: false, definitions };
+}
+
+// ---------------------------------------------------------------------------
+// API versions that are no longer served. Kubernetes: the deprecated API
+// migration guide (kubernetes.io/docs/reference/using-api/deprecation-guide).
+// Flux: beta APIs removed from the Flux distribution after their GA
+// replacement (the bundled CRDs no longer carry them).
+// ---------------------------------------------------------------------------
+const REMOVED_KUBERNETES = [
+  // [apiVersion, kinds, removedIn, replacement apiVersion (null: none)]
+  ['extensions/v1beta1', ['Deployment', 'DaemonSet', 'ReplicaSet'], '1.16', 'apps/v1'],
+  ['extensions/v1beta1', ['NetworkPolicy'], '1.16', 'networking.k8s.io/v1'],
+  ['extensions/v1beta1', ['PodSecurityPolicy'], '1.16', null],
+  ['apps/v1beta1', ['Deployment', 'StatefulSet', 'ControllerRevision'], '1.16', 'apps/v1'],
+  ['apps/v1beta2', ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'], '1.16', 'apps/v1'],
+  ['extensions/v1beta1', ['Ingress'], '1.22', 'networking.k8s.io/v1'],
+  ['networking.k8s.io/v1beta1', ['Ingress', 'IngressClass'], '1.22', 'networking.k8s.io/v1'],
+  ['admissionregistration.k8s.io/v1beta1', ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], '1.22', 'admissionregistration.k8s.io/v1'],
+  ['apiextensions.k8s.io/v1beta1', ['CustomResourceDefinition'], '1.22', 'apiextensions.k8s.io/v1'],
+  ['apiregistration.k8s.io/v1beta1', ['APIService'], '1.22', 'apiregistration.k8s.io/v1'],
+  ['authentication.k8s.io/v1beta1', ['TokenReview'], '1.22', 'authentication.k8s.io/v1'],
+  ['authorization.k8s.io/v1beta1', ['LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview'], '1.22', 'authorization.k8s.io/v1'],
+  ['certificates.k8s.io/v1beta1', ['CertificateSigningRequest'], '1.22', 'certificates.k8s.io/v1'],
+  ['coordination.k8s.io/v1beta1', ['Lease'], '1.22', 'coordination.k8s.io/v1'],
+  ['rbac.authorization.k8s.io/v1beta1', ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], '1.22', 'rbac.authorization.k8s.io/v1'],
+  ['scheduling.k8s.io/v1beta1', ['PriorityClass'], '1.22', 'scheduling.k8s.io/v1'],
+  ['storage.k8s.io/v1beta1', ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], '1.22', 'storage.k8s.io/v1'],
+  ['batch/v1beta1', ['CronJob'], '1.25', 'batch/v1'],
+  ['discovery.k8s.io/v1beta1', ['EndpointSlice'], '1.25', 'discovery.k8s.io/v1'],
+  ['events.k8s.io/v1beta1', ['Event'], '1.25', 'events.k8s.io/v1'],
+  ['autoscaling/v2beta1', ['HorizontalPodAutoscaler'], '1.25', 'autoscaling/v2'],
+  ['policy/v1beta1', ['PodDisruptionBudget'], '1.25', 'policy/v1'],
+  ['policy/v1beta1', ['PodSecurityPolicy'], '1.25', null],
+  ['node.k8s.io/v1beta1', ['RuntimeClass'], '1.25', 'node.k8s.io/v1'],
+  ['flowcontrol.apiserver.k8s.io/v1beta1', ['FlowSchema', 'PriorityLevelConfiguration'], '1.26', 'flowcontrol.apiserver.k8s.io/v1'],
+  ['autoscaling/v2beta2', ['HorizontalPodAutoscaler'], '1.26', 'autoscaling/v2'],
+  ['storage.k8s.io/v1beta1', ['CSIStorageCapacity'], '1.27', 'storage.k8s.io/v1'],
+  ['flowcontrol.apiserver.k8s.io/v1beta2', ['FlowSchema', 'PriorityLevelConfiguration'], '1.29', 'flowcontrol.apiserver.k8s.io/v1'],
+  ['flowcontrol.apiserver.k8s.io/v1beta3', ['FlowSchema', 'PriorityLevelConfiguration'], '1.32', 'flowcontrol.apiserver.k8s.io/v1'],
+];
+const REMOVED_NOTE_PSP = 'PodSecurityPolicy has no replacement API; use Pod Security Admission (namespace labels pod-security.kubernetes.io/*)';
+
+const REMOVED_FLUX = [
+  ['source.toolkit.fluxcd.io/v1beta1', ['GitRepository', 'HelmRepository', 'HelmChart', 'Bucket'], 'source.toolkit.fluxcd.io/v1'],
+  ['source.toolkit.fluxcd.io/v1beta2', ['GitRepository', 'HelmRepository', 'HelmChart', 'Bucket', 'OCIRepository'], 'source.toolkit.fluxcd.io/v1'],
+  ['kustomize.toolkit.fluxcd.io/v1beta1', ['Kustomization'], 'kustomize.toolkit.fluxcd.io/v1'],
+  ['kustomize.toolkit.fluxcd.io/v1beta2', ['Kustomization'], 'kustomize.toolkit.fluxcd.io/v1'],
+  ['helm.toolkit.fluxcd.io/v2beta1', ['HelmRelease'], 'helm.toolkit.fluxcd.io/v2'],
+  ['helm.toolkit.fluxcd.io/v2beta2', ['HelmRelease'], 'helm.toolkit.fluxcd.io/v2'],
+  ['notification.toolkit.fluxcd.io/v1beta1', ['Alert', 'Provider'], 'notification.toolkit.fluxcd.io/v1beta3'],
+  ['notification.toolkit.fluxcd.io/v1beta2', ['Alert', 'Provider'], 'notification.toolkit.fluxcd.io/v1beta3'],
+  ['notification.toolkit.fluxcd.io/v1beta1', ['Receiver'], 'notification.toolkit.fluxcd.io/v1'],
+  ['notification.toolkit.fluxcd.io/v1beta2', ['Receiver'], 'notification.toolkit.fluxcd.io/v1'],
+  ['notification.toolkit.fluxcd.io/v1beta3', ['Receiver'], 'notification.toolkit.fluxcd.io/v1'],
+  ['image.toolkit.fluxcd.io/v1beta1', ['ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation'], 'image.toolkit.fluxcd.io/v1'],
+  ['image.toolkit.fluxcd.io/v1beta2', ['ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation'], 'image.toolkit.fluxcd.io/v1'],
+];
+
+// ---------------------------------------------------------------------------
+// output helpers
+// ---------------------------------------------------------------------------
+function listFiles(dir, pred) {
+  const out = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (pred(p)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const indexKey = (group, version, kind) => `${group ? `${group}/` : ''}${version}/${kind}`;
+const fileFor = (group, version, kind) => `${group || 'core'}/${kind.toLowerCase()}-${version}.json`;
+const splitApiVersion = (av) => (av.includes('/') ? av.split('/') : ['', av]);
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const { convertCrd, sortKeysDeep, OBJECT_META_DEF } = await loadConverter();
+  // one-space indentation: reviewable diffs when a CRD changes, still a small tree
+  const serialize = (value) => JSON.stringify(sortKeysDeep(value), null, 1) + '\n';
+  const comment = (source) => `generated by ${GENERATOR} from ${source}, do not edit`;
+
+  const files = new Map(); // relative path -> JSON value
+  const index = {};
+  const addEntry = (key, entry) => {
+    if (index[key]) throw new Error(`duplicate index entry ${key} (${index[key].source} and ${entry.source})`);
+    index[key] = {
+      file: null,
+      served: true,
+      storage: true,
+      deprecated: false,
+      deprecationWarning: null,
+      removedIn: null,
+      replacement: null,
+      namespaced: true,
+      ...entry,
+    };
+  };
+
+  // --- core Kubernetes ------------------------------------------------------
+  const k8s = parseKubernetesTypes();
+  const metaDefs = closure(k8s.defs, { $ref: `#/definitions/${OBJECT_META_DEF}` });
+  const removedKeys = new Set();
+  for (const [apiVersion, kinds] of REMOVED_KUBERNETES) for (const k of kinds) removedKeys.add(`${apiVersion}/${k}`);
+  for (const k of k8s.kinds) {
+    const key = indexKey(k.group, k.version, k.kind);
+    if (removedKeys.has(key)) continue; // still in kubernetes-types 1.30, no longer served today
+    const root = k8s.defs[k.def];
+    const definitions = closure(k8s.defs, root);
+    const file = fileFor(k.group, k.version, k.kind);
+    files.set(file, { $comment: comment(k.source), ...root, definitions });
+    addEntry(key, {
+      file,
+      source: k.source,
+      namespaced: !CLUSTER_SCOPED.has(k.kind),
+      storage: true,
+    });
+  }
+  files.set('_shared/objectmeta.json', {
+    $comment: comment(`npm:kubernetes-types@${k8s.version}/meta/v1.d.ts`),
+    definitions: metaDefs,
+  });
+
+  for (const [apiVersion, kinds, removedIn, replacement] of REMOVED_KUBERNETES) {
+    const [group, version] = splitApiVersion(apiVersion);
+    for (const kind of kinds) {
+      const use = replacement ? `; use ${replacement} ${kind}` : kind === 'PodSecurityPolicy' ? `; ${REMOVED_NOTE_PSP}` : '';
+      addEntry(indexKey(group, version, kind), {
+        served: false,
+        storage: false,
+        deprecated: true,
+        deprecationWarning: `${apiVersion} ${kind} was removed in Kubernetes ${removedIn}${use}`,
+        removedIn,
+        replacement,
+        namespaced: !CLUSTER_SCOPED.has(kind),
+        source: `${GENERATOR} (Kubernetes deprecated API migration guide)`,
+      });
+    }
+  }
+
+  // --- CRDs -----------------------------------------------------------------
+  if (!existsSync(args.crds)) throw new Error(`CRD folder not found: ${args.crds} (use --crds DIR)`);
+  const crdFiles = listFiles(args.crds, (f) => /\.ya?ml$/.test(f));
+  const crdSourceBase = dirname(args.crds);
+  for (const abs of crdFiles) {
+    const source = relative(crdSourceBase, abs).split('\\').join('/');
+    for (const doc of YAML.parseAllDocuments(readFileSync(abs, 'utf8'))) {
+      if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0].message}`);
+      const crd = doc.toJS({ maxAliasCount: -1 });
+      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+      const { versions, issues } = convertCrd(crd, metaDefs, () => comment(source));
+      if (issues.length) throw new Error(`${source}: ${issues.join('; ')}`);
+      for (const v of versions) {
+        const file = fileFor(v.group, v.version, v.kind);
+        files.set(file, v.schema);
+        addEntry(indexKey(v.group, v.version, v.kind), {
+          file,
+          served: v.served,
+          storage: v.storage,
+          deprecated: v.deprecated,
+          deprecationWarning: v.deprecationWarning,
+          namespaced: v.namespaced,
+          source,
+        });
+      }
+    }
+  }
+  for (const [apiVersion, kinds, replacement] of REMOVED_FLUX) {
+    const [group, version] = splitApiVersion(apiVersion);
+    for (const kind of kinds) {
+      const key = indexKey(group, version, kind);
+      if (index[key]) continue; // the bundled CRDs still serve it
+      addEntry(key, {
+        served: false,
+        storage: false,
+        deprecated: true,
+        deprecationWarning: `${apiVersion} ${kind} is no longer served by current Flux releases; use ${replacement} ${kind}`,
+        replacement,
+        source: `${GENERATOR} (Flux API removals)`,
+      });
+    }
+  }
+
+  // --- kustomize --------------------------------------------------------------
+  for (const [apiVersion, kind] of [
+    ['kustomize.config.k8s.io/v1beta1', 'Kustomization'],
+    ['kustomize.config.k8s.io/v1alpha1', 'Component'],
+  ]) {
+    const [group, version] = splitApiVersion(apiVersion);
+    const file = fileFor(group, version, kind);
+    const source = `${GENERATOR} (kustomize v5 api/types)`;
+    files.set(file, { $comment: comment(source), ...kustomizeSchema(apiVersion, kind) });
+    addEntry(indexKey(group, version, kind), { file, source, namespaced: false });
+  }
+
+  // --- write ------------------------------------------------------------------
+  mkdirSync(args.out, { recursive: true });
+  for (const name of readdirSync(args.out)) {
+    if (name === 'README.md') continue;
+    rmSync(join(args.out, name), { recursive: true, force: true });
+  }
+  for (const [file, value] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const abs = join(args.out, file);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, serialize(value));
+  }
+  const sortedIndex = {};
+  for (const key of Object.keys(index).sort()) sortedIndex[key] = index[key];
+  writeFileSync(
+    join(args.out, 'index.json'),
+    JSON.stringify(
+      sortKeysDeep({
+        $comment: comment(`${relative(crdSourceBase, args.crds).split('\\').join('/') || 'crds'}/, npm:kubernetes-types@${k8s.version} and the tables in the script`),
+        ...sortedIndex,
+      }),
+      null,
+      1,
+    ) + '\n',
+  );
+
+  if (args.check) await check(args.out, files);
+  const bytes = [...files.values()].reduce((n, v) => n + serialize(v).length, 0);
+  console.log(`wrote ${files.size} schemas (${(bytes / 1024 / 1024).toFixed(2)} MiB) and ${Object.keys(index).length} index entries to ${relative(process.cwd(), args.out) || '.'}`);
+}
+
+async function check(outDir, files) {
+  const Ajv = require('ajv');
+  const addFormats = require('ajv-formats');
+  const { KNOWN_FORMATS } = await loadConverter();
+  let failed = 0;
+  for (const [file, schema] of files) {
+    if (file.startsWith('_shared/')) continue;
+    const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true, allErrors: true });
+    addFormats(ajv);
+    for (const f of [...KNOWN_FORMATS, 'k8s-quantity']) if (!ajv.formats[f]) ajv.addFormat(f, true);
+    try {
+      ajv.compile(schema);
+    } catch (e) {
+      failed++;
+      console.error(`${file}: ${e.message}`);
+    }
+  }
+  if (failed) throw new Error(`${failed} schema(s) in ${outDir} do not compile`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,297 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { convertCrd, type JsonObject } from './convert.js';
+import { registerFormats } from './formats.js';
+import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
+
+export interface IndexEntry {
+  /** "<group>/<version>/<Kind>", or "<version>/<Kind>" for the core group */
+  key: string;
+  apiVersion: string;
+  group: string;
+  version: string;
+  kind: string;
+  /** schema file relative to the schemas folder; null when there is no schema (removed versions) */
+  file: string | null;
+  served: boolean;
+  storage: boolean;
+  deprecated: boolean;
+  deprecationWarning: string | null;
+  /** Kubernetes minor version that stopped serving it, e.g. "1.22" (core APIs only) */
+  removedIn: string | null;
+  /** apiVersion to use instead, for versions that are no longer served */
+  replacement: string | null;
+  namespaced: boolean;
+  /** where the schema came from: "crds/flux/helm/...yaml", "npm:kubernetes-types@1.30.0/apps/v1.d.ts", or the source given to addCrd */
+  source: string;
+}
+
+export interface ValidationResult {
+  status: 'ok' | 'invalid' | 'no-schema' | 'not-served';
+  issues: SchemaIssue[];
+  entry?: IndexEntry;
+}
+
+type StoredEntry = Omit<IndexEntry, 'key' | 'apiVersion' | 'group' | 'version' | 'kind'>;
+
+interface Bundle {
+  dir: string;
+  entries: Map<string, IndexEntry>;
+  metaDefinitions: JsonObject;
+}
+
+export const indexKey = (group: string, version: string, kind: string): string =>
+  `${group ? `${group}/` : ''}${version}/${kind}`;
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/** Kubernetes version priority: GA before beta before alpha, higher numbers first. */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [-1, 0, 0];
+    const stability = m[2] === undefined ? 3 : m[2] === 'beta' ? 2 : 1;
+    return [stability, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return rb[i]! - ra[i]!;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** schemas/ beside the package: ../../schemas from src/schema/*.ts and from dist/schema/*.js */
+export function bundledSchemasDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '..', '..', 'schemas');
+}
+
+let bundleCache: Bundle | undefined;
+function loadBundle(dir: string): Bundle {
+  if (bundleCache && bundleCache.dir === dir) return bundleCache;
+  const indexFile = join(dir, 'index.json');
+  if (!existsSync(indexFile)) throw new Error(`schema index not found: ${indexFile} (run npm run schemas)`);
+  const raw = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, StoredEntry | string>;
+  const entries = new Map<string, IndexEntry>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '$comment' || typeof value !== 'object' || value === null) continue;
+    const slash = key.lastIndexOf('/');
+    const apiVersion = key.slice(0, slash);
+    const kind = key.slice(slash + 1);
+    const { group, version } = splitApiVersion(apiVersion);
+    entries.set(key, { key, apiVersion, group, version, kind, ...value });
+  }
+  const shared = JSON.parse(readFileSync(join(dir, '_shared', 'objectmeta.json'), 'utf8')) as { definitions: JsonObject };
+  bundleCache = { dir, entries, metaDefinitions: shared.definitions };
+  return bundleCache;
+}
+
+/** Compiled validators of bundled files are shared by every registry: the files never change. */
+const bundledValidators = new Map<string, ValidateFunction>();
+let sharedAjv: Ajv | undefined;
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    addUsedSchema: false,
+    messages: true,
+    // ajv's code optimisation pass roughly doubles compile time of the large
+    // CRD schemas and buys little for one-shot lint runs
+    code: { optimize: false },
+  });
+  registerFormats(ajv);
+  return ajv;
+}
+
+/** Time spent compiling, per index key (milliseconds); for measurements. */
+export const compileTimes = new Map<string, number>();
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The API server treats an explicit null like an absent field; drop null
+ * members so "creationTimestamp: null" or an empty "resources:" pass, and a
+ * null required field is reported as missing.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+    return out;
+  }
+  return value;
+}
+
+const SOPS_VALUE = /^ENC\[[A-Za-z0-9_]+,/;
+
+export class SchemaRegistry {
+  private readonly bundle: Bundle | undefined;
+  private readonly added = new Map<string, IndexEntry>();
+  private readonly addedSchemas = new Map<string, JsonObject>();
+  private readonly addedValidators = new Map<string, ValidateFunction>();
+  private ajv: Ajv | undefined;
+
+  private constructor(bundle: Bundle | undefined) {
+    this.bundle = bundle;
+  }
+
+  /** The schemas/ folder shipped with the package. */
+  static bundled(dir: string = bundledSchemasDir()): SchemaRegistry {
+    return new SchemaRegistry(loadBundle(dir));
+  }
+
+  /** A registry without bundled schemas (addCrd only). */
+  static empty(): SchemaRegistry {
+    return new SchemaRegistry(undefined);
+  }
+
+  /**
+   * Register a CustomResourceDefinition found in the linted tree (or given
+   * with --crds). Its versions replace bundled ones of the same
+   * group/version/kind: the repository's CRD is what its cluster serves.
+   * Returns problems with the CRD itself (empty when fine).
+   */
+  addCrd(crd: unknown, source: string): string[] {
+    const meta = this.bundle?.metaDefinitions ?? FALLBACK_META;
+    const { versions, issues } = convertCrd(crd, meta, () => `converted from ${source}`);
+    for (const v of versions) {
+      const key = indexKey(v.group, v.version, v.kind);
+      const apiVersion = v.group ? `${v.group}/${v.version}` : v.version;
+      const entry: IndexEntry = {
+        key,
+        apiVersion,
+        group: v.group,
+        version: v.version,
+        kind: v.kind,
+        file: `crd:${key}`,
+        served: v.served,
+        storage: v.storage,
+        deprecated: v.deprecated,
+        deprecationWarning: v.deprecationWarning,
+        removedIn: null,
+        replacement: null,
+        namespaced: v.namespaced,
+        source,
+      };
+      this.added.set(key, entry);
+      this.addedSchemas.set(key, v.schema);
+      this.addedValidators.delete(key);
+    }
+    return issues;
+  }
+
+  lookup(apiVersion: string, kind: string): IndexEntry | undefined {
+    const { group, version } = splitApiVersion(apiVersion);
+    const key = indexKey(group, version, kind);
+    return this.added.get(key) ?? this.bundle?.entries.get(key);
+  }
+
+  /** All known versions of a kind, served ones first, by Kubernetes version priority. */
+  versionsOf(group: string, kind: string): IndexEntry[] {
+    const found = new Map<string, IndexEntry>();
+    for (const e of this.bundle?.entries.values() ?? []) if (e.group === group && e.kind === kind) found.set(e.key, e);
+    for (const e of this.added.values()) if (e.group === group && e.kind === kind) found.set(e.key, e);
+    return [...found.values()].sort((a, b) => Number(b.served) - Number(a.served) || compareVersions(a.version, b.version));
+  }
+
+  /** Every known entry (bundled and added). */
+  entries(): IndexEntry[] {
+    const all = new Map<string, IndexEntry>(this.bundle?.entries ?? []);
+    for (const [k, e] of this.added) all.set(k, e);
+    return [...all.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  validate(apiVersion: string, kind: string, value: unknown): ValidationResult {
+    const entry = this.lookup(apiVersion, kind);
+    if (!entry) return { status: 'no-schema', issues: [] };
+    if (!entry.served) return { status: 'not-served', issues: [], entry };
+    if (entry.file === null) return { status: 'no-schema', issues: [], entry };
+    let validate: ValidateFunction;
+    try {
+      validate = this.validatorFor(entry);
+    } catch (e) {
+      return {
+        status: 'no-schema',
+        entry,
+        issues: [{ path: [], keyword: 'schema', message: `the schema of ${entry.key} (${entry.source}) cannot be used: ${e instanceof Error ? e.message : String(e)}` }],
+      };
+    }
+    let data = withoutNulls(value);
+    const sops = isPlainObject(data) && 'sops' in data;
+    if (sops) {
+      const { sops: _ignored, ...rest } = data as Record<string, unknown>;
+      data = rest;
+    }
+    if (validate(data)) return { status: 'ok', issues: [], entry };
+    let raw: RawIssue[] = toIssues(validate.errors ?? [], data, kind || 'object');
+    if (sops) {
+      // SOPS replaces leaf values with "ENC[...]" strings: only the structure can be checked
+      raw = raw.filter((i) => !(typeof i.data === 'string' && SOPS_VALUE.test(i.data)));
+    }
+    const issues: SchemaIssue[] = raw.map(({ data: _d, ...issue }) => issue);
+    return { status: issues.length ? 'invalid' : 'ok', issues, entry };
+  }
+
+  private validatorFor(entry: IndexEntry): ValidateFunction {
+    const added = this.addedSchemas.get(entry.key);
+    if (added && this.added.get(entry.key) === entry) {
+      let v = this.addedValidators.get(entry.key);
+      if (!v) {
+        this.ajv ??= createAjv();
+        const t0 = performance.now();
+        v = this.ajv.compile(added);
+        compileTimes.set(entry.key, performance.now() - t0);
+        this.addedValidators.set(entry.key, v);
+      }
+      return v;
+    }
+    const file = entry.file!;
+    const dir = this.bundle!.dir;
+    const cacheKey = `${dir}\u0000${file}`;
+    let v = bundledValidators.get(cacheKey);
+    if (!v) {
+      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
+      sharedAjv ??= createAjv();
+      const t0 = performance.now();
+      v = sharedAjv.compile(schema);
+      compileTimes.set(entry.key, performance.now() - t0);
+      bundledValidators.set(cacheKey, v);
+    }
+    return v;
+  }
+}
+
+/** Used only by SchemaRegistry.empty(): ObjectMeta's field set without the bundle. */
+const FALLBACK_META: JsonObject = {
+  'meta.v1.ObjectMeta': {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      generateName: { type: 'string' },
+      namespace: { type: 'string' },
+      labels: { type: 'object', additionalProperties: { type: 'string' } },
+      annotations: { type: 'object', additionalProperties: { type: 'string' } },
+      finalizers: { type: 'array', items: { type: 'string' } },
+      ownerReferences: { type: 'array', items: { type: 'object' } },
+      managedFields: { type: 'array', items: { type: 'object' } },
+      uid: { type: 'string' },
+      resourceVersion: { type: 'string' },
+      generation: { type: 'integer' },
+      creationTimestamp: { type: 'string' },
+      deletionTimestamp: { type: 'string' },
+      deletionGracePeriodSeconds: { type: 'integer' },
+      selfLink: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+};
