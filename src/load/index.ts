@@ -9,7 +9,8 @@ import type { Cluster, KustomizeDir, RepoModel } from './types.js';
 
 export * from './types.js';
 export { locate, toRange, type Range } from './yaml-file.js';
-export { isFluxKustomization, objectKey } from './flux.js';
+export { isFluxKustomization, objectKey, normalizeUrl } from './flux.js';
+export { objectLocation } from './kustomize.js';
 export { varUses, SUBSTITUTE_ANNOTATION } from './substitute.js';
 export { splitApiVersion, isObject } from './patches.js';
 export { isClusterScoped } from './scope.js';
