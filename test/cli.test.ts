@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLUSTER, FIXTURES, REPO, fixtureCopy, lineOf, replaceOnce, runCli } from './helpers.js';
+
+const wrapper = `${CLUSTER}/apps/vault/kustomization.yaml`;
+
+/** One error (a wrapper typo) and one info (an unreferenced file): enough to see every exit-code path. */
+function brokenRepo(): string {
+  return fixtureCopy({
+    [wrapper]: replaceOnce('flux-apps/vault', 'flux-apps/vautl'),
+    'flux-apps/forgejo/policy.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: policy\n',
+  });
+}
+
+describe('lint-gitops CLI', () => {
+  it('lints the clean fixture with exit 0, as the README says', () => {
+    const r = runCli(['fixtures/flux-clusters/stefanzhelev']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✔ no problems \(1 cluster, \d+ files, \d+ objects\)\n$/);
+  });
+
+  it('prints the JSON contract: diagnostics with repo-relative POSIX files and a summary', () => {
+    const repo = brokenRepo();
+    const r = runCli([CLUSTER, '--format', 'json'], repo);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['diagnostics', 'summary']);
+    expect(out.diagnostics).toEqual([
+      {
+        ruleId: 'unreferenced-file',
+        severity: 'info',
+        message: 'flux-apps/forgejo/policy.yaml is not referenced by any kustomization or Flux Kustomization; it is never applied',
+        file: 'flux-apps/forgejo/policy.yaml',
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
+      {
+        ruleId: 'path-not-found',
+        severity: 'error',
+        message: "resources entry '../../../../flux-apps/vautl' does not exist (resolved to flux-apps/vautl); did you mean '../../../../flux-apps/vault'?",
+        file: wrapper,
+        line: lineOf(repo, wrapper, 'vautl'),
+        column: 5,
+        endLine: lineOf(repo, wrapper, 'vautl'),
+        endColumn: 5 + '../../../../flux-apps/vautl'.length,
+      },
+    ]);
+    expect(out.summary).toMatchObject({ errorCount: 1, warningCount: 0, infoCount: 1, root: '.', rootReason: 'flux-path', clusters: [CLUSTER], fluxVersions: ['v2.7.5'] });
+  });
+
+  it('gives the same bytes on every run', () => {
+    const repo = brokenRepo();
+    const a = runCli([CLUSTER, '--format', 'json'], repo);
+    const b = runCli([CLUSTER, '--format', 'json'], repo);
+    expect(a.stdout).toBe(b.stdout);
+    const c = runCli([CLUSTER], repo);
+    const d = runCli([CLUSTER], repo);
+    expect(c.stdout).toBe(d.stdout);
+  });
+
+  it('prints stylish output grouped by file with a summary line', () => {
+    const repo = brokenRepo();
+    const r = runCli([CLUSTER], repo);
+    const line = lineOf(repo, wrapper, 'vautl');
+    expect(r.stdout).toBe(
+      [
+        'flux-apps/forgejo/policy.yaml',
+        '  1:1  info  flux-apps/forgejo/policy.yaml is not referenced by any kustomization or Flux Kustomization; it is never applied  unreferenced-file',
+        '',
+        wrapper,
+        `  ${line}:5  error  resources entry '../../../../flux-apps/vautl' does not exist (resolved to flux-apps/vautl); did you mean '../../../../flux-apps/vault'?  path-not-found`,
+        '',
+        '✖ 2 problems (1 error, 0 warnings, 1 info)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--quiet shows errors only; exit code still follows the errors', () => {
+    const r = runCli([CLUSTER, '--quiet', '--format', 'json'], brokenRepo());
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { ruleId: string }) => d.ruleId)).toEqual(['path-not-found']);
+  });
+
+  it('--rule turns a rule off or changes its severity, and warnings fail only past --max-warnings', () => {
+    const repo = brokenRepo();
+    expect(runCli([CLUSTER, '--rule', 'path-not-found=off'], repo).code).toBe(0);
+    expect(runCli([CLUSTER, '--rule', 'path-not-found=warning'], repo).code).toBe(0);
+    const tooMany = runCli([CLUSTER, '--rule', 'path-not-found=warning', '--max-warnings', '0'], repo);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('too many warnings (maximum: 0)');
+    expect(runCli([CLUSTER, '--rule', 'path-not-found=warning', '--max-warnings', '1'], repo).code).toBe(0);
+  });
+
+  it('exits 2 on usage errors: unknown flag, unknown rule, missing directory', () => {
+    expect(runCli(['--no-such-flag']).code).toBe(2);
+    expect(runCli(['fixtures', '--rule', 'no-such-rule=off']).code).toBe(2);
+    const missing = runCli(['does/not/exist']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such directory');
+    expect(runCli(['fixtures', '--format', 'xml']).code).toBe(2);
+  });
+
+  it('finds the root by --root, by the flux-system path, and by .git', () => {
+    const repo = fixtureCopy();
+    expect(JSON.parse(runCli([CLUSTER, '--format', 'json', '--root', '.'], repo).stdout).summary.rootReason).toBe('option');
+    expect(JSON.parse(runCli([CLUSTER, '--format', 'json'], repo).stdout).summary).toMatchObject({ root: '.', rootReason: 'flux-path' });
+    // Without a flux-system bootstrap, the nearest .git wins.
+    fs.rmSync(path.join(repo, CLUSTER, 'flux-system/gotk-sync.yaml'));
+    fs.writeFileSync(path.join(repo, CLUSTER, 'flux-system/kustomization.yaml'), 'resources:\n  - gotk-components.yaml\n');
+    fs.mkdirSync(path.join(repo, '.git'));
+    expect(JSON.parse(runCli([CLUSTER, '--format', 'json'], repo).stdout).summary).toMatchObject({ root: '.', rootReason: 'git' });
+  });
+
+  it('lints every cluster below a directory, and shared bases once', () => {
+    const repo = fixtureCopy();
+    const second = path.join(repo, 'flux-clusters/lab');
+    fs.cpSync(path.join(repo, CLUSTER), second, { recursive: true });
+    const sync = path.join(second, 'flux-system/gotk-sync.yaml');
+    fs.writeFileSync(sync, fs.readFileSync(sync, 'utf8').replace('./flux-clusters/stefanzhelev', './flux-clusters/lab'));
+    const apps = path.join(second, 'apps/apps.yaml');
+    fs.writeFileSync(apps, fs.readFileSync(apps, 'utf8').replaceAll('./flux-clusters/stefanzhelev/', './flux-clusters/lab/'));
+    const r = runCli(['.', '--format', 'json'], repo);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.clusters).toEqual(['flux-clusters/lab', CLUSTER]);
+    expect(out.diagnostics).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('prints its version, help, the rule list and a rule explanation', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    expect(runCli(['--version']).stdout.trim()).toBe(pkg.version);
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--max-warnings');
+    const rules = runCli(['rules']);
+    expect(rules.stdout).toMatch(/^path-not-found\s+error\s+/m);
+    const explain = runCli(['explain', 'path-not-found']);
+    expect(explain.stdout).toContain('Why: ');
+    expect(explain.stdout).toContain('Wrong:');
+    expect(runCli(['explain', 'nope']).code).toBe(2);
+  });
+
+  it('does not write into the repository', () => {
+    const repo = brokenRepo();
+    const before = snapshot(repo);
+    runCli([CLUSTER, '--format', 'json'], repo);
+    expect(snapshot(repo)).toEqual(before);
+  });
+});
+
+function snapshot(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.statSync(p).mtimeMs;
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+void FIXTURES;
