@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
 import { loadRepo, locate, toRange, type LoadOptions, type RepoModel, type RootReason } from './load/index.js';
-import { rules as allRules, type At, type Rule } from './rules/index.js';
+import { rules as allRules, type At, type Rule, type RuleOptions } from './rules/index.js';
 
 export type RuleSetting = Severity | 'off';
 
-export interface LintOptions extends LoadOptions {
+export interface LintOptions extends LoadOptions, RuleOptions {
   /** Per-rule severity overrides, or 'off'. */
   rules?: Record<string, RuleSetting>;
   /** Rules to run instead of the built-in set (tests, editors). */
@@ -36,19 +36,21 @@ export interface LintResult {
 /** Loads the repository and runs every enabled rule over the model. */
 export function lint(options: LintOptions): LintResult {
   const model = loadRepo(options);
-  const diagnostics = runRules(model, options.ruleSet ?? allRules, options.rules ?? {});
+  const diagnostics = runRules(model, options.ruleSet ?? allRules, options.rules ?? {}, { crossNamespacePolicy: options.crossNamespacePolicy });
   return { diagnostics, summary: summarize(model, diagnostics, options.cwd ?? process.cwd()), model };
 }
 
-export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>): Diagnostic[] {
+export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>, ruleOptions: RuleOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of ruleSet) {
-    const setting = settings[rule.id] ?? rule.severity;
+    const setting = settings[rule.id];
     if (setting === 'off') continue;
     rule.check({
       model,
+      options: ruleOptions,
       report(at, message, opts) {
-        out.push({ ruleId: rule.id, severity: setting, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}) });
+        const severity = setting ?? opts?.severity ?? rule.severity;
+        out.push({ ruleId: rule.id, severity, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}) });
       },
     });
   }

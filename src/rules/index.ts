@@ -10,7 +10,7 @@ import { unreferencedFile } from './unreferenced-file.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlSyntax } from './yaml-syntax.js';
 
-export type { Rule, RuleContext, RuleDocs, At, FileSpan, FileStart } from './types.js';
+export type { Rule, RuleContext, RuleDocs, RuleOptions, ReportOptions, At, FileSpan, FileStart } from './types.js';
 
 /** Every rule, in the order README and `lint-gitops rules` list them. */
 export const rules: readonly Rule[] = [

@@ -17,10 +17,19 @@ export type At = Location | FileSpan | FileStart;
 
 export interface ReportOptions {
   fix?: TextEdit;
+  /** This finding's severity when it differs from the rule's default (a user's per-rule setting still wins). */
+  severity?: Severity;
+}
+
+/** Settings that change what rules report (from the library options; the config file feeds them too). */
+export interface RuleOptions {
+  /** How cross-namespace references that the controllers accept are reported (`cross-namespace-ref`); default 'warn'. */
+  crossNamespacePolicy?: 'allow' | 'warn' | 'deny';
 }
 
 export interface RuleContext {
   model: RepoModel;
+  options: RuleOptions;
   /** Records a finding; the runner turns the location into file/line/column. */
   report(at: At, message: string, options?: ReportOptions): void;
 }
