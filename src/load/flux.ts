@@ -3,6 +3,7 @@ import type { LoadContext } from './context.js';
 import { applyPatch, metadataOf, objectLocation, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
 import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
 import { isClusterScoped } from './scope.js';
+import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { substituteValue, substitutionDisabled } from './substitute.js';
 import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution } from './types.js';
 
@@ -17,7 +18,15 @@ export function objectKey(namespace: string | undefined, name: string): string {
 }
 
 /** Where a Flux source's files come from, as far as this checkout can tell. */
-type Locality = { local: true } | { local: false; detail: string } | { local: 'unknown'; detail: string };
+type Locality =
+  | { local: true }
+  | { local: false; detail: string }
+  /** Maybe this checkout (another URL, no bootstrap to compare with): used when the path exists here. */
+  | { local: 'unknown'; detail: string }
+  /** Not built (yet): a Kustomization still in the queue may build it. */
+  | { local: 'missing'; detail: string }
+  /** An ExternalArtifact that an ArtifactGenerator assembles from this checkout. */
+  | { local: 'artifact'; artifact: GeneratedArtifact; detail: string };
 
 /**
  * Follows a cluster the way Flux reconciles it: the root Kustomization builds the cluster directory, every Flux
@@ -111,13 +120,17 @@ export class FluxWalker {
       namespace: typeof src.namespace === 'string' ? src.namespace : obj.namespace,
     };
     const locality = this.locality(cluster, sourceRef, rootSource);
-    if (locality.local === 'unknown' && !lastTry) return 'defer';
+    if (locality.local === 'missing' && !lastTry) return 'defer';
     if (written.includes('${')) {
       fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: 'uses a variable no postBuild defines' });
       return 'ok';
     }
     const rel = written.replace(/^\/+/, '');
-    if (locality.local === false) {
+    if (locality.local === 'artifact') {
+      this.resolveArtifactPath(fk, locality.artifact, locality.detail, written, from);
+      return 'ok';
+    }
+    if (locality.local === false || locality.local === 'missing') {
       fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
       return 'ok';
     }
@@ -135,6 +148,26 @@ export class FluxWalker {
     return 'ok';
   }
 
+  /** A path inside an ExternalArtifact: found through the generator's copies, or reported as provided by none. */
+  private resolveArtifactPath(fk: FluxKustomization, artifact: GeneratedArtifact, generator: string, written: string, from: Location): void {
+    const repoPath = mountedPath(artifact.mounts, written);
+    if (repoPath === undefined) {
+      const status = artifact.foreign.length > 0 ? 'foreign-source' : 'missing';
+      const provided = artifact.mounts.map((m) => `${m.dest || '.'}/`).join(', ') || 'nothing';
+      const detail =
+        status === 'missing'
+          ? `is not provided by any copy of ${generator} (the artifact holds ${provided})`
+          : `may come from a copy of ${generator} out of another source (${artifact.foreign.join(', ')})`;
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status, detail });
+      return;
+    }
+    const ref = this.ctx.resolve('flux-path', from, repoPath, '.', 'dir');
+    if (ref.status === 'missing') ref.detail = `is copied by ${generator} from ${repoPath}, which does not exist`;
+    ref.raw = written;
+    fk.pathRef = ref;
+    if (ref.status === 'ok') fk.path = ref.target;
+  }
+
   /** Is a source this checkout? The bootstrap GitRepository is; another GitRepository is when url and ref match it. */
   private locality(cluster: Cluster, ref: ObjectRef, rootSource: ObjectRef | undefined): Locality {
     const label = `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
@@ -142,14 +175,17 @@ export class FluxWalker {
       if (rootSource && ref.name === rootSource.name && ref.namespace === rootSource.namespace && (ref.kind || 'GitRepository') === rootSource.kind) {
         return { local: true };
       }
+      // Without a bootstrap in the tree, `flux-system/flux-system` is by convention the bootstrap repository: this one.
+      if (!rootSource && ref.name === 'flux-system' && ref.namespace === 'flux-system') return { local: true };
       const src = this.findObject(cluster, 'GitRepository', ref.name, ref.namespace);
       const root = rootSource && this.findObject(cluster, rootSource.kind, rootSource.name, rootSource.namespace);
-      if (!src) return { local: 'unknown', detail: `source ${label} is not defined in this cluster` };
+      if (!src) return { local: 'missing', detail: `source ${label} is not defined in this cluster` };
       // Without a bootstrap there is nothing to compare with: the path is checked only if it exists here.
       if (!root) return { local: 'unknown', detail: `source ${label} may not be this checkout (${String((isObject(src.value.spec) && src.value.spec.url) || 'no url')})` };
       const spec = (o: KObject) => (isObject(o.value.spec) ? o.value.spec : {});
+      // Like flux-local, another URL is taken for this checkout when the path exists here (a mirror, a rename).
       if (normalizeUrl(spec(src).url) !== normalizeUrl(spec(root).url)) {
-        return { local: false, detail: `source ${label} is another repository (${String(spec(src).url)})` };
+        return { local: 'unknown', detail: `source ${label} is another repository (${String(spec(src).url)})` };
       }
       const refOf = (o: KObject) => JSON.stringify(spec(o).ref ?? {});
       if (refOf(src) !== refOf(root)) {
@@ -157,10 +193,16 @@ export class FluxWalker {
       }
       return { local: true };
     }
-    if (['OCIRepository', 'Bucket', 'ExternalArtifact', 'HelmChart'].includes(ref.kind)) {
+    if (ref.kind === 'ExternalArtifact') {
+      const artifact = findGeneratedArtifact(cluster, ref, (s) => this.locality(cluster, s, rootSource).local === true);
+      if (!artifact) return { local: 'missing', detail: `source ${label} is produced by no ArtifactGenerator in this cluster` };
+      const g = artifact.generator;
+      return { local: 'artifact', artifact, detail: `ArtifactGenerator ${g.namespace}/${g.name}` };
+    }
+    if (['OCIRepository', 'Bucket', 'HelmChart'].includes(ref.kind)) {
       return { local: false, detail: `source ${label} is an artifact, not this checkout` };
     }
-    return { local: 'unknown', detail: `source ${label} is not a kind Flux can build from` };
+    return { local: false, detail: `source ${label} is not a kind Flux can build from` };
   }
 
   private findObject(cluster: Cluster, kind: string, name: string, namespace: string | undefined): KObject | undefined {
@@ -313,7 +355,7 @@ export class FluxWalker {
     const rel = written.replace(/^\/+/, '');
     if (locality.local !== true) {
       const target = this.ctx.fs.join('.', rel);
-      if (locality.local === false || target === undefined || this.ctx.fs.kind(target) !== 'dir') {
+      if (locality.local !== 'unknown' || target === undefined || this.ctx.fs.kind(target) !== 'dir') {
         this.ctx.record({ kind, raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
         return;
       }

@@ -1,0 +1,90 @@
+import { isObject, splitApiVersion } from './patches.js';
+import type { Cluster, KObject, ObjectRef } from './types.js';
+
+/**
+ * Flux 2.7's source-watcher: an ArtifactGenerator copies files from its sources into ExternalArtifacts, and a
+ * Kustomization on an ExternalArtifact resolves its spec.path inside that artifact.
+ * https://fluxcd.io/flux/components/source/artifactgenerators/
+ * A mount says "artifact directory `dest` holds repository directory `src`", for copies from a local source.
+ */
+export interface Mount {
+  dest: string;
+  src: string;
+}
+
+export interface GeneratedArtifact {
+  generator: KObject;
+  mounts: Mount[];
+  /** Copies whose source is not this checkout; their files cannot be checked. */
+  foreign: string[];
+}
+
+const GLOB = /[*?[{]/;
+
+/** The ArtifactGenerator entry that produces an ExternalArtifact, with its local copies as mounts. */
+export function findGeneratedArtifact(
+  cluster: Cluster,
+  ref: ObjectRef,
+  isLocal: (source: ObjectRef) => boolean,
+): GeneratedArtifact | undefined {
+  for (const o of cluster.objects) {
+    const [group] = splitApiVersion(o.apiVersion);
+    if (group !== 'source.extensions.fluxcd.io' || o.kind !== 'ArtifactGenerator' || o.namespace !== ref.namespace) continue;
+    const spec = isObject(o.value.spec) ? o.value.spec : {};
+    const artifacts = Array.isArray(spec.artifacts) ? spec.artifacts : [];
+    const artifact = artifacts.find((a) => isObject(a) && a.name === ref.name);
+    if (!isObject(artifact)) continue;
+    const aliases = new Map<string, ObjectRef>();
+    for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
+      if (!isObject(s) || typeof s.alias !== 'string') continue;
+      aliases.set(s.alias, { kind: String(s.kind ?? ''), name: String(s.name ?? ''), namespace: typeof s.namespace === 'string' ? s.namespace : o.namespace });
+    }
+    const mounts: Mount[] = [];
+    const foreign: string[] = [];
+    for (const c of Array.isArray(artifact.copy) ? artifact.copy : []) {
+      if (!isObject(c) || typeof c.from !== 'string' || typeof c.to !== 'string') continue;
+      const from = c.from.match(/^@([^/]+)\/(.*)$/);
+      const to = c.to.match(/^@artifact\/(.*)$/);
+      if (!from || !to) continue;
+      const source = aliases.get(from[1]);
+      if (!source || !isLocal(source)) {
+        foreign.push(c.from);
+        continue;
+      }
+      const segments = from[2].split('/').filter((s) => s !== '' && s !== '.');
+      const firstGlob = segments.findIndex((s) => GLOB.test(s));
+      const prefix = (firstGlob < 0 ? segments : segments.slice(0, firstGlob)).join('/');
+      let dest = trim(to[1]);
+      // A single path copied into a directory keeps its name: `@src/charts/app` to `@artifact/` is `app`.
+      if (firstGlob < 0 && (to[1] === '' || to[1].endsWith('/'))) dest = join(dest, segments[segments.length - 1] ?? '');
+      mounts.push({ dest, src: prefix === '' ? '.' : prefix });
+    }
+    return { generator: o, mounts, foreign };
+  }
+  return undefined;
+}
+
+/** Where an artifact path lives in the repository: through the mount with the longest matching destination. */
+export function mountedPath(mounts: Mount[], artifactPath: string): string | undefined {
+  const p = trim(artifactPath);
+  let best: Mount | undefined;
+  for (const m of mounts) {
+    if (m.dest === '' || p === m.dest || p.startsWith(`${m.dest}/`)) {
+      if (!best || m.dest.length > best.dest.length) best = m;
+    }
+  }
+  if (!best) return undefined;
+  const rest = best.dest === '' ? p : p.slice(best.dest.length).replace(/^\//, '');
+  return rest === '' ? best.src : best.src === '.' ? rest : `${best.src}/${rest}`;
+}
+
+function trim(p: string): string {
+  return p
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+}
+
+function join(a: string, b: string): string {
+  return a === '' ? b : b === '' ? a : `${a}/${b}`;
+}
