@@ -51,16 +51,30 @@ function parseArgs(argv) {
 }
 
 // ---------------------------------------------------------------------------
-// the CRD converter lives in src/schema/convert.ts (shared with the runtime);
-// transpile it on the fly so this script needs no build step
+// The CRD converter and the ajv set-up live in src/schema/*.ts (shared with
+// the runtime). Transpile them on the fly so this script needs no build
+// step; they go under node_modules/.cache so their imports (ajv, ...) resolve.
 // ---------------------------------------------------------------------------
-async function loadConverter() {
-  const file = join(repoRoot, 'src', 'schema', 'convert.ts');
-  const out = ts.transpileModule(readFileSync(file, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    fileName: file,
-  });
-  return import('data:text/javascript;base64,' + Buffer.from(out.outputText).toString('base64'));
+let libPromise;
+function loadLib() {
+  libPromise ??= (async () => {
+    const srcDir = join(repoRoot, 'src', 'schema');
+    const outDir = join(repoRoot, 'node_modules', '.cache', 'lint-gitops-generate-schemas');
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
+    for (const name of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+      const out = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        fileName: name,
+      });
+      writeFileSync(join(outDir, name.replace(/\.ts$/, '.js')), out.outputText);
+    }
+    const convert = await import(pathToFileURL(join(outDir, 'convert.js')).href);
+    const ajv = await import(pathToFileURL(join(outDir, 'ajv.js')).href);
+    return { ...convert, ...ajv };
+  })();
+  return libPromise;
 }
 
 // ---------------------------------------------------------------------------
@@ -74,6 +88,20 @@ const ALIAS_OVERRIDES = {
   'api.resource.Quantity': QUANTITY,
   'meta.v1.Time': TIME,
   'meta.v1.MicroTime': TIME,
+};
+
+// kubernetes-types leaves out the x-kubernetes-* members of JSONSchemaProps
+// that the Kubernetes OpenAPI document declares; put them back.
+const DEF_ADDITIONS = {
+  'apiextensions.v1.JSONSchemaProps': {
+    'x-kubernetes-embedded-resource': { type: 'boolean' },
+    'x-kubernetes-int-or-string': { type: 'boolean' },
+    'x-kubernetes-list-map-keys': { type: 'array', items: { type: 'string' } },
+    'x-kubernetes-list-type': { type: 'string' },
+    'x-kubernetes-map-type': { type: 'string' },
+    'x-kubernetes-preserve-unknown-fields': { type: 'boolean' },
+    'x-kubernetes-validations': { type: 'array', items: { $ref: '#/definitions/apiextensions.v1.ValidationRule' } },
+  },
 };
 
 // Cluster-scoped core kinds (kubernetes-types carries no scope information).
@@ -157,6 +185,7 @@ function parseKubernetesTypes() {
       if (ts.isInterfaceDeclaration(st)) {
         const key = `${prefix}.${st.name.text}`;
         defs[key] = interfaceToSchema(st.members);
+        if (DEF_ADDITIONS[key]) defs[key].properties = { ...defs[key].properties, ...DEF_ADDITIONS[key] };
         const lit = (prop) => {
           const m = st.members.find((x) => ts.isPropertySignature(x) && x.name.getText(sf) === prop);
           return m?.type && ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal) ? m.type.literal.text : null;
@@ -430,6 +459,47 @@ const REMOVED_FLUX = [
 ];
 
 // ---------------------------------------------------------------------------
+// Kinds almost every Flux repository carries get an ajv standalone validator
+// (precompiled/*.cjs): loading one takes a few milliseconds where compiling
+// the schema takes tens to hundreds (see schemas/README.md). The others are
+// compiled lazily at run time.
+// ---------------------------------------------------------------------------
+const PRECOMPILE = [
+  'v1/ConfigMap',
+  'v1/Namespace',
+  'v1/Secret',
+  'v1/Service',
+  'v1/ServiceAccount',
+  'apps/v1/Deployment',
+  'helm.toolkit.fluxcd.io/v2/HelmRelease',
+  'kustomize.config.k8s.io/v1beta1/Kustomization',
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization',
+  'source.toolkit.fluxcd.io/v1/GitRepository',
+  'source.toolkit.fluxcd.io/v1/HelmRepository',
+  'source.toolkit.fluxcd.io/v1/OCIRepository',
+];
+
+async function precompile(lib, files, index) {
+  const { _ } = require('ajv');
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajvVersion = JSON.parse(readFileSync(require.resolve('ajv/package.json'), 'utf8')).version;
+  const out = new Map();
+  for (const key of PRECOMPILE) {
+    const entry = index[key];
+    if (!entry?.file) throw new Error(`PRECOMPILE names ${key}, which has no schema`);
+    // same options as the runtime; formats come from the loader as __formats
+    const ajv = lib.createAjv({ code: { source: true, formats: _`__formats` } });
+    // compile what the runtime would read from the JSON file (sorted keys)
+    const validate = ajv.compile(lib.sortKeysDeep(files.get(entry.file)));
+    const file = `precompiled/${entry.file.replace(/\.json$/, '').replace(/\//g, '_')}.cjs`;
+    out.set(file, `// ${comment(`${entry.file} with ajv ${ajvVersion}`)}\n${standaloneCode(ajv, validate)}\n`);
+    entry.precompiled = file;
+  }
+  return out;
+}
+const comment = (source) => `generated by ${GENERATOR} from ${source}, do not edit`;
+
+// ---------------------------------------------------------------------------
 // output helpers
 // ---------------------------------------------------------------------------
 function listFiles(dir, pred) {
@@ -451,10 +521,9 @@ const splitApiVersion = (av) => (av.includes('/') ? av.split('/') : ['', av]);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { convertCrd, sortKeysDeep, OBJECT_META_DEF } = await loadConverter();
+  const { convertCrd, sortKeysDeep, OBJECT_META_DEF } = await loadLib();
   // one-space indentation: reviewable diffs when a CRD changes, still a small tree
   const serialize = (value) => JSON.stringify(sortKeysDeep(value), null, 1) + '\n';
-  const comment = (source) => `generated by ${GENERATOR} from ${source}, do not edit`;
 
   const files = new Map(); // relative path -> JSON value
   const index = {};
@@ -569,6 +638,9 @@ async function main() {
     addEntry(indexKey(group, version, kind), { file, source, namespaced: false });
   }
 
+  const lib = await loadLib();
+  const texts = await precompile(lib, files, index);
+
   // --- write ------------------------------------------------------------------
   mkdirSync(args.out, { recursive: true });
   for (const name of readdirSync(args.out)) {
@@ -579,6 +651,10 @@ async function main() {
     const abs = join(args.out, file);
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, serialize(value));
+  }
+  for (const [file, text] of [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    mkdirSync(dirname(join(args.out, file)), { recursive: true });
+    writeFileSync(join(args.out, file), text);
   }
   const sortedIndex = {};
   for (const key of Object.keys(index).sort()) sortedIndex[key] = index[key];
@@ -596,13 +672,16 @@ async function main() {
 
   if (args.check) await check(args.out, files);
   const bytes = [...files.values()].reduce((n, v) => n + serialize(v).length, 0);
-  console.log(`wrote ${files.size} schemas (${(bytes / 1024 / 1024).toFixed(2)} MiB) and ${Object.keys(index).length} index entries to ${relative(process.cwd(), args.out) || '.'}`);
+  const codeBytes = [...texts.values()].reduce((n, t) => n + t.length, 0);
+  console.log(
+    `wrote ${files.size} schemas (${(bytes / 1024 / 1024).toFixed(2)} MiB), ${texts.size} precompiled validators (${(codeBytes / 1024 / 1024).toFixed(2)} MiB) and ${Object.keys(index).length} index entries to ${relative(process.cwd(), args.out) || '.'}`,
+  );
 }
 
 async function check(outDir, files) {
   const Ajv = require('ajv');
   const addFormats = require('ajv-formats');
-  const { KNOWN_FORMATS } = await loadConverter();
+  const { KNOWN_FORMATS } = await loadLib();
   let failed = 0;
   for (const [file, schema] of files) {
     if (file.startsWith('_shared/')) continue;

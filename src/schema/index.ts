@@ -3,10 +3,12 @@ export {
   bundledSchemasDir,
   compareVersions,
   compileTimes,
+  validatorOrigins,
   indexKey,
   splitApiVersion,
   type IndexEntry,
   type ValidationResult,
 } from './registry.js';
 export { formatPath, closestKey, type SchemaIssue } from './messages.js';
+export { AJV_OPTIONS, createAjv } from './ajv.js';
 export { convertCrd, type ConvertedVersion, type ConvertResult } from './convert.js';

@@ -107,8 +107,8 @@ export function closestKey(key: string, candidates: readonly string[]): string |
       best = c;
     }
   }
-  const limit = Math.max(2, Math.floor(key.length / 3));
-  return best !== undefined && bestD <= limit ? best : undefined;
+  const limit = key.length <= 3 ? 1 : Math.max(2, Math.floor(key.length / 3));
+  return best !== undefined && bestD <= limit && bestD < key.length ? best : undefined;
 }
 
 function single(e: ErrorObject, data: unknown, root: string): RawIssue {
@@ -124,7 +124,11 @@ function single(e: ErrorObject, data: unknown, root: string): RawIssue {
       const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
       const allowedKeys = Object.keys(props ?? {}).sort();
       const guess = closestKey(key, allowedKeys);
-      const hint = guess ? ` (did you mean '${guess}'?)` : allowedKeys.length ? ` (allowed: ${allowedKeys.join(', ')})` : '';
+      const hint = guess
+        ? ` (did you mean '${guess}'?)`
+        : allowedKeys.length > 0 && allowedKeys.length <= 12
+          ? ` (allowed: ${allowedKeys.join(', ')})`
+          : '';
       return {
         ...base,
         data: undefined,
@@ -193,14 +197,14 @@ export function toIssues(errors: readonly ErrorObject[], data: unknown, root: st
   for (let i = 0; i < errors.length; i++) {
     const e = errors[i]!;
     if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    // branch errors are the errors right before the junctor error that sit
+    // at or below its instance path (ajv pushes them while trying the
+    // branches); their schemaPath is only comparable when no $ref was crossed
     const branchIdx: number[] = [];
-    const prefix = `${e.schemaPath}/`;
     for (let j = i - 1; j >= 0; j--) {
       const b = errors[j]!;
-      const inBranch = b.schemaPath.startsWith(prefix);
-      const viaRef = !inBranch && b.schemaPath.startsWith('#/definitions/') && isUnder(b.instancePath, e.instancePath);
-      if (inBranch || viaRef) branchIdx.push(j);
-      else if (!isUnder(b.instancePath, e.instancePath)) break;
+      if (!isUnder(b.instancePath, e.instancePath)) break;
+      if (!consumed.has(j)) branchIdx.push(j);
     }
     for (const j of branchIdx) consumed.add(j);
     results.set(i, collapse(e, branchIdx.reverse().map((j) => ({ err: errors[j]!, idx: j })), data, root, results));
@@ -250,34 +254,35 @@ function collapse(
     byBranch.set(k, [...(byBranch.get(k) ?? []), err]);
   }
   const all = branch.map((b) => b.err);
-  // a branch whose type matched but that failed deeper down: report its issues
-  const deeper = [...byBranch.values()].filter((errs) =>
-    errs.every((x) => x.instancePath !== e.instancePath || (x.keyword !== 'type' && x.keyword !== 'enum' && x.keyword !== 'const')),
+  const atSelf = (x: ErrorObject) => x.instancePath === e.instancePath;
+  if (all.length > 0 && all.every((x) => atSelf(x) && x.keyword === 'type')) {
+    return [{ path, keyword: 'type', data: e.data, message: `${where} must be ${typeList(all.flatMap(typesOf))}` }];
+  }
+  const names = requiredNames(alts);
+  if (names.length && all.every((x) => atSelf(x) && x.keyword === 'required')) {
+    const verb = e.keyword === 'oneOf' ? 'exactly one of' : 'one of';
+    return [{ path, keyword: e.keyword, data: undefined, message: `${where} must set ${verb} ${names.map((n) => `'${n}'`).join(', ')}` }];
+  }
+  // a branch whose type matched but that failed on fields or deeper down: report its issues
+  const shapeMatched = [...byBranch.values()].filter((errs) =>
+    errs.every((x) => !atSelf(x) || x.keyword === 'additionalProperties' || x.keyword === 'required'),
   );
-  if (deeper.length > 0) {
-    const best = deeper.reduce((a, b) => (b.length < a.length ? b : a));
-    const bestIdx = new Set(best);
+  if (shapeMatched.length > 0) {
+    const best = shapeMatched.reduce((a, b) => (b.length < a.length ? b : a));
+    const bestSet = new Set(best);
     const inner: RawIssue[] = [];
     for (const { err, idx } of branch) {
-      if (!bestIdx.has(err)) continue;
+      if (!bestSet.has(err)) continue;
       inner.push(...(nested.get(idx) ?? (err.keyword === 'anyOf' || err.keyword === 'oneOf' ? [] : [single(err, data, root)])));
     }
     if (inner.length) return inner;
   }
-  if (all.length > 0 && all.every((x) => x.instancePath === e.instancePath && x.keyword === 'type')) {
-    return [{ path, keyword: 'type', data: e.data, message: `${where} must be ${typeList(all.flatMap(typesOf))}` }];
-  }
-  if (all.length > 0 && all.every((x) => x.instancePath === e.instancePath && (x.keyword === 'enum' || x.keyword === 'const' || x.keyword === 'type'))) {
+  if (all.length > 0 && all.every((x) => atSelf(x) && (x.keyword === 'enum' || x.keyword === 'const' || x.keyword === 'type'))) {
     const values = all.flatMap((x) => {
       const p = x.params as { allowedValues?: unknown[]; allowedValue?: unknown };
       return x.keyword === 'enum' ? p.allowedValues ?? [] : x.keyword === 'const' ? [p.allowedValue] : [];
     });
     if (values.length) return [{ path, keyword: 'enum', data: e.data, message: `${where} must be one of ${values.map(showValue).join(', ')}` }];
-  }
-  const names = requiredNames(alts);
-  if (names.length && all.every((x) => x.keyword === 'required' && x.instancePath === e.instancePath)) {
-    const verb = e.keyword === 'oneOf' ? 'exactly one of' : 'one of';
-    return [{ path, keyword: e.keyword, data: undefined, message: `${where} must set ${verb} ${names.map((n) => `'${n}'`).join(', ')}` }];
   }
   return [{
     path,

@@ -1,9 +1,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import { createAjv } from './ajv.js';
 import { convertCrd, type JsonObject } from './convert.js';
-import { registerFormats } from './formats.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 
 export interface IndexEntry {
@@ -24,6 +25,8 @@ export interface IndexEntry {
   /** apiVersion to use instead, for versions that are no longer served */
   replacement: string | null;
   namespaced: boolean;
+  /** ajv standalone validator, relative to the schemas folder, for the most common kinds */
+  precompiled?: string;
   /** where the schema came from: "crds/flux/helm/...yaml", "npm:kubernetes-types@1.30.0/apps/v1.d.ts", or the source given to addCrd */
   source: string;
 }
@@ -94,25 +97,10 @@ function loadBundle(dir: string): Bundle {
 const bundledValidators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
-export function createAjv(): Ajv {
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    allowUnionTypes: true,
-    validateSchema: false,
-    addUsedSchema: false,
-    messages: true,
-    // ajv's code optimisation pass roughly doubles compile time of the large
-    // CRD schemas and buys little for one-shot lint runs
-    code: { optimize: false },
-  });
-  registerFormats(ajv);
-  return ajv;
-}
-
-/** Time spent compiling, per index key (milliseconds); for measurements. */
+/** Time spent compiling (or loading a precompiled validator), per index key, in milliseconds. */
 export const compileTimes = new Map<string, number>();
+/** How each validator was obtained, per index key. */
+export const validatorOrigins = new Map<string, 'precompiled' | 'compiled'>();
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -141,13 +129,19 @@ export class SchemaRegistry {
   private readonly addedValidators = new Map<string, ValidateFunction>();
   private ajv: Ajv | undefined;
 
-  private constructor(bundle: Bundle | undefined) {
+  private readonly usePrecompiled: boolean;
+
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true) {
     this.bundle = bundle;
+    this.usePrecompiled = usePrecompiled;
   }
 
-  /** The schemas/ folder shipped with the package. */
-  static bundled(dir: string = bundledSchemasDir()): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir));
+  /**
+   * The schemas/ folder shipped with the package. `precompiled: false`
+   * ignores the precompiled validators (to compare them with fresh ones).
+   */
+  static bundled(dir: string = bundledSchemasDir(), options: { precompiled?: boolean } = {}): SchemaRegistry {
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false);
   }
 
   /** A registry without bundled schemas (addCrd only). */
@@ -251,23 +245,49 @@ export class SchemaRegistry {
         const t0 = performance.now();
         v = this.ajv.compile(added);
         compileTimes.set(entry.key, performance.now() - t0);
+        validatorOrigins.set(entry.key, 'compiled');
         this.addedValidators.set(entry.key, v);
       }
       return v;
     }
     const file = entry.file!;
     const dir = this.bundle!.dir;
-    const cacheKey = `${dir}\u0000${file}`;
+    const precompiled = this.usePrecompiled ? entry.precompiled : undefined;
+    const cacheKey = `${dir}\u0000${file}\u0000${precompiled ?? ''}`;
     let v = bundledValidators.get(cacheKey);
     if (!v) {
-      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
       sharedAjv ??= createAjv();
       const t0 = performance.now();
-      v = sharedAjv.compile(schema);
+      v = precompiled ? loadPrecompiled(join(dir, precompiled), sharedAjv) : undefined;
+      validatorOrigins.set(entry.key, v ? 'precompiled' : 'compiled');
+      if (!v) {
+        const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
+        v = sharedAjv.compile(schema);
+      }
       compileTimes.set(entry.key, performance.now() - t0);
       bundledValidators.set(cacheKey, v);
     }
     return v;
+  }
+}
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * Load an ajv standalone validator written by the generator (CommonJS text
+ * that expects `__formats`, the formats registered by registerFormats).
+ * Returns undefined when it cannot be used, so the caller compiles instead.
+ */
+function loadPrecompiled(path: string, ajv: Ajv): ValidateFunction | undefined {
+  try {
+    const code = readFileSync(path, 'utf8');
+    const mod: { exports: unknown } = { exports: {} };
+    new Function('module', 'exports', 'require', '__formats', code)(mod, mod.exports, requireFromHere, ajv.formats);
+    const fn = mod.exports as ValidateFunction & { default?: ValidateFunction };
+    const validate = fn.default ?? fn;
+    return typeof validate === 'function' ? validate : undefined;
+  } catch {
+    return undefined;
   }
 }
 
