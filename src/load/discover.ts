@@ -26,7 +26,22 @@ function isFluxKustomization(v: unknown): v is { spec: { path?: unknown } } {
   );
 }
 
-/** Flux Kustomization paths written in `<dir>/flux-system/*.yaml`, the files `flux bootstrap` writes. */
+/** A Flux Operator FluxInstance: its `spec.sync` is the bootstrap (https://fluxcd.control-plane.io/operator/fluxinstance/). */
+export function fluxInstanceSync(v: unknown): { path: string; kind: string; name?: string } | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  if (o.kind !== 'FluxInstance' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('fluxcd.controlplane.io/')) return undefined;
+  const spec = o.spec as Record<string, unknown> | undefined;
+  const sync = spec?.sync as Record<string, unknown> | undefined;
+  if (!sync || typeof sync !== 'object') return undefined;
+  return {
+    path: typeof sync.path === 'string' ? sync.path : './',
+    kind: typeof sync.kind === 'string' ? sync.kind : 'GitRepository',
+    name: typeof sync.name === 'string' ? sync.name : undefined,
+  };
+}
+
+/** Bootstrap paths: Flux Kustomizations in `<dir>/flux-system/*.yaml` (what `flux bootstrap` writes), or a FluxInstance's sync. */
 export function bootstrapPaths(dir: string): string[] {
   const fsDir = path.join(dir, 'flux-system');
   let names: string[];
@@ -46,11 +61,13 @@ export function bootstrapPaths(dir: string): string[] {
       continue;
     }
     // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse.
-    if (!text.includes('kustomize.toolkit.fluxcd.io')) continue;
+    if (!text.includes('kustomize.toolkit.fluxcd.io') && !text.includes('FluxInstance')) continue;
     try {
       for (const doc of [parseAllDocuments(text)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
         if (isFluxKustomization(v)) out.push(typeof v.spec.path === 'string' ? v.spec.path : './');
+        const sync = fluxInstanceSync(v);
+        if (sync) out.push(sync.path);
       }
     } catch {
       continue;

@@ -5,7 +5,8 @@ import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './
 import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { substituteValue, substitutionDisabled } from './substitute.js';
-import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution } from './types.js';
+import { fluxInstanceSync } from './discover.js';
+import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution, YamlDoc } from './types.js';
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 
@@ -90,6 +91,8 @@ export class FluxWalker {
       const file = this.ctx.file(`${dir}/${name}`);
       for (const doc of file.docs) {
         const v = doc.value;
+        const instance = this.fromFluxInstance(doc, clusterDir);
+        if (instance) return instance;
         if (!isObject(v) || !isFluxKustomization(v) || !isObject(v.spec) || !isObject(v.metadata)) continue;
         const written = typeof v.spec.path === 'string' ? v.spec.path : './';
         if (this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) continue;
@@ -106,6 +109,18 @@ export class FluxWalker {
       }
     }
     return undefined;
+  }
+
+  /** The Flux Operator makes a source and a Kustomization named `spec.sync.name` (default: its namespace) from a FluxInstance. */
+  private fromFluxInstance(doc: YamlDoc, clusterDir: string) {
+    const sync = fluxInstanceSync(doc.value);
+    if (!sync || !isObject(doc.value) || !isObject(doc.value.metadata)) return undefined;
+    const written = sync.path;
+    if (this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) return undefined;
+    const ns = typeof doc.value.metadata.namespace === 'string' ? doc.value.metadata.namespace : 'flux-system';
+    const name = sync.name ?? ns;
+    const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'sync', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
+    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef };
   }
 
   private resolvePath(cluster: Cluster, fk: FluxKustomization, rootSource: ObjectRef | undefined, lastTry: boolean): 'ok' | 'defer' {
