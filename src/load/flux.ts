@@ -47,6 +47,7 @@ export class FluxWalker {
       name,
       bootstrap: root ? 'flux-system' : 'synthetic',
       rootKey: root?.key ?? `(synthetic)/${clusterDir}`,
+      implicitSources: root?.implicit ? [root.source] : [],
       kustomizations: new Map(),
       objects: [],
     };
@@ -105,7 +106,7 @@ export class FluxWalker {
           name: String(src.name ?? ''),
           namespace: typeof src.namespace === 'string' ? src.namespace : ns,
         };
-        return { key, pathRef, source };
+        return { key, pathRef, source, implicit: false };
       }
     }
     return undefined;
@@ -120,7 +121,7 @@ export class FluxWalker {
     const ns = typeof doc.value.metadata.namespace === 'string' ? doc.value.metadata.namespace : 'flux-system';
     const name = sync.name ?? ns;
     const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'sync', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
-    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef };
+    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef, implicit: true };
   }
 
   private resolvePath(cluster: Cluster, fk: FluxKustomization, rootSource: ObjectRef | undefined, lastTry: boolean): 'ok' | 'defer' {

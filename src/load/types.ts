@@ -151,6 +151,8 @@ export interface Cluster {
   /** How its root Kustomization was found. */
   bootstrap: 'flux-system' | 'synthetic';
   rootKey: string;
+  /** Sources that exist without a manifest in the tree: the one a FluxInstance's sync creates. */
+  implicitSources: ObjectRef[];
   kustomizations: Map<string, FluxKustomization>;
   objects: KObject[];
 }
