@@ -5,7 +5,7 @@ import { findClusterDirs, findRoot } from './discover.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import type { Cluster, KustomizeDir, RepoModel } from './types.js';
+import type { Cluster, KustomizeDir, RepoModel, SourceFile } from './types.js';
 
 export * from './types.js';
 export { locate, toRange, type Range } from './yaml-file.js';
@@ -68,16 +68,30 @@ export function loadRepo(options: LoadOptions): RepoModel {
     clusters,
     refs: ctx.refs,
     kustomizeDirs,
-    yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files.keys()),
+    yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files, lintsWholeRepo(root, clusterDirs, repoFs)),
     fluxVersions: fluxVersions(ctx),
   };
 }
 
-/** YAML files anywhere under the clusters, and beside any file the build reads. */
-function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], reached: Iterable<string>): string[] {
+/** True when every cluster of the repository is being linted: only then can a base used by none be told apart. */
+function lintsWholeRepo(root: string, clusterDirs: string[], repoFs: RepoFs): boolean {
+  const all = findClusterDirs(root)
+    .map((s) => repoFs.relative(s.clusterDir))
+    .filter((r): r is string => r !== undefined);
+  return all.length > 0 && all.every((c) => clusterDirs.includes(c));
+}
+
+/**
+ * YAML files that should be reached: anywhere under the clusters, beside any file the build reads, and when the
+ * whole repository is linted, anywhere under the top-level directories that hold the bases (flux-apps/).
+ * Helm chart directories (with a Chart.yaml) are templates, not manifests, and are left out.
+ */
+function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<string, SourceFile>, wholeRepo: boolean): string[] {
   const out = new Set<string>();
   const walk = (dir: string, recursive: boolean) => {
-    for (const name of repoFs.list(dir)) {
+    const names = repoFs.list(dir);
+    if (names.includes('Chart.yaml')) return;
+    for (const name of names) {
       if (name.startsWith('.')) continue;
       const rel = joinRel(dir, name);
       const kind = repoFs.kind(rel);
@@ -87,8 +101,15 @@ function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], reached: Iterab
   };
   for (const c of clusterDirs) walk(c, true);
   const besides = new Set<string>();
-  for (const f of reached) besides.add(dirname(f));
+  const topLevel = new Set<string>();
+  const inCluster = (f: string) => clusterDirs.some((c) => c === '.' || f.startsWith(`${c}/`));
+  for (const [path, file] of files) {
+    if (file.roles.size === 0) continue;
+    besides.add(dirname(path));
+    if (wholeRepo && path.includes('/') && !inCluster(path)) topLevel.add(path.slice(0, path.indexOf('/')));
+  }
   for (const d of besides) walk(d, false);
+  for (const d of topLevel) walk(d, true);
   return [...out].sort();
 }
 

@@ -25,3 +25,21 @@ describe('unreferenced-file', () => {
     expect(lintRule(fixtureCopy(), 'unreferenced-file')).toEqual([]);
   });
 });
+
+describe('unreferenced-file across the whole repository', () => {
+  it('lists a base that no cluster uses when every cluster is linted', () => {
+    const repo = fixtureCopy({
+      'flux-apps/unused/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - namespace.yaml\n',
+      'flux-apps/unused/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: unused\n',
+    });
+    expect(lintRule(repo, 'unreferenced-file').map((d) => d.file)).toEqual(['flux-apps/unused/kustomization.yaml', 'flux-apps/unused/namespace.yaml']);
+  });
+
+  it('leaves Helm chart templates alone', () => {
+    const repo = fixtureCopy({
+      'flux-apps/charts/mychart/Chart.yaml': 'apiVersion: v2\nname: mychart\nversion: 0.1.0\n',
+      'flux-apps/charts/mychart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n',
+    });
+    expect(lintRule(repo, 'unreferenced-file')).toEqual([]);
+  });
+});
