@@ -90,9 +90,16 @@ const ALIAS_OVERRIDES = {
   'meta.v1.MicroTime': TIME,
 };
 
-// kubernetes-types leaves out the x-kubernetes-* members of JSONSchemaProps
-// that the Kubernetes OpenAPI document declares; put them back.
-const DEF_ADDITIONS = {
+// What kubernetes-types loses from the Kubernetes OpenAPI document, put back:
+// the x-kubernetes-* members of JSONSchemaProps and the base64 ("byte")
+// fields. Merged over the parsed properties.
+const BYTES = { type: 'string', format: 'byte' };
+const DEF_OVERRIDES = {
+  'core.v1.Secret': { data: { type: 'object', additionalProperties: BYTES } },
+  'core.v1.ConfigMap': { binaryData: { type: 'object', additionalProperties: BYTES } },
+  'admissionregistration.v1.WebhookClientConfig': { caBundle: BYTES },
+  'apiextensions.v1.WebhookClientConfig': { caBundle: BYTES },
+  'certificates.v1.CertificateSigningRequestSpec': { request: BYTES },
   'apiextensions.v1.JSONSchemaProps': {
     'x-kubernetes-embedded-resource': { type: 'boolean' },
     'x-kubernetes-int-or-string': { type: 'boolean' },
@@ -185,7 +192,12 @@ function parseKubernetesTypes() {
       if (ts.isInterfaceDeclaration(st)) {
         const key = `${prefix}.${st.name.text}`;
         defs[key] = interfaceToSchema(st.members);
-        if (DEF_ADDITIONS[key]) defs[key].properties = { ...defs[key].properties, ...DEF_ADDITIONS[key] };
+        if (DEF_OVERRIDES[key]) {
+          for (const prop of Object.keys(DEF_OVERRIDES[key])) {
+            if (!prop.startsWith('x-kubernetes-') && !(prop in defs[key].properties)) throw new Error(`${key} has no ${prop}`);
+          }
+          defs[key].properties = { ...defs[key].properties, ...DEF_OVERRIDES[key] };
+        }
         const lit = (prop) => {
           const m = st.members.find((x) => ts.isPropertySignature(x) && x.name.getText(sf) === prop);
           return m?.type && ts.isLiteralTypeNode(m.type) && ts.isStringLiteral(m.type.literal) ? m.type.literal.text : null;

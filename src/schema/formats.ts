@@ -11,6 +11,7 @@ const addFormats: AddFormats =
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)\s*(ns|us|µs|μs|ms|s|m|h|d|w)\s*)+$|^0$/;
 const CIDR_V4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAC = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$/;
 
 /**
@@ -22,7 +23,9 @@ const MAC = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){7}[0-
  * Formats not in KNOWN_FORMATS are dropped from schemas by convert.ts.
  */
 export function registerFormats(ajv: Ajv): void {
-  addFormats(ajv, ['email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'int32', 'int64', 'float', 'double', 'byte', 'date', 'date-time', 'password']);
+  addFormats(ajv, ['email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'int32', 'int64', 'float', 'double', 'date', 'date-time', 'password']);
+  // Go's base64 decoding of []byte ignores line breaks (YAML block scalars)
+  ajv.addFormat('byte', (s: string) => BASE64.test(s.replace(/[\r\n]/g, '')));
   ajv.addFormat('datetime', ajv.formats['date-time'] ?? true);
   ajv.addFormat('duration', GO_DURATION);
   ajv.addFormat('uri', (s: string) => !/[\s\u0000-\u001f\u007f]/.test(s));

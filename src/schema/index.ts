@@ -8,6 +8,7 @@ export {
   splitApiVersion,
   type IndexEntry,
   type ValidationResult,
+  type ValidateOptions,
 } from './registry.js';
 export { formatPath, closestKey, type SchemaIssue } from './messages.js';
 export { AJV_OPTIONS, createAjv } from './ajv.js';

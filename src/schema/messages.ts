@@ -148,6 +148,9 @@ function single(e: ErrorObject, data: unknown, root: string): RawIssue {
     case 'pattern':
       return { ...base, message: `${where} must match pattern ${String(p.pattern)}` };
     case 'format':
+      if (p.format === 'byte') {
+        return { ...base, message: `${where} must be base64-encoded` };
+      }
       if (p.format === 'k8s-quantity') {
         return { ...base, message: `${where} must be a quantity such as 500m, 2, 1.5 or 512Mi` };
       }

@@ -121,6 +121,17 @@ function withoutNulls(value: unknown): unknown {
 }
 
 const SOPS_VALUE = /^ENC\[[A-Za-z0-9_]+,/;
+/** Flux post-build substitution: ${VAR}, ${VAR:-default}, ${VAR:=default} */
+const FLUX_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=][^}]*)?\}/;
+
+export interface ValidateOptions {
+  /**
+   * The object goes through Flux post-build substitution (spec.postBuild of
+   * the Flux Kustomization that applies it): a string holding ${VAR} is only
+   * a placeholder, so type/enum/pattern/format issues on it are dropped.
+   */
+  substitution?: boolean;
+}
 
 export class SchemaRegistry {
   private readonly bundle: Bundle | undefined;
@@ -205,7 +216,7 @@ export class SchemaRegistry {
     return [...all.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  validate(apiVersion: string, kind: string, value: unknown): ValidationResult {
+  validate(apiVersion: string, kind: string, value: unknown, options: ValidateOptions = {}): ValidationResult {
     const entry = this.lookup(apiVersion, kind);
     if (!entry) return { status: 'no-schema', issues: [] };
     if (!entry.served) return { status: 'not-served', issues: [], entry };
@@ -231,6 +242,9 @@ export class SchemaRegistry {
     if (sops) {
       // SOPS replaces leaf values with "ENC[...]" strings: only the structure can be checked
       raw = raw.filter((i) => !(typeof i.data === 'string' && SOPS_VALUE.test(i.data)));
+    }
+    if (options.substitution) {
+      raw = raw.filter((i) => !(typeof i.data === 'string' && FLUX_VARIABLE.test(i.data)));
     }
     const issues: SchemaIssue[] = raw.map(({ data: _d, ...issue }) => issue);
     return { status: issues.length ? 'invalid' : 'ok', issues, entry };

@@ -383,6 +383,13 @@ spec:
     ]);
   });
 
+  it('Secret data must be base64 (plain text belongs under stringData)', () => {
+    const base = 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\ndata:\n  password: ';
+    expect(check(`${base}c2VjcmV0`).status).toBe('ok');
+    expect(check(`${base}|\n    c2Vj\n    cmV0`).status).toBe('ok');
+    expect(messages(check(`${base}hunter2`))).toEqual(['data.password must be base64-encoded']);
+  });
+
   it('annotation keys with dots and slashes are quoted in paths', () => {
     const r = check('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations: { "kustomize.toolkit.fluxcd.io/ssa": 1 }');
     expect(messages(r)).toEqual(['metadata.annotations["kustomize.toolkit.fluxcd.io/ssa"] must be a string']);
@@ -433,6 +440,20 @@ sops:
   it('keys stay plaintext, so an unknown field is still reported', () => {
     const r = check('apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringDta:\n  a: ENC[AES256_GCM,data:YQ==,iv:aXY=,tag:dGFn,type:str]\nsops: { version: 3.8.1 }');
     expect(r.issues).toMatchObject([{ unknownKey: 'stringDta' }]);
+  });
+});
+
+describe('Flux post-build substitution', () => {
+  it('placeholders are tolerated only when asked', () => {
+    const yaml = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  replicas: ${REPLICAS:=2}\n  selector: { matchLabels: { a: b } }\n  template:\n    spec:\n      containers: [{ name: a, image: "nginx:${TAG}", resources: { limits: { memory: "${MEM}" } } }]';
+    const obj = YAML.parse(yaml) as object;
+    expect(messages(registry.validate('apps/v1', 'Deployment', obj))).toEqual([
+      'spec.replicas must be a number',
+      'spec.template.spec.containers[0].resources.limits.memory must be a quantity such as 500m, 2, 1.5 or 512Mi',
+    ]);
+    expect(registry.validate('apps/v1', 'Deployment', obj, { substitution: true })).toMatchObject({ status: 'ok', issues: [] });
+    const unknown = YAML.parse(yaml.replace('replicas:', 'replica:')) as object;
+    expect(registry.validate('apps/v1', 'Deployment', unknown, { substitution: true }).issues).toMatchObject([{ unknownKey: 'replica' }]);
   });
 });
 
