@@ -649,6 +649,21 @@ async function main() {
     files.set(file, { $comment: comment(source), ...kustomizeSchema(apiVersion, kind) });
     addEntry(indexKey(group, version, kind), { file, source, namespaced: false });
   }
+  // kustomize accepts each kind with one apiVersion only (Kustomization.EnforceFields)
+  for (const [wrong, kind, right] of [
+    ['kustomize.config.k8s.io/v1alpha1', 'Kustomization', 'kustomize.config.k8s.io/v1beta1'],
+    ['kustomize.config.k8s.io/v1beta1', 'Component', 'kustomize.config.k8s.io/v1alpha1'],
+  ]) {
+    const [group, version] = splitApiVersion(wrong);
+    addEntry(indexKey(group, version, kind), {
+      served: false,
+      storage: false,
+      deprecationWarning: `kustomize rejects ${wrong} ${kind}: apiVersion for ${kind} should be ${right}`,
+      replacement: right,
+      namespaced: false,
+      source: `${GENERATOR} (kustomize v5 api/types)`,
+    });
+  }
 
   const lib = await loadLib();
   const texts = await precompile(lib, files, index);

@@ -195,7 +195,15 @@ export class SchemaRegistry {
     return issues;
   }
 
+  /**
+   * The entry of an apiVersion/kind. A kustomization file without apiVersion
+   * is looked up the way kustomize defaults it: Kustomization →
+   * kustomize.config.k8s.io/v1beta1, Component → kustomize.config.k8s.io/v1alpha1.
+   */
   lookup(apiVersion: string, kind: string): IndexEntry | undefined {
+    if (apiVersion === '' && (kind === 'Kustomization' || kind === 'Component')) {
+      apiVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+    }
     const { group, version } = splitApiVersion(apiVersion);
     const key = indexKey(group, version, kind);
     return this.added.get(key) ?? this.bundle?.entries.get(key);

@@ -493,6 +493,17 @@ describe('API versions', () => {
     expect(registry.versionsOf('', 'Namespace').map((e) => e.apiVersion)).toEqual(['v1']);
   });
 
+  it('kustomization files: apiVersion defaults as in kustomize, the wrong apiVersion is not served', () => {
+    expect(registry.lookup('', 'Kustomization')?.key).toBe('kustomize.config.k8s.io/v1beta1/Kustomization');
+    expect(registry.lookup('', 'Component')?.key).toBe('kustomize.config.k8s.io/v1alpha1/Component');
+    expect(registry.validate('', 'Kustomization', { resources: ['a.yaml'] }).status).toBe('ok');
+    expect(registry.validate('', 'Kustomization', { resource: ['a.yaml'] }).issues).toMatchObject([{ unknownKey: 'resource' }]);
+    expect(registry.lookup('kustomize.config.k8s.io/v1alpha1', 'Kustomization')).toMatchObject({
+      served: false,
+      replacement: 'kustomize.config.k8s.io/v1beta1',
+    });
+  });
+
   it('unknown kinds have no schema', () => {
     expect(registry.lookup('example.com/v1', 'Widget')).toBeUndefined();
     expect(registry.validate('example.com/v1', 'Widget', {})).toEqual({ status: 'no-schema', issues: [] });
