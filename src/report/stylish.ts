@@ -1,5 +1,6 @@
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { Summary } from '../lint.js';
+import { plural, problemCount } from './counts.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -31,15 +32,12 @@ export function formatStylish(diagnostics: Diagnostic[], summary: Summary, optio
   }
   const total = summary.errorCount + summary.warningCount + summary.infoCount;
   if (total === 0) {
-    lines.push(`✔ no problems (${summary.clusters.length} cluster${summary.clusters.length === 1 ? '' : 's'}, ${summary.filesRead} files, ${summary.objects} objects)`);
+    lines.push(`✔ no problems (${plural(summary.clusters.length, 'cluster')}, ${summary.filesRead} files, ${summary.objects} objects)`);
   } else {
-    const text = `✖ ${total} problem${total === 1 ? '' : 's'} (${plural(summary.errorCount, 'error')}, ${plural(summary.warningCount, 'warning')}, ${plural(summary.infoCount, 'info')})`;
+    const text = `✖ ${problemCount(summary)}`;
     lines.push(paint(summary.errorCount > 0 ? 'red' : summary.warningCount > 0 ? 'yellow' : 'blue', paint('bold', text)));
     if (summary.fixableCount > 0) lines.push(`  ${summary.fixableCount} of them can be fixed with --fix`);
   }
   return lines.join('\n') + '\n';
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
-}
