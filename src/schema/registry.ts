@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import { createAjv } from './ajv.js';
-import { convertCrd, type JsonObject } from './convert.js';
+import { convertCrd, sortKeysDeep, type JsonObject } from './convert.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 
 export interface IndexEntry {
@@ -188,9 +188,17 @@ export class SchemaRegistry {
         namespaced: v.namespaced,
         source,
       };
-      this.added.set(key, entry);
-      this.addedSchemas.set(key, v.schema);
       this.addedValidators.delete(key);
+      const same = this.bundledFileIfSame(key, v.schema);
+      if (same) {
+        // the very schema we ship (e.g. the repository vendors the same Flux
+        // release): keep the bundled file and its precompiled validator
+        this.added.set(key, { ...entry, file: same.file, ...(same.precompiled ? { precompiled: same.precompiled } : {}) });
+        this.addedSchemas.delete(key);
+      } else {
+        this.added.set(key, entry);
+        this.addedSchemas.set(key, v.schema);
+      }
     }
     return issues;
   }
@@ -200,6 +208,18 @@ export class SchemaRegistry {
    * is looked up the way kustomize defaults it: Kustomization →
    * kustomize.config.k8s.io/v1beta1, Component → kustomize.config.k8s.io/v1alpha1.
    */
+  private bundledFileIfSame(key: string, schema: JsonObject): IndexEntry | undefined {
+    const bundled = this.bundle?.entries.get(key);
+    if (!bundled?.file) return undefined;
+    try {
+      const shipped = JSON.parse(readFileSync(join(this.bundle!.dir, bundled.file), 'utf8')) as JsonObject;
+      const strip = (o: JsonObject) => JSON.stringify(sortKeysDeep({ ...o, $comment: undefined }));
+      return strip(shipped) === strip(schema) ? bundled : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   lookup(apiVersion: string, kind: string): IndexEntry | undefined {
     if (apiVersion === '' && (kind === 'Kustomization' || kind === 'Component')) {
       apiVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';

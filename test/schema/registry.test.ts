@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SchemaRegistry, compileTimes, validatorOrigins, type ValidationResult } from '../../src/schema/index.js';
 
 const registry = SchemaRegistry.bundled();
+const crdsDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'shared', 'crds');
 
 function check(yaml: string, reg: SchemaRegistry = registry): ValidationResult {
   const obj = YAML.parse(yaml) as { apiVersion: string; kind: string };
@@ -625,6 +629,18 @@ spec:
     expect(check(HELM_RELEASE, reg).issues.length).toBeGreaterThan(0);
     // the shared bundled registry is untouched
     expect(check(HELM_RELEASE).status).toBe('ok');
+  });
+
+  it.skipIf(!existsSync(crdsDir))('a repository CRD identical to the bundled one keeps the bundled (precompiled) validator', () => {
+    const reg = SchemaRegistry.bundled();
+    const crd = YAML.parse(readFileSync(join(crdsDir, 'flux', 'helm', 'helm.toolkit.fluxcd.io_helmreleases.yaml'), 'utf8')) as object;
+    expect(reg.addCrd(crd, 'clusters/prod/flux-system/gotk-components.yaml')).toEqual([]);
+    expect(reg.lookup('helm.toolkit.fluxcd.io/v2', 'HelmRelease')).toMatchObject({
+      source: 'clusters/prod/flux-system/gotk-components.yaml',
+      file: 'helm.toolkit.fluxcd.io/helmrelease-v2.json',
+      precompiled: 'precompiled/helm.toolkit.fluxcd.io_helmrelease-v2.cjs',
+    });
+    expect(check(HELM_RELEASE, reg).status).toBe('ok');
   });
 
   it('reports problems with the CRD itself', () => {
