@@ -48,12 +48,21 @@ function prng(seed) {
   };
 }
 
+/** What `components: 'stub'` writes instead of the 270 kB of Flux controllers (tests: the parse is the slow part). */
+const STUB_COMPONENTS = `# Flux Version: v2.6.4 (stub written by bench/generate-fleet.mjs)
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: flux-system
+`;
+
 /**
  * Generates the fleet as a map of repo-relative POSIX path → file content, without touching the disk.
- * @param {{apps: number, clusters: number, seed?: number}} options
+ * `components: 'stub'` writes a one-object gotk-components.yaml instead of the fixture's full one.
+ * @param {{apps: number, clusters: number, seed?: number, components?: 'full' | 'stub'}} options
  * @returns {Map<string, string>}
  */
-export function fleetFiles({ apps, clusters, seed = 1 }) {
+export function fleetFiles({ apps, clusters, seed = 1, components = 'full' }) {
   if (!Number.isInteger(apps) || apps < 1) throw new Error('--apps must be a whole number, 1 or more');
   if (!Number.isInteger(clusters) || clusters < 1) throw new Error('--clusters must be a whole number, 1 or more');
   const rnd = prng(seed);
@@ -66,7 +75,8 @@ export function fleetFiles({ apps, clusters, seed = 1 }) {
     const dir = path.join(FIXTURES, 'flux-apps', p.name);
     for (const name of fs.readdirSync(dir).sort()) files.set(`flux-apps/${p.name}/${name}`, fs.readFileSync(path.join(dir, name), 'utf8'));
   }
-  const gotkComponents = fs.readFileSync(path.join(FIXTURES, 'flux-clusters/stefanzhelev/flux-system/gotk-components.yaml'), 'utf8');
+  const gotkComponents =
+    components === 'stub' ? STUB_COMPONENTS : fs.readFileSync(path.join(FIXTURES, 'flux-clusters/stefanzhelev/flux-system/gotk-components.yaml'), 'utf8');
   files.set('terraform/modules/app-secrets/main.tf', APP_MODULE);
 
   const clusterNames = Array.from({ length: clusters }, (_, i) => `${pick(['eu', 'us', 'ap'])}-${pick(['prod', 'stage', 'edge'])}-${String(i + 1).padStart(2, '0')}`);
@@ -329,8 +339,8 @@ output "vault_path" {
  * Writes the fleet under `out` (replacing an earlier fleet there) and returns its size.
  * @returns {{root: string, files: number, yamlFiles: number, yamlBytes: number, clusters: string[]}}
  */
-export function writeFleet({ apps, clusters, seed = 1, out }) {
-  const files = fleetFiles({ apps, clusters, seed });
+export function writeFleet({ apps, clusters, seed = 1, components = 'full', out }) {
+  const files = fleetFiles({ apps, clusters, seed, components });
   if (fs.existsSync(out)) {
     if (fs.readdirSync(out).length > 0 && !fs.existsSync(path.join(out, MARKER))) {
       throw new Error(`${out} exists and was not written by generate-fleet: refusing to replace it`);

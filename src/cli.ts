@@ -4,6 +4,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Severity } from './diagnostic.js';
 import { lint, type RuleSetting } from './lint.js';
 import { UsageError } from './load/index.js';
+import { graph as loadGraph } from './graph/waves.js';
+import { formatGraphDot } from './report/graph-dot.js';
+import { formatGraphJson } from './report/graph-json.js';
+import { formatGraphMermaid } from './report/graph-mermaid.js';
+import { formatGraphTable } from './report/graph-table.js';
 import { formatJson } from './report/json.js';
 import { formatStylish } from './report/stylish.js';
 import { ruleById, rules } from './rules/index.js';
@@ -26,6 +31,14 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function shardArg(value: string): { index: number; count: number } {
+  const m = value.match(/^(\d+)\/(\d+)$/);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4');
+  return { index, count };
+}
+
 function ruleSetting(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
   const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
   if (!m) throw new InvalidArgumentError('expected RULE=error|warning|info|off');
@@ -40,10 +53,11 @@ interface LintFlags {
   maxWarnings?: number;
   color?: boolean;
   rule?: Record<string, RuleSetting>;
+  shard?: { index: number; count: number };
 }
 
 function runLint(paths: string[], flags: LintFlags): number {
-  const result = lint({ paths, root: flags.root, rules: flags.rule });
+  const result = lint({ paths, root: flags.root, rules: flags.rule, shard: flags.shard });
   let diagnostics = result.diagnostics;
   if (flags.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
   const out =
@@ -75,6 +89,9 @@ export function main(argv: string[]): number {
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
+    .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
+    // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
@@ -100,6 +117,18 @@ export function main(argv: string[]): number {
       if (r.docs.wrong) parts.push('', 'Wrong:', indent(r.docs.wrong));
       if (r.docs.right) parts.push('', 'Right:', indent(r.docs.right));
       process.stdout.write(parts.join('\n') + '\n');
+    });
+
+  program
+    .command('graph')
+    .description('print the sync waves that dependsOn makes (wave = 1 + the highest wave among dependencies)')
+    .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'mermaid', 'dot', 'json']).default('table'))
+    .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
+    .action((paths: string[], flags: { format: 'table' | 'mermaid' | 'dot' | 'json'; root?: string }) => {
+      const { clusters } = loadGraph({ paths, root: flags.root });
+      const format = { table: formatGraphTable, mermaid: formatGraphMermaid, dot: formatGraphDot, json: formatGraphJson }[flags.format];
+      process.stdout.write(format(clusters));
     });
 
   try {

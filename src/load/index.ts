@@ -23,6 +23,8 @@ export interface LoadOptions {
   paths: string[];
   root?: string;
   cwd?: string;
+  /** Lint only shard `index` (1-based) of `count`: every count-th cluster in sorted order, for CI matrices. */
+  shard?: { index: number; count: number };
 }
 
 /** A problem with how the linter was called (exit code 2), as opposed to a finding in the repo. */
@@ -59,6 +61,14 @@ export function loadRepo(options: LoadOptions): RepoModel {
     for (const c of found.length > 0 ? found : [rel]) if (!clusterDirs.includes(c)) clusterDirs.push(c);
   }
   clusterDirs.sort();
+  if (options.shard) {
+    // Round-robin over the sorted clusters: shards are disjoint, cover every cluster, and stay balanced.
+    const { index, count } = options.shard;
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+      throw new UsageError(`--shard ${index}/${count}: expected i/n with 1 <= i <= n`);
+    }
+    clusterDirs.splice(0, clusterDirs.length, ...clusterDirs.filter((_, i) => i % count === index - 1));
+  }
   const clusters: Cluster[] = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
 
   return {
