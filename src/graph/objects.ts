@@ -83,6 +83,15 @@ export class ObjectIndex {
     return [...new Set(out)].sort();
   }
 
+  /** Namespaces in which an object of this kind and name exists ('' for none), for "exists in namespace X" hints. */
+  namespacesOf(kind: string, name: string): string[] {
+    const out = new Set<string>();
+    for (const list of this.byKey.values()) {
+      for (const p of list) if (p.kind === kind && p.name === name) out.add(p.namespace ?? '');
+    }
+    return [...out].sort();
+  }
+
   /** The Kustomizations that make an API group/kind exist: a CRD manifest for it, or a chart known to install it. */
   crdProviders(group: string, kind: string): CrdProvider[] {
     return this.crds.filter((c) => c.group === group && (c.kind === undefined || c.kind === kind));

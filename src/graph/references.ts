@@ -163,6 +163,12 @@ export function findReferent(index: ObjectIndex, ref: Pick<Reference, 'kind' | '
   return index.find(ref.kind, ref.name, undefined).filter(sameGroup);
 }
 
+/** Names of the referred kind in the reference's namespace, for did-you-mean. */
+export function namesNear(index: ObjectIndex, ref: Pick<Reference, 'kind' | 'namespace'>): string[] {
+  const names = index.namesOf(ref.kind, ref.namespace);
+  return ref.namespace === 'default' ? [...names, ...index.namesOf(ref.kind, undefined)] : names;
+}
+
 /** `['spec', 'valuesFrom', 1]` → `spec.valuesFrom[1]`. */
 function labelOf(path: NodePath): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');

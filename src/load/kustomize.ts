@@ -328,7 +328,7 @@ export function applyPatch(objects: BuiltObject[], patch: unknown, target: Patch
       if (at) {
         patch.forEach((op, i) => {
           if (isObject(op) && typeof op.path === 'string') {
-            record(o, op.path.split('/').slice(1).map(decodePointer), inFile ? { doc: at.doc, path: [...at.path, i, 'value'] } : at);
+            record(o, nodePathOf(o.value, op.path.split('/').slice(1).map(decodePointer)), inFile ? { doc: at.doc, path: [...at.path, i, 'value'] } : at);
           }
         });
       }
@@ -367,6 +367,23 @@ function leafPaths(v: unknown, prefix: string[]): string[][] {
   for (const [k, child] of Object.entries(v)) {
     if (prefix.length === 0 && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
     out.push(...leafPaths(child, [...prefix, k]));
+  }
+  return out;
+}
+
+/** A JSON pointer's segments as the NodePath objectLocation looks up: list indexes as numbers, `-` as the last item. */
+function nodePathOf(value: unknown, segs: string[]): NodePath {
+  const out: (string | number)[] = [];
+  let cur = value;
+  for (const s of segs) {
+    if (Array.isArray(cur) && (s === '-' || /^\d+$/.test(s))) {
+      const i = s === '-' ? cur.length - 1 : Number(s);
+      out.push(i);
+      cur = cur[i];
+    } else {
+      out.push(s);
+      cur = isObject(cur) ? cur[s] : undefined;
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
 import { pathOutsideRoot } from './path-outside-root.js';
 import { remoteResource } from './remote-resource.js';
+import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
 import type { Rule } from './types.js';
 import { unreferencedFile } from './unreferenced-file.js';
@@ -21,6 +22,7 @@ export const rules: readonly Rule[] = [
   pathNotFound,
   pathOutsideRoot,
   kustomizeCycle,
+  sourceNotFound,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
