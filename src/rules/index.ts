@@ -3,6 +3,7 @@ import { kustomizeCycle } from './kustomize-cycle.js';
 import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
 import { pathOutsideRoot } from './path-outside-root.js';
+import { refNotFound } from './ref-not-found.js';
 import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
@@ -23,6 +24,7 @@ export const rules: readonly Rule[] = [
   pathOutsideRoot,
   kustomizeCycle,
   sourceNotFound,
+  refNotFound,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
