@@ -1,3 +1,4 @@
+import { crossNamespaceRef } from './cross-namespace-ref.js';
 import { fileUnreadable } from './file-unreadable.js';
 import { kustomizeCycle } from './kustomize-cycle.js';
 import { manifestShape } from './manifest-shape.js';
@@ -25,6 +26,7 @@ export const rules: readonly Rule[] = [
   kustomizeCycle,
   sourceNotFound,
   refNotFound,
+  crossNamespaceRef,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,

@@ -1,0 +1,148 @@
+import { chartName } from '../graph/objects.js';
+import { clusterReferences, describeTarget, effectiveNamespace, type Reference, type ReferenceController } from '../graph/references.js';
+import { isObject, locate, objectLocation, splitApiVersion, type Cluster, type KObject, type Location } from '../load/index.js';
+import type { Rule } from './types.js';
+
+/** What the tree says about a controller's cross-namespace setting. */
+type Stance =
+  /** The controller refuses cross-namespace references: an error. */
+  | { kind: 'refuse'; why: string }
+  /** The tree explicitly allows them: no finding. */
+  | { kind: 'allow' }
+  /** The controller's default acceptance, or nothing known: the configured policy decides. */
+  | { kind: 'default' };
+
+/** Fields whose target may be in another namespace (valuesFrom, substituteFrom and varsFrom have no namespace). */
+const CROSSABLE = new Set(['dependsOn', 'sourceRef', 'chartRef']);
+
+export const crossNamespaceRef: Rule = {
+  id: 'cross-namespace-ref',
+  severity: 'warning',
+  description:
+    'A dependsOn, sourceRef or chartRef names an object in another namespace: an error where the controller refuses it, otherwise reported per crossNamespacePolicy.',
+  docs: {
+    why: 'tofu-controller refuses cross-namespace Terraform references unless it runs with allowCrossNamespaceRefs; Flux refuses cross-namespace sourceRef/chartRef when its controllers run with --no-cross-namespace-refs=true (multi-tenancy lockdown). A refused reference leaves the object not Ready. Where the controller accepts it, a cross-namespace reference still couples tenants: crossNamespacePolicy (allow, warn, deny; default warn) says how to report it. No finding where the tree explicitly allows them (allowCrossNamespaceRefs: true, --no-cross-namespace-refs=false).',
+    wrong: '# kustomize-controller runs with --no-cross-namespace-refs=true\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system',
+    right: '# a GitRepository in the tenant\'s own namespace\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: apps',
+  },
+  check({ model, report, options }) {
+    const policy = options.crossNamespacePolicy ?? 'warn';
+    for (const cluster of model.clusters) {
+      const stances = new Map<string, Stance>();
+      const stanceOf = (ref: Reference): Stance => {
+        const key = `${ref.controller} ${ref.field === 'dependsOn' && ref.controller !== 'tofu-controller' ? 'dependsOn' : 'source'}`;
+        let s = stances.get(key);
+        if (!s) {
+          s = ref.controller === 'tofu-controller' ? tofuStance(cluster) : fluxStance(cluster, ref.controller, ref.field === 'dependsOn');
+          stances.set(key, s);
+        }
+        return s;
+      };
+      for (const ref of clusterReferences(cluster)) {
+        if (!CROSSABLE.has(ref.field) || ref.namespace === undefined) continue;
+        const own = effectiveNamespace(ref.from);
+        if (own === undefined || ref.namespace === own) continue;
+        const what = `${ref.from.kind} ${ref.label} ${describeTarget(ref)} is in namespace '${ref.namespace}', not '${own}'`;
+        const at = objectLocation(ref.from, ref.namespacePath);
+        const stance = stanceOf(ref);
+        if (stance.kind === 'allow') continue;
+        if (stance.kind === 'refuse') {
+          report(at, `${what}: ${stance.why}`, { severity: 'error' });
+          continue;
+        }
+        if (policy === 'allow') continue;
+        report(at, `${what}; ${ref.controller} accepts it, but it ties this object to another namespace (crossNamespacePolicy: ${policy})`, {
+          severity: policy === 'deny' ? 'error' : 'warning',
+        });
+      }
+    }
+  },
+};
+
+/**
+ * tofu-controller refuses cross-namespace sourceRef and dependsOn unless started with --allow-cross-namespace-refs,
+ * which its Helm chart sets from `allowCrossNamespaceRefs`.
+ * https://flux-iac.github.io/tofu-controller/use-tf-controller/use-cross-namespace-refs
+ */
+function tofuStance(cluster: Cluster): Stance {
+  for (const o of cluster.objects) {
+    const [group] = splitApiVersion(o.apiVersion);
+    if (group !== 'helm.toolkit.fluxcd.io' || o.kind !== 'HelmRelease') continue;
+    const chart = chartName(o, cluster);
+    if (chart !== 'tofu-controller' && chart !== 'tf-controller') continue;
+    const spec = isObject(o.value.spec) ? o.value.spec : {};
+    const values = isObject(spec.values) ? spec.values : {};
+    if (values.allowCrossNamespaceRefs === true) return { kind: 'allow' };
+    // Values from a ConfigMap or Secret may set it: unknown, not refused.
+    if (Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0 && values.allowCrossNamespaceRefs === undefined) return { kind: 'default' };
+    const at = objectLocation(o, values.allowCrossNamespaceRefs === undefined ? ['spec', 'values'] : ['spec', 'values', 'allowCrossNamespaceRefs']);
+    return {
+      kind: 'refuse',
+      why: `tofu-controller refuses cross-namespace references unless its HelmRelease sets values.allowCrossNamespaceRefs: true (HelmRelease '${o.namespace ?? 'default'}/${o.name}', ${place(at)})`,
+    };
+  }
+  for (const d of deployments(cluster)) {
+    if (!d.containers.some((c) => /(^|\/)(tf|tofu)-controller(:|@|$)/.test(String(c.image ?? '')))) continue;
+    const flag = lastFlag(d, 'allow-cross-namespace-refs');
+    if (flag?.value === true) return { kind: 'allow' };
+    return {
+      kind: 'refuse',
+      why: `tofu-controller refuses cross-namespace references unless it runs with --allow-cross-namespace-refs (Deployment '${d.obj.namespace ?? 'default'}/${d.obj.name}', ${place(flag?.at ?? objectLocation(d.obj, ['spec', 'template', 'spec', 'containers']))})`,
+    };
+  }
+  return { kind: 'default' };
+}
+
+/**
+ * Flux's multi-tenancy lockdown: with --no-cross-namespace-refs=true, kustomize-controller and helm-controller refuse
+ * a sourceRef/chartRef in another namespace. dependsOn is not subject to it.
+ * https://fluxcd.io/flux/installation/configuration/multitenancy/
+ */
+function fluxStance(cluster: Cluster, controller: ReferenceController, dependsOn: boolean): Stance {
+  const d = deployments(cluster).find((x) => x.obj.name === controller);
+  const flag = d && lastFlag(d, 'no-cross-namespace-refs');
+  if (!d || !flag) return { kind: 'default' };
+  if (flag.value === false) return { kind: 'allow' };
+  if (dependsOn) return { kind: 'default' };
+  return { kind: 'refuse', why: `${controller} runs with --no-cross-namespace-refs=true (${place(flag.at)}) and refuses cross-namespace references` };
+}
+
+interface DeploymentInfo {
+  obj: KObject;
+  containers: Record<string, unknown>[];
+}
+
+function deployments(cluster: Cluster): DeploymentInfo[] {
+  const out: DeploymentInfo[] = [];
+  for (const o of cluster.objects) {
+    if (o.kind !== 'Deployment' || splitApiVersion(o.apiVersion)[0] !== 'apps') continue;
+    const spec = isObject(o.value.spec) ? o.value.spec : {};
+    const pod = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
+    const containers = Array.isArray(pod.containers) ? pod.containers.filter(isObject) : [];
+    out.push({ obj: o, containers });
+  }
+  return out;
+}
+
+/** The last `--name`, `--name=true|false` in any container's args (the last one wins, as with pflag). */
+function lastFlag(d: DeploymentInfo, name: string): { value: boolean; at: Location } | undefined {
+  let found: { value: boolean; at: Location } | undefined;
+  const spec = isObject(d.obj.value.spec) ? d.obj.value.spec : {};
+  const pod = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
+  const containers = Array.isArray(pod.containers) ? pod.containers : [];
+  containers.forEach((c, ci) => {
+    if (!isObject(c) || !Array.isArray(c.args)) return;
+    c.args.forEach((a, ai) => {
+      if (typeof a !== 'string') return;
+      const m = a.match(/^--?([a-z-]+)(?:=(.*))?$/);
+      if (!m || m[1] !== name) return;
+      const value = m[2] === undefined || m[2].toLowerCase() === 'true' || m[2] === '1';
+      found = { value, at: objectLocation(d.obj, ['spec', 'template', 'spec', 'containers', ci, 'args', ai]) };
+    });
+  });
+  return found;
+}
+
+function place(at: Location): string {
+  return `${at.doc.file.path}:${locate(at).line}`;
+}
