@@ -1,4 +1,5 @@
 import { crossNamespaceRef } from './cross-namespace-ref.js';
+import { duplicateResource } from './duplicate-resource.js';
 import { fileUnreadable } from './file-unreadable.js';
 import { kustomizeCycle } from './kustomize-cycle.js';
 import { manifestShape } from './manifest-shape.js';
@@ -27,6 +28,7 @@ export const rules: readonly Rule[] = [
   sourceNotFound,
   refNotFound,
   crossNamespaceRef,
+  duplicateResource,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
