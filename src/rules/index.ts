@@ -10,6 +10,7 @@ import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
 import type { Rule } from './types.js';
+import { substitutionUndefined } from './substitution-undefined.js';
 import { unreferencedFile } from './unreferenced-file.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlSyntax } from './yaml-syntax.js';
@@ -29,6 +30,7 @@ export const rules: readonly Rule[] = [
   refNotFound,
   crossNamespaceRef,
   duplicateResource,
+  substitutionUndefined,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
