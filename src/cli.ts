@@ -4,6 +4,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Severity } from './diagnostic.js';
 import { lint, type RuleSetting } from './lint.js';
 import { UsageError } from './load/index.js';
+import { graph as loadGraph } from './graph/waves.js';
+import { formatGraphDot } from './report/graph-dot.js';
+import { formatGraphJson } from './report/graph-json.js';
+import { formatGraphMermaid } from './report/graph-mermaid.js';
+import { formatGraphTable } from './report/graph-table.js';
 import { formatJson } from './report/json.js';
 import { formatStylish } from './report/stylish.js';
 import { ruleById, rules } from './rules/index.js';
@@ -85,6 +90,8 @@ export function main(argv: string[]): number {
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
+    // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
@@ -110,6 +117,18 @@ export function main(argv: string[]): number {
       if (r.docs.wrong) parts.push('', 'Wrong:', indent(r.docs.wrong));
       if (r.docs.right) parts.push('', 'Right:', indent(r.docs.right));
       process.stdout.write(parts.join('\n') + '\n');
+    });
+
+  program
+    .command('graph')
+    .description('print the sync waves that dependsOn makes (wave = 1 + the highest wave among dependencies)')
+    .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'mermaid', 'dot', 'json']).default('table'))
+    .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
+    .action((paths: string[], flags: { format: 'table' | 'mermaid' | 'dot' | 'json'; root?: string }) => {
+      const { clusters } = loadGraph({ paths, root: flags.root });
+      const format = { table: formatGraphTable, mermaid: formatGraphMermaid, dot: formatGraphDot, json: formatGraphJson }[flags.format];
+      process.stdout.write(format(clusters));
     });
 
   try {

@@ -5,3 +5,8 @@ export { rules, ruleById, type Rule, type RuleContext } from './rules/index.js';
 export type { Diagnostic, Severity } from './diagnostic.js';
 export { formatJson } from './report/json.js';
 export { formatStylish } from './report/stylish.js';
+export { graph, clusterWaves, type GraphResult, type ClusterWaves, type WaveKustomization, type WaveRef } from './graph/waves.js';
+export { formatGraphTable } from './report/graph-table.js';
+export { formatGraphJson } from './report/graph-json.js';
+export { formatGraphMermaid } from './report/graph-mermaid.js';
+export { formatGraphDot } from './report/graph-dot.js';

@@ -1,6 +1,10 @@
 import { crossNamespaceRef } from './cross-namespace-ref.js';
+import { dependencyCycle } from './dependency-cycle.js';
+import { dependencyMissing } from './dependency-missing.js';
+import { dependencyReadiness } from './dependency-readiness.js';
 import { duplicateResource } from './duplicate-resource.js';
 import { fileUnreadable } from './file-unreadable.js';
+import { implicitDependency } from './implicit-dependency.js';
 import { kustomizeCycle } from './kustomize-cycle.js';
 import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
@@ -9,11 +13,13 @@ import { refNotFound } from './ref-not-found.js';
 import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
-import type { Rule } from './types.js';
 import { substitutionUndefined } from './substitution-undefined.js';
+import { suspended } from './suspended.js';
+import type { Rule } from './types.js';
 import { unreferencedFile } from './unreferenced-file.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlSyntax } from './yaml-syntax.js';
+import { unusedSuppression } from '../suppress.js';
 
 export type { Rule, RuleContext, RuleDocs, RuleOptions, ReportOptions, At, FileSpan, FileStart } from './types.js';
 
@@ -26,6 +32,11 @@ export const rules: readonly Rule[] = [
   pathNotFound,
   pathOutsideRoot,
   kustomizeCycle,
+  dependencyMissing,
+  dependencyCycle,
+  implicitDependency,
+  dependencyReadiness,
+  suspended,
   sourceNotFound,
   refNotFound,
   crossNamespaceRef,
@@ -34,6 +45,7 @@ export const rules: readonly Rule[] = [
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
+  unusedSuppression,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,163 @@
+import { isFluxKustomization, locate, objectKey, splitApiVersion, type Cluster, type KObject } from '../load/index.js';
+import { byPosition, dependencyGraph, type DependencyGraph, type DependencyNode } from './dependency-graph.js';
+import { objectIndex, type CrdProvider, type Produced } from './objects.js';
+import { usesOf, type Use } from './uses.js';
+
+/** One thing an object needs, and the Kustomization that builds it. */
+export interface ImplicitNeed {
+  /** `Namespace databases`, `its CRD`, `ClusterSecretStore vault`. */
+  what: string;
+  /** How the thing comes to exist when that is not plain: `installed by HelmRelease cnpg-system/cloudnative-pg`. */
+  via?: string;
+}
+
+/** One object of the consumer that needs things the provider builds. */
+export interface ImplicitReason {
+  object: KObject;
+  needs: ImplicitNeed[];
+}
+
+/** Kustomization `consumer` applies objects that need what `provider` builds, without waiting for it. */
+export interface ImplicitDependency {
+  consumer: DependencyNode;
+  /** The one dependsOn entry to add; it covers everything in `reasons`. */
+  provider: DependencyNode;
+  reasons: ImplicitReason[];
+  /** The provider already waits for the consumer: adding the entry would make a dependsOn cycle. */
+  wouldCycle: boolean;
+  /** Other providers reported for the same consumer that depend on this one: adding one of them is enough. */
+  coveredBy: DependencyNode[];
+}
+
+interface Candidate {
+  key: string;
+  /** CRD manifests are what the API server serves; a chart in the table is a best guess. */
+  rank: number;
+  describe: string;
+}
+
+/**
+ * Finds, for each Flux Kustomization A, the objects it applies (or, for a Flux Kustomization it applies, what
+ * that one reads when it reconciles) that use something another Kustomization B builds — a Namespace, a CRD, a
+ * Secret/ConfigMap, a secret store, a CNPG Cluster, a Flux source — when B is not in A's transitive dependsOn.
+ *
+ * What needs no dependsOn:
+ * - A itself, and A's ancestors: a parent has applied everything it builds before its children exist (Flux's own
+ *   CRDs and the flux-system source come from the root, so nothing needs to depend on them).
+ * - Anything reachable through A's dependsOn, directly or not.
+ * - A's descendants: A cannot wait for a Kustomization it creates, so dependsOn cannot fix that; it is skipped.
+ *
+ * When several Kustomizations build the thing and none is already waited for, the one suggested is, in order:
+ * one that does not itself wait for A (no cycle), a CRD manifest over a chart known to ship the CRDs, the
+ * earliest wave, the first written.
+ */
+export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
+  const graph = dependencyGraph(cluster);
+  const index = objectIndex(cluster);
+  const found = new Map<string, ImplicitDependency>();
+
+  const ancestors = (key: string): Set<string> => {
+    const out = new Set<string>();
+    for (let k = cluster.kustomizations.get(key)?.parent; k !== undefined && !out.has(k); k = cluster.kustomizations.get(k)?.parent) out.add(k);
+    return out;
+  };
+  const waitsFor = (consumer: DependencyNode, key: string): boolean => {
+    const consumerKey = consumer.fk!.key;
+    if (key === consumerKey || ancestors(consumerKey).has(key)) return true;
+    const provider = graph.kustomization(key);
+    return provider === undefined || graph.closure(consumer.id).has(provider.id);
+  };
+
+  for (const a of graph.nodes('Kustomization')) {
+    if (!a.fk) continue;
+    for (const o of a.fk.objects) {
+      const self = isFluxKustomization(o) ? graph.kustomization(objectKey(o.namespace, o.name)) : undefined;
+      for (const use of usesOf(o)) {
+        // A Flux Kustomization's source and substitution are read when it reconciles, as itself.
+        const consumer = use.type === 'object' && self?.fk ? self : a;
+        const candidates = candidatesFor(use, index, cluster);
+        if (candidates.length === 0 || candidates.some((c) => waitsFor(consumer, c.key))) continue;
+        const chosen = choose(candidates, consumer, graph, ancestors);
+        if (!chosen) continue;
+        const provider = graph.kustomization(chosen.key)!;
+        const pairKey = `${consumer.id}\0${provider.id}`;
+        let dep = found.get(pairKey);
+        if (!dep) found.set(pairKey, (dep = { consumer, provider, reasons: [], wouldCycle: graph.closure(provider.id).has(consumer.id), coveredBy: [] }));
+        addNeed(dep, o, { what: describeUse(use), via: chosen.describe || undefined });
+      }
+    }
+  }
+  return noteCovered([...found.values()], graph).sort((x, y) => byPosition(x.consumer, y.consumer) || byPosition(x.provider, y.provider));
+}
+
+function addNeed(dep: ImplicitDependency, o: KObject, need: ImplicitNeed): void {
+  let reason = dep.reasons.find((r) => r.object === o);
+  if (!reason) dep.reasons.push((reason = { object: o, needs: [] }));
+  if (!reason.needs.some((n) => n.what === need.what)) reason.needs.push(need);
+}
+
+/**
+ * A finding per provider names exactly the Kustomization that builds what is used. When one suggested provider
+ * already depends on another (cloudnative-pg on tofu-controller), adding the first covers both: say so.
+ */
+function noteCovered(deps: ImplicitDependency[], graph: DependencyGraph): ImplicitDependency[] {
+  for (const d of deps) {
+    d.coveredBy = deps
+      .filter((o) => o !== d && o.consumer === d.consumer && !o.wouldCycle && graph.closure(o.provider.id).has(d.provider.id))
+      .map((o) => o.provider)
+      .sort(byPosition);
+  }
+  return deps;
+}
+
+function candidatesFor(use: Use, index: ReturnType<typeof objectIndex>, cluster: Cluster): Candidate[] {
+  if (use.type === 'crd') {
+    return index.crdProviders(use.group, use.kind).map((c: CrdProvider) => ({
+      key: c.builtBy,
+      rank: c.via === 'crd-manifest' ? 0 : 1,
+      describe: c.via === 'crd-manifest' ? `CustomResourceDefinition ${c.producer.name}` : `installed by HelmRelease ${c.producer.namespace}/${c.producer.name}`,
+    }));
+  }
+  const produced =
+    use.type === 'namespace'
+      ? index.find('Namespace', use.namespace, undefined)
+      : index.find(use.kind, use.name, use.namespace).filter((p) => !use.group || splitApiVersion(p.producer.apiVersion)[0] === use.group);
+  return produced.filter((p) => cluster.kustomizations.has(p.builtBy)).map((p: Produced) => ({ key: p.builtBy, rank: 0, describe: producedBy(p) }));
+}
+
+function producedBy(p: Produced): string {
+  if (p.via === 'external-secret') return `written by ExternalSecret ${p.producer.namespace}/${p.producer.name}`;
+  if (p.via === 'terraform-outputs') return `written by Terraform ${p.producer.namespace}/${p.producer.name}`;
+  return '';
+}
+
+function choose(candidates: Candidate[], consumer: DependencyNode, graph: DependencyGraph, ancestors: (key: string) => Set<string>): Candidate | undefined {
+  const waves = graph.waves();
+  const scored = candidates
+    .map((c) => ({ c, node: graph.kustomization(c.key) }))
+    .filter((x): x is { c: Candidate; node: DependencyNode } => x.node !== undefined && !ancestors(x.c.key).has(consumer.fk!.key));
+  scored.sort((x, y) => {
+    const cx = graph.closure(x.node.id).has(consumer.id) ? 1 : 0;
+    const cy = graph.closure(y.node.id).has(consumer.id) ? 1 : 0;
+    const wx = waves.get(x.node.id) ?? Infinity;
+    const wy = waves.get(y.node.id) ?? Infinity;
+    return cx - cy || x.c.rank - y.c.rank || wx - wy || byPosition(x.node, y.node);
+  });
+  return scored[0]?.c;
+}
+
+function describeUse(use: Use): string {
+  if (use.type === 'crd') return 'its CRD';
+  if (use.type === 'namespace') return `Namespace ${use.namespace}`;
+  const group = use.group ? `${use.group}/` : '';
+  const name = use.namespace === undefined ? use.name : `${use.namespace}/${use.name}`;
+  return `${group}${use.kind} ${name}`;
+}
+
+/** `group/Kind namespace/name (file:line)`, for messages. */
+export function describeObject(o: KObject): string {
+  const [group] = splitApiVersion(o.apiVersion);
+  const name = o.namespace === undefined ? o.name : `${o.namespace}/${o.name}`;
+  const line = locate({ doc: o.doc, path: o.docPath }).line;
+  return `${group ? `${group}/` : ''}${o.kind} ${name} (${o.doc.file.path}:${line})`;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.js';
+import { appDoc, lineAfter } from '../graph/lines.js';
+
+const apps = `${CLUSTER}/apps/apps.yaml`;
+const dropEntry = (app: string, dep: string) => replaceOnce(`${appDoc(app)}  dependsOn:\n    - name: ${dep}\n`, `${appDoc(app)}  dependsOn:\n`);
+
+describe('implicit-dependency', () => {
+  it("names every entry forgejo needs once its dependsOn on cloudnative-pg is gone: cloudnative-pg and tofu-controller", () => {
+    const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg') });
+    const line = lineAfter(repo, apps, 'name: forgejo', 'dependsOn:');
+    const database = lineOf(repo, 'flux-apps/forgejo/database.yaml', 'apiVersion:');
+    const terraform = lineOf(repo, 'flux-apps/forgejo/terraform.yaml', 'apiVersion: infra.contrib.fluxcd.io');
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      {
+        file: apps,
+        line,
+        column: 3,
+        severity: 'warning',
+        message:
+          'forgejo uses what cloudnative-pg builds without depending on it: ' +
+          `postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database}) needs Namespace databases, ` +
+          'its CRD (installed by HelmRelease cnpg-system/cloudnative-pg), postgresql.cnpg.io/Cluster databases/postgres; ' +
+          "add '- name: cloudnative-pg' to the spec.dependsOn of forgejo",
+      },
+      {
+        file: apps,
+        line,
+        column: 3,
+        severity: 'warning',
+        message:
+          'forgejo uses what tofu-controller builds without depending on it: ' +
+          `infra.contrib.fluxcd.io/Terraform forgejo/forgejo (flux-apps/forgejo/terraform.yaml:${terraform}) needs its CRD (installed by HelmRelease tofu-system/tofu-controller); ` +
+          "add '- name: tofu-controller' to the spec.dependsOn of forgejo (adding cloudnative-pg, also reported, covers this too: it depends on tofu-controller)",
+      },
+    ]);
+  });
+
+  it('reports each Kustomization that builds what is used, at metadata.name when there is no dependsOn', () => {
+    const repo = fixtureCopy({
+      [apps]: replaceOnce(`${appDoc('clickhouse')}  dependsOn:\n    - name: external-secrets-config\n`, appDoc('clickhouse')),
+    });
+    const at = { file: apps, line: lineOf(repo, apps, 'name: clickhouse'), column: 9, severity: 'warning' };
+    const es = `external-secrets.io/ExternalSecret clickhouse/clickhouse-auth (flux-apps/clickhouse/externalsecret.yaml:${lineOf(repo, 'flux-apps/clickhouse/externalsecret.yaml', 'apiVersion:')})`;
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      // Same position: ordered by message.
+      {
+        ...at,
+        message: `clickhouse uses what external-secrets-config builds without depending on it: ${es} needs ClusterSecretStore vault; add '- name: external-secrets-config' to the spec.dependsOn of clickhouse`,
+      },
+      {
+        ...at,
+        message:
+          `clickhouse uses what external-secrets-crds builds without depending on it: ${es} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
+          "add '- name: external-secrets-crds' to the spec.dependsOn of clickhouse (adding external-secrets-config, also reported, covers this too: it depends on external-secrets-crds)",
+      },
+    ]);
+  });
+
+  it('reports an object placed in a Namespace that another Kustomization builds', () => {
+    const base = 'flux-apps/authentik';
+    const repo = fixtureCopy({
+      [`${base}/kustomization.yaml`]: replaceOnce('  - release.yaml\n', '  - release.yaml\n  - dashboard.yaml\n'),
+      [`${base}/dashboard.yaml`]:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: authentik-dashboard\n  namespace: grafana\n  labels:\n    grafana_dashboard: "1"\ndata:\n  authentik.json: "{}"\n',
+    });
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      expect.objectContaining({
+        file: apps,
+        line: lineAfter(repo, apps, 'name: authentik', 'dependsOn:'),
+        message:
+          `authentik uses what grafana builds without depending on it: ConfigMap grafana/authentik-dashboard (${base}/dashboard.yaml:1) needs Namespace grafana; ` +
+          "add '- name: grafana' to the spec.dependsOn of authentik",
+      }),
+    ]);
+  });
+
+  it("blames a Flux Kustomization for the substituteFrom it reads, not the parent that applies it", () => {
+    const repo = fixtureCopy({
+      'flux-apps/authentik/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - grafana-vars.yaml\n'),
+      'flux-apps/authentik/grafana-vars.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: grafana-vars\n  namespace: flux-system\ndata:\n  OIDC_ISSUER: https://auth.example.com/application/o/grafana/\n',
+      [apps]: replaceOnce(
+        '  path: ./flux-clusters/stefanzhelev/apps/grafana\n  prune: true\n  wait: true\n  timeout: 5m\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n',
+        '  path: ./flux-clusters/stefanzhelev/apps/grafana\n  prune: true\n  wait: true\n  timeout: 5m\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-vars\n      - kind: ConfigMap\n        name: grafana-vars\n',
+      ),
+    });
+    // The object starts at its apiVersion line, just above `kind: Kustomization` / `name: grafana`.
+    const grafana = lineOf(repo, apps, appDoc('grafana')) - 1;
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      expect.objectContaining({
+        file: apps,
+        line: lineAfter(repo, apps, 'name: grafana', 'dependsOn:'),
+        message:
+          `grafana uses what authentik builds without depending on it: kustomize.toolkit.fluxcd.io/Kustomization flux-system/grafana (${apps}:${grafana}) needs ConfigMap flux-system/grafana-vars; ` +
+          "add '- name: authentik' to the spec.dependsOn of grafana",
+      }),
+    ]);
+  });
+
+  it('says a dependsOn entry would make a cycle when the provider already waits for the consumer', () => {
+    // external-secrets-config applies a SecretStore in the forgejo namespace, which forgejo (downstream of it) builds.
+    const repo = fixtureCopy({
+      'flux-apps/external-secrets-config/kustomization.yaml': replaceOnce('  - clustersecretstore.yaml\n', '  - clustersecretstore.yaml\n  - forgejo-store.yaml\n'),
+      'flux-apps/external-secrets-config/forgejo-store.yaml':
+        'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: forgejo\n  namespace: forgejo\nspec:\n  provider:\n    vault:\n      server: http://vault.vault.svc.cluster.local:8200\n      path: secret\n      version: v2\n      auth:\n        kubernetes:\n          mountPath: kubernetes\n          role: forgejo\n',
+    });
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      expect.objectContaining({
+        file: apps,
+        line: lineAfter(repo, apps, 'name: external-secrets-config', 'dependsOn:'),
+        message:
+          'external-secrets-config uses what forgejo builds without depending on it: ' +
+          'external-secrets.io/SecretStore forgejo/forgejo (flux-apps/external-secrets-config/forgejo-store.yaml:1) needs Namespace forgejo; ' +
+          'forgejo already depends on external-secrets-config, so a dependsOn entry would make a cycle: move these objects into forgejo, or split what external-secrets-config builds for it into a Kustomization of its own',
+      }),
+    ]);
+  });
+
+  it('is silent when the provider is an ancestor: the root applies cluster-vars and the Flux CRDs before any app exists', () => {
+    // Every app reads cluster-vars (built by the root flux-system Kustomization) and is a Flux CRD kind from gotk-components.
+    const repo = fixtureCopy();
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([]);
+  });
+});
