@@ -2,12 +2,16 @@ import path from 'node:path';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
 import { loadRepo, locate, toRange, type LoadOptions, type RepoModel, type RootReason } from './load/index.js';
 import { rules as allRules, type At, type Rule, type RuleOptions } from './rules/index.js';
+import { dropIgnored } from './config/ignore.js';
+import { applySuppressions, unusedSuppression } from './suppress.js';
 
 export type RuleSetting = Severity | 'off';
 
 export interface LintOptions extends LoadOptions, RuleOptions {
   /** Per-rule severity overrides, or 'off'. */
   rules?: Record<string, RuleSetting>;
+  /** Globs (repo-relative) of files whose findings are dropped (config `ignore`). */
+  ignore?: string[];
   /** Rules to run instead of the built-in set (tests, editors). */
   ruleSet?: readonly Rule[];
 }
@@ -36,7 +40,14 @@ export interface LintResult {
 /** Loads the repository and runs every enabled rule over the model. */
 export function lint(options: LintOptions): LintResult {
   const model = loadRepo(options);
-  const diagnostics = runRules(model, options.ruleSet ?? allRules, options.rules ?? {}, { crossNamespacePolicy: options.crossNamespacePolicy });
+  const ruleSet = options.ruleSet ?? allRules;
+  const settings = options.rules ?? {};
+  const found = runRules(model, ruleSet, settings, { crossNamespacePolicy: options.crossNamespacePolicy, external: options.external });
+  // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/suppress.ts, src/config/ignore.ts).
+  const ran = new Set(ruleSet.filter((r) => settings[r.id] !== 'off').map((r) => r.id));
+  const unused = ran.has(unusedSuppression.id) ? (settings[unusedSuppression.id] as Severity | undefined) ?? unusedSuppression.severity : undefined;
+  const known = new Set([...allRules, ...ruleSet].map((r) => r.id));
+  const diagnostics = sortDiagnostics(dropIgnored(applySuppressions(model, found, ran, known, unused), options.ignore));
   return { diagnostics, summary: summarize(model, diagnostics, options.cwd ?? process.cwd()), model };
 }
 

@@ -25,6 +25,27 @@ export interface LoadOptions {
   cwd?: string;
   /** Lint only shard `index` (1-based) of `count`: every count-th cluster in sorted order, for CI matrices. */
   shard?: { index: number; count: number };
+  /**
+   * Repo-relative directories of CustomResourceDefinitions installed outside git (config `crdDirectories`): their
+   * YAML files are read with the 'crd' role and listed in `RepoModel.externalCrdFiles`.
+   */
+  crdDirs?: string[];
+}
+
+/** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
+export function repoRootFor(options: Pick<LoadOptions, 'paths' | 'root' | 'cwd'>): string {
+  const cwd = options.cwd ?? process.cwd();
+  let first = path.resolve(cwd, options.paths[0] ?? '.');
+  while (!isDir(first) && path.dirname(first) !== first) first = path.dirname(first);
+  return findRoot(first, options.root, cwd).root;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A problem with how the linter was called (exit code 2), as opposed to a finding in the repo. */
@@ -71,9 +92,12 @@ export function loadRepo(options: LoadOptions): RepoModel {
   }
   const clusters: Cluster[] = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
 
+  const externalCrdFiles = readCrdDirs(repoFs, ctx, options.crdDirs ?? []);
+
   return {
     root,
     rootReason: reason,
+    externalCrdFiles,
     files: ctx.files,
     clusters,
     refs: ctx.refs,
@@ -81,6 +105,33 @@ export function loadRepo(options: LoadOptions): RepoModel {
     yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files, lintsWholeRepo(root, clusterDirs, repoFs)),
     fluxVersions: fluxVersions(ctx),
   };
+}
+
+/** YAML files below the given directories, read as CRDs (sorted); a directory that is not there is a usage error. */
+function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (dir: string) => {
+    // A symlinked directory is followed once: a loop must not hang.
+    const real = repoFs.canonical(dir) ?? dir;
+    if (seen.has(real)) return;
+    seen.add(real);
+    for (const name of repoFs.list(dir)) {
+      if (name.startsWith('.')) continue;
+      const rel = joinRel(dir, name);
+      const kind = repoFs.kind(rel);
+      if (kind === 'file' && /\.ya?ml$/i.test(name)) {
+        ctx.file(rel, 'crd');
+        out.push(rel);
+      } else if (kind === 'dir') walk(rel);
+    }
+  };
+  for (const written of dirs) {
+    const dir = repoFs.join('.', written.replace(/^\/+/, ''));
+    if (dir === undefined || repoFs.kind(dir) !== 'dir') throw new UsageError(`crdDirectories: no such directory in the repo: ${written}`);
+    walk(dir);
+  }
+  return [...new Set(out)].sort();
 }
 
 /** True when every cluster of the repository is being linted: only then can a base used by none be told apart. */

@@ -172,6 +172,8 @@ export interface RepoModel {
   /** Absolute path of the repo root. */
   root: string;
   rootReason: RootReason;
+  /** CRD files from the config's `crdDirectories` (installed outside git), repo-relative; also in `files` with role 'crd'. */
+  externalCrdFiles?: string[];
   files: Map<string, SourceFile>;
   clusters: Cluster[];
   refs: PathRef[];

@@ -1,4 +1,5 @@
 import type { Severity, TextEdit } from '../diagnostic.js';
+import type { ExternalObject } from '../config/external.js';
 import type { Location, RepoModel, SourceFile } from '../load/index.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
@@ -25,6 +26,12 @@ export interface ReportOptions {
 export interface RuleOptions {
   /** How cross-namespace references that the controllers accept are reported (`cross-namespace-ref`); default 'warn'. */
   crossNamespacePolicy?: 'allow' | 'warn' | 'deny';
+  /**
+   * Objects that exist in the cluster without being in git (config `external`: a Secret from `flux bootstrap` or
+   * SOPS, one made by hand). A reference rule treats a reference to one as resolved: `isExternal()` from
+   * src/config/external.ts matches kind, name and namespace (an entry without namespace matches any).
+   */
+  external?: readonly ExternalObject[];
 }
 
 export interface RuleContext {

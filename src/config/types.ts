@@ -1,0 +1,18 @@
+import type { RuleSetting } from '../lint.js';
+import type { ExternalObject } from './external.js';
+
+/** `.lint-gitops.yaml` at the repo root, or the `lint-gitops` key of its package.json (see config.schema.json). */
+export interface LintGitopsConfig {
+  /** Editors' schema hint; ignored. */
+  $schema?: string;
+  /** Per-rule severity, or `off`. Command-line `--rule` wins. */
+  rules?: Record<string, RuleSetting>;
+  /** Globs, relative to the repo root: findings in matching files are dropped (the files are still read). */
+  ignore?: string[];
+  /** Directories, relative to the repo root, whose YAML files are CustomResourceDefinitions installed outside git. */
+  crdDirectories?: string[];
+  /** Objects created outside git that references may name. */
+  external?: ExternalObject[];
+  /** How cross-namespace references that the controllers accept are reported. */
+  crossNamespace?: 'allow' | 'warn' | 'deny';
+}
