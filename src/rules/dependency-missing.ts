@@ -1,4 +1,4 @@
-import { dependencyGraph, displayName } from '../graph/dependency-graph.js';
+import { dependencyGraph } from '../graph/dependency-graph.js';
 import { closest } from './did-you-mean.js';
 import type { Rule } from './types.js';
 
@@ -18,16 +18,17 @@ export const dependencyMissing: Rule = {
         if (e.target) continue;
         const kind = e.from.kind;
         const sameKind = graph.nodes(kind);
-        const what = `${kind} '${displayName(e, e.from.namespace)}'`;
+        const what = `${kind} '${e.name}'`;
         let hint = '';
         const elsewhere = sameKind.filter((n) => n.name === e.name).map((n) => n.namespace);
         if (elsewhere.length > 0) {
-          hint = `; there is one in namespace ${elsewhere.sort().map((n) => `'${n}'`).join(', ')}: set 'namespace' in the entry`;
+          const where = elsewhere.sort().map((n) => `'${n}'`).join(', ');
+          hint = e.namespaced ? `; there is one in namespace ${where}: fix the entry's namespace` : `; there is one in namespace ${where}: add 'namespace: ${elsewhere[0]}' to the entry`;
         } else {
           const guess = closest(e.name, sameKind.filter((n) => n.namespace === e.namespace).map((n) => n.name));
           if (guess !== undefined) hint = `; did you mean '${guess}'?`;
         }
-        report(e.at, `dependsOn ${what} does not exist in cluster ${cluster.name}${hint}`);
+        report(e.at, `dependsOn ${what} does not exist in namespace '${e.namespace}' of cluster ${cluster.name}${hint}`);
       }
     }
   },
