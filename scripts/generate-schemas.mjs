@@ -14,7 +14,7 @@
 // The output is deterministic (sorted keys, sorted file lists, no timestamps) so a
 // test can regenerate into a temp dir and compare byte for byte.
 
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -59,9 +59,11 @@ let libPromise;
 function loadLib() {
   libPromise ??= (async () => {
     const srcDir = join(repoRoot, 'src', 'schema');
-    const outDir = join(repoRoot, 'node_modules', '.cache', 'lint-gitops-generate-schemas');
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
+    // one folder per run: several generators may run at once (tests)
+    const cacheRoot = join(repoRoot, 'node_modules', '.cache', 'lint-gitops-generate-schemas');
+    mkdirSync(cacheRoot, { recursive: true });
+    const outDir = mkdtempSync(join(cacheRoot, 'run-'));
+    process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
     for (const name of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
       const out = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
@@ -679,8 +681,11 @@ async function main() {
 
   // --- write ------------------------------------------------------------------
   mkdirSync(args.out, { recursive: true });
-  for (const name of readdirSync(args.out)) {
-    if (name === 'README.md') continue;
+  const present = readdirSync(args.out).filter((n) => n !== 'README.md');
+  if (present.length > 0 && !present.includes('index.json')) {
+    throw new Error(`refusing to replace ${args.out}: it is not empty and holds no index.json of generated schemas`);
+  }
+  for (const name of present) {
     rmSync(join(args.out, name), { recursive: true, force: true });
   }
   for (const [file, value] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
