@@ -6,7 +6,7 @@ import { formatGraphDot } from '../../src/report/graph-dot.js';
 import { formatGraphJson } from '../../src/report/graph-json.js';
 import { formatGraphMermaid } from '../../src/report/graph-mermaid.js';
 import { formatGraphTable } from '../../src/report/graph-table.js';
-import { CLUSTER, FIXTURES, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
+import { CLUSTER, FIXTURES, REPO, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 import { appDoc } from './lines.js';
 
 const apps = `${CLUSTER}/apps/apps.yaml`;
@@ -32,6 +32,14 @@ const waves = (root: string) => graph({ paths: [path.join(root, CLUSTER)], cwd: 
 describe('sync waves (lint-gitops graph)', () => {
   it("prints the fixture's waves as a table; the root flux-system Kustomization is not listed", () => {
     expect(formatGraphTable(waves(FIXTURES))).toBe(FIXTURE_TABLE);
+  });
+
+  it("matches the table README's Sync waves section shows", () => {
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const start = '$ npx lint-gitops graph fixtures/flux-clusters/stefanzhelev\n';
+    const at = readme.indexOf(start);
+    expect(at).toBeGreaterThan(0);
+    expect(readme.slice(at + start.length, readme.indexOf('```', at))).toBe(FIXTURE_TABLE);
   });
 
   it('computes waves from the real dependsOn, not from where an app is listed', () => {
