@@ -47,6 +47,8 @@ export interface DependencyCycle {
 
 /** Most elementary cycles reported per strongly connected component, so a dense tangle cannot hang the run. */
 const MAX_CYCLES_PER_COMPONENT = 50;
+/** Most search steps per component: enumerating cycles is exponential in the worst case, and must never hang. */
+const MAX_STEPS_PER_COMPONENT = 100_000;
 
 export function nodeId(kind: DependencyKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
@@ -66,6 +68,7 @@ export class DependencyGraph {
   readonly graph = new Graph({ directed: true, multigraph: false });
   private readonly byId = new Map<string, DependencyNode>();
   private readonly entryList: DependsOnEntry[] = [];
+  private readonly entriesByNode = new Map<DependencyNode, DependsOnEntry[]>();
   private readonly closures = new Map<string, Set<string>>();
   private cycleList?: DependencyCycle[];
   private waveMap?: Map<string, number | undefined>;
@@ -96,7 +99,8 @@ export class DependencyGraph {
     const spec = isObject(node.object.value.spec) ? node.object.value.spec : {};
     if (!Array.isArray(spec.dependsOn)) return;
     spec.dependsOn.forEach((item, index) => {
-      if (!isObject(item) || typeof item.name !== 'string' || item.name === '') return;
+      // A name that post-build substitution left as `${VAR}` is substitution-undefined's finding, not a missing target.
+      if (!isObject(item) || typeof item.name !== 'string' || item.name === '' || item.name.includes('${')) return;
       const namespaced = typeof item.namespace === 'string' && item.namespace !== '';
       const namespace = namespaced ? (item.namespace as string) : node.namespace;
       const targetId = nodeId(node.kind, namespace, item.name);
@@ -112,6 +116,9 @@ export class DependencyGraph {
         at: objectLocation(node.object, ['spec', 'dependsOn', index, 'name']),
       };
       this.entryList.push(entry);
+      const own = this.entriesByNode.get(node);
+      if (own) own.push(entry);
+      else this.entriesByNode.set(node, [entry]);
       if (target && !this.graph.hasEdge(node.id, target.id)) this.graph.setEdge(node.id, target.id, entry);
     });
   }
@@ -138,7 +145,7 @@ export class DependencyGraph {
   }
 
   entriesOf(node: DependencyNode): DependsOnEntry[] {
-    return this.entryList.filter((e) => e.from === node);
+    return this.entriesByNode.get(node) ?? [];
   }
 
   /** Direct dependencies, in the order they are written. */
@@ -215,32 +222,46 @@ export class DependencyGraph {
    */
   waves(): Map<string, number | undefined> {
     if (this.waveMap) return this.waveMap;
+    // Everything that can reach a cycle waits forever.
     const blocked = this.inCycle();
+    const queue = [...blocked];
+    while (queue.length > 0) {
+      for (const p of this.graph.predecessors(queue.pop()!) ?? []) {
+        if (!blocked.has(p)) {
+          blocked.add(p);
+          queue.push(p);
+        }
+      }
+    }
+    // The rest is acyclic: settle nodes once all their dependencies are settled (Kahn's algorithm, no recursion).
     const waves = new Map<string, number | undefined>();
-    const visit = (id: string): number | undefined => {
-      if (waves.has(id)) return waves.get(id);
+    const pending = new Map<string, number>();
+    const ready: string[] = [];
+    for (const id of [...this.byId.keys()].sort()) {
       if (blocked.has(id)) {
         waves.set(id, undefined);
-        return undefined;
+        continue;
       }
-      waves.set(id, undefined);
+      const n = (this.graph.successors(id) ?? []).length;
+      pending.set(id, n);
+      if (n === 0) ready.push(id);
+    }
+    while (ready.length > 0) {
+      const id = ready.shift()!;
       let wave = 1;
-      for (const dep of this.graph.successors(id) ?? []) {
-        const w = visit(dep);
-        if (w === undefined) {
-          wave = NaN;
-          break;
-        }
-        wave = Math.max(wave, w + 1);
+      for (const dep of this.graph.successors(id) ?? []) wave = Math.max(wave, (waves.get(dep) ?? 0) + 1);
+      waves.set(id, wave);
+      for (const p of this.graph.predecessors(id) ?? []) {
+        if (blocked.has(p)) continue;
+        const left = pending.get(p)! - 1;
+        pending.set(p, left);
+        if (left === 0) ready.push(p);
       }
-      const result = Number.isNaN(wave) ? undefined : wave;
-      waves.set(id, result);
-      return result;
-    };
-    for (const id of [...this.byId.keys()].sort()) visit(id);
+    }
     this.waveMap = waves;
     return waves;
   }
+
 }
 
 /**
@@ -250,6 +271,7 @@ export class DependencyGraph {
 function elementaryCycles(graph: Graph, members: string[]): string[][] {
   const rank = new Map(members.map((id, i) => [id, i]));
   const out: string[][] = [];
+  let steps = 0;
   for (const start of members) {
     const startRank = rank.get(start)!;
     const path: string[] = [start];
@@ -262,6 +284,7 @@ function elementaryCycles(graph: Graph, members: string[]): string[][] {
           continue;
         }
         if (rank.get(next)! < startRank || onPath.has(next)) continue;
+        if (++steps > MAX_STEPS_PER_COMPONENT) return false;
         path.push(next);
         onPath.add(next);
         const go = step(next);
@@ -286,9 +309,16 @@ export function byPosition(a: DependencyNode, b: DependencyNode): number {
   return pa - pb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+const positions = new WeakMap<KObject, number>();
+
 function positionOf(o: KObject): number {
-  const r = locate({ doc: o.doc, path: o.docPath });
-  return r.line * 100000 + r.column;
+  let p = positions.get(o);
+  if (p === undefined) {
+    const r = locate({ doc: o.doc, path: o.docPath });
+    p = r.line * 100000 + r.column;
+    positions.set(o, p);
+  }
+  return p;
 }
 
 const cache = new WeakMap<Cluster, DependencyGraph>();

@@ -56,9 +56,13 @@ export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
   const index = objectIndex(cluster);
   const found = new Map<string, ImplicitDependency>();
 
+  const ancestorSets = new Map<string, Set<string>>();
   const ancestors = (key: string): Set<string> => {
-    const out = new Set<string>();
+    let out = ancestorSets.get(key);
+    if (out) return out;
+    out = new Set<string>();
     for (let k = cluster.kustomizations.get(key)?.parent; k !== undefined && !out.has(k); k = cluster.kustomizations.get(k)?.parent) out.add(k);
+    ancestorSets.set(key, out);
     return out;
   };
   const waitsFor = (consumer: DependencyNode, key: string): boolean => {

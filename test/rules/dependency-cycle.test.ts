@@ -66,6 +66,20 @@ describe('dependency-cycle', () => {
     ]);
   });
 
+  it('stops after 50 cycles of one tangle instead of enumerating all of them', () => {
+    // Every wave-1 and wave-2 app depends on every other: six nodes, hundreds of elementary cycles.
+    const tangle = ['tofu-controller', 'external-secrets-crds', 'vault', 'airflow', 'dremio'];
+    let mutate = (s: string) => s;
+    for (const app of tangle) {
+      const before = mutate;
+      mutate = (s) => addDependsOn(app, ...tangle.filter((t) => t !== app), 'external-secrets-config')(before(s));
+    }
+    const repo = fixtureCopy({ [apps]: mutate });
+    const found = lintRule(repo, 'dependency-cycle');
+    expect(found).toHaveLength(50);
+    expect(new Set(found.map((f) => f.message)).size).toBe(50);
+  });
+
   it('is silent on the clean fixture', () => {
     expect(lintRule(fixtureCopy(), 'dependency-cycle')).toEqual([]);
   });

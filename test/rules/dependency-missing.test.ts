@@ -80,6 +80,13 @@ describe('dependency-missing', () => {
     expect(lintRule(repo, 'dependency-missing')).toEqual([]);
   });
 
+  it('leaves a name that substitution did not resolve to substitution-undefined', () => {
+    const repo = fixtureCopy({
+      [apps]: replaceOnce(`${appDoc('forgejo')}  dependsOn:\n    - name: cloudnative-pg\n`, `${appDoc('forgejo')}  dependsOn:\n    - name: \${DB_APP}\n`),
+    });
+    expect(lintRule(repo, 'dependency-missing')).toEqual([]);
+  });
+
   it('is silent on the clean fixture', () => {
     expect(lintRule(fixtureCopy(), 'dependency-missing')).toEqual([]);
   });
