@@ -82,3 +82,12 @@ describe.skipIf(!present)(`public Flux repositories in ${CORPORA}`, () => {
     }
   }
 });
+
+describe.skipIf(!present)('a directory linted without a bootstrap that holds the Kustomization syncing it', () => {
+  it('takes that Kustomization as the root instead of building the directory twice', () => {
+    const root = path.join(CORPORA, 'allenporter__flux-local');
+    const { model, diagnostics } = lint({ paths: [path.join(root, 'tests/testdata/cluster2/flux')], root, cwd: root });
+    expect(model.clusters[0].rootKey).toBe('flux-system/cluster');
+    expect(diagnostics.filter((d) => d.ruleId === 'duplicate-resource')).toEqual([]);
+  });
+});

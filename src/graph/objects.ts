@@ -8,7 +8,9 @@ export type ProducedVia =
   /** The Secret an ExternalSecret writes (`spec.target.name`, default: the ExternalSecret's name). */
   | 'external-secret'
   /** The Secret a tofu-controller Terraform writes (`spec.writeOutputsToSecret.name`). */
-  | 'terraform-outputs';
+  | 'terraform-outputs'
+  /** An ExternalArtifact that a Flux source-watcher ArtifactGenerator assembles (`spec.artifacts[].name`). */
+  | 'artifact-generator';
 
 export interface Produced {
   kind: string;
@@ -51,6 +53,13 @@ export class ObjectIndex {
       if (group === 'infra.contrib.fluxcd.io' && o.kind === 'Terraform' && isObject(spec.writeOutputsToSecret)) {
         const name = spec.writeOutputsToSecret.name;
         if (typeof name === 'string') this.add({ kind: 'Secret', name, namespace: o.namespace, via: 'terraform-outputs', producer: o, builtBy: o.builtBy });
+      }
+      if (group === 'source.extensions.fluxcd.io' && o.kind === 'ArtifactGenerator' && Array.isArray(spec.artifacts)) {
+        for (const a of spec.artifacts) {
+          if (isObject(a) && typeof a.name === 'string') {
+            this.add({ kind: 'ExternalArtifact', name: a.name, namespace: o.namespace, via: 'artifact-generator', producer: o, builtBy: o.builtBy });
+          }
+        }
       }
       if (o.kind === 'CustomResourceDefinition' && isObject(spec.names) && typeof spec.group === 'string') {
         this.crds.push({ group: spec.group, kind: String(spec.names.kind ?? ''), via: 'crd-manifest', producer: o, builtBy: o.builtBy });

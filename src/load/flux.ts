@@ -63,24 +63,42 @@ export class FluxWalker {
 
     const queue: FluxKustomization[] = [rootFk];
     const deferred: FluxKustomization[] = [];
-    for (;;) {
-      while (queue.length > 0) {
-        const fk = queue.shift()!;
-        if (fk !== rootFk && this.resolvePath(cluster, fk, rootSource, false) === 'defer') {
-          deferred.push(fk);
-          continue;
-        }
-        if (fk.path !== undefined) this.build(cluster, fk, queue);
+    const run = (fk: FluxKustomization, lastTry: boolean) => {
+      if (fk !== rootFk && this.resolvePath(cluster, fk, rootSource, lastTry) === 'defer') {
+        deferred.push(fk);
+        return;
       }
+      if (fk.path === undefined || this.adoptAsRoot(cluster, rootFk, fk)) return;
+      this.build(cluster, fk, queue);
+    };
+    for (;;) {
+      while (queue.length > 0) run(queue.shift()!, false);
       if (deferred.length === 0) break;
       // A source may be built by a Kustomization that ran since; when none resolved, settle one as best we can.
-      const fk = deferred.shift()!;
-      this.resolvePath(cluster, fk, rootSource, true);
-      if (fk.path !== undefined) this.build(cluster, fk, queue);
+      run(deferred.shift()!, true);
       queue.push(...deferred.splice(0));
     }
     this.resolveObjectPaths(cluster, rootSource);
     return cluster;
+  }
+
+  /**
+   * A directory linted without a bootstrap often holds the Kustomization that syncs it (flux-local's layouts):
+   * that Kustomization is the real root, and what the synthetic root built is its build. Building it again would
+   * make every object a duplicate.
+   */
+  private adoptAsRoot(cluster: Cluster, synthetic: FluxKustomization, fk: FluxKustomization): boolean {
+    if (cluster.bootstrap !== 'synthetic' || cluster.rootKey !== synthetic.key || fk.parent !== synthetic.key || fk.path !== cluster.dir) {
+      return false;
+    }
+    cluster.kustomizations.delete(synthetic.key);
+    cluster.rootKey = fk.key;
+    fk.parent = undefined;
+    fk.objects = synthetic.objects;
+    fk.substitution = synthetic.substitution;
+    for (const o of fk.objects) o.builtBy = fk.key;
+    for (const k of cluster.kustomizations.values()) if (k.parent === synthetic.key) k.parent = fk.key;
+    return true;
   }
 
   /** The flux-system Kustomization (from `flux bootstrap`) whose path is this cluster directory. */

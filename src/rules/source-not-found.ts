@@ -37,9 +37,10 @@ export const sourceNotFound: Rule = {
 
 /**
  * Without a flux-system bootstrap in the tree, `flux bootstrap` still creates GitRepository (or OCIRepository)
- * flux-system/flux-system outside Git; references to it are not findings.
+ * flux-system/flux-system outside Git, and a FluxInstance's sync creates its source: references to those are not findings.
  */
 function isBootstrapSource(cluster: Cluster, ref: Reference): boolean {
+  if (cluster.implicitSources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace)) return true;
   return cluster.bootstrap === 'synthetic' && ref.name === 'flux-system' && ref.namespace === 'flux-system';
 }
 
