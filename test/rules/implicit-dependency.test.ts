@@ -75,6 +75,30 @@ describe('implicit-dependency', () => {
     ]);
   });
 
+  it('reports a HelmRelease valuesFrom Secret that an ExternalSecret in another Kustomization writes', () => {
+    const airflow = 'flux-apps/airflow/release.yaml';
+    const repo = fixtureCopy({
+      'flux-apps/authentik/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - airflow-db.yaml\n'),
+      'flux-apps/authentik/airflow-db.yaml':
+        'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: airflow-db\n  namespace: airflow\nspec:\n  secretStoreRef:\n    kind: ClusterSecretStore\n    name: vault\n  target:\n    name: airflow-db\n  data:\n    - secretKey: password\n      remoteRef:\n        key: databases/airflow\n        property: password\n',
+      [airflow]: replaceOnce('  values:\n', '  valuesFrom:\n    - kind: Secret\n      name: airflow-db\n      valuesKey: password\n      targetPath: postgresql.auth.password\n  values:\n'),
+    });
+    const hr = lineOf(repo, airflow, 'apiVersion: helm.toolkit.fluxcd.io');
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      expect.objectContaining({
+        line: lineOf(repo, apps, 'name: airflow'),
+        message:
+          `airflow uses what authentik builds without depending on it: helm.toolkit.fluxcd.io/HelmRelease airflow/airflow (${airflow}:${hr}) needs Secret airflow/airflow-db (written by ExternalSecret airflow/airflow-db); ` +
+          "add '- name: authentik' to the spec.dependsOn of airflow",
+      }),
+      // And the ExternalSecret authentik now applies lives in airflow's Namespace.
+      expect.objectContaining({
+        line: lineAfter(repo, apps, 'name: authentik', 'dependsOn:'),
+        message: expect.stringMatching(/^authentik uses what airflow builds without depending on it: external-secrets\.io\/ExternalSecret airflow\/airflow-db \(flux-apps\/authentik\/airflow-db\.yaml:1\) needs Namespace airflow; /),
+      }),
+    ]);
+  });
+
   it("blames a Flux Kustomization for the substituteFrom it reads, not the parent that applies it", () => {
     const repo = fixtureCopy({
       'flux-apps/authentik/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - grafana-vars.yaml\n'),
