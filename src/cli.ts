@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Severity } from './diagnostic.js';
 import { lint, type RuleSetting } from './lint.js';
@@ -9,8 +10,12 @@ import { formatGraphDot } from './report/graph-dot.js';
 import { formatGraphJson } from './report/graph-json.js';
 import { formatGraphMermaid } from './report/graph-mermaid.js';
 import { formatGraphTable } from './report/graph-table.js';
-import { formatJson } from './report/json.js';
-import { formatStylish } from './report/stylish.js';
+import { affectedClusters } from './changed.js';
+import { configToOptions, resolveConfig } from './config/index.js';
+import type { Diagnostic } from './diagnostic.js';
+import { lintAndFix, type AppliedFix } from './fix.js';
+import type { LintResult, Summary } from './lint.js';
+import { FORMATS, format, type FormatName } from './report/index.js';
 import { ruleById, rules } from './rules/index.js';
 
 /** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
@@ -47,30 +52,97 @@ function ruleSetting(value: string, previous: Record<string, RuleSetting> = {}):
 }
 
 interface LintFlags {
-  format: 'stylish' | 'json';
+  format: FormatName;
   root?: string;
   quiet?: boolean;
   maxWarnings?: number;
   color?: boolean;
   rule?: Record<string, RuleSetting>;
   shard?: { index: number; count: number };
+  /** A file, or false for --no-config. */
+  config?: string | false;
+  fix?: boolean;
+  changed?: boolean;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function runLint(paths: string[], flags: LintFlags): number {
-  const result = lint({ paths, root: flags.root, rules: flags.rule, shard: flags.shard });
+  const cwd = process.cwd();
+  let lintPaths = paths;
+  let root = flags.root;
+  // File arguments (pre-commit passes the staged files) or --changed: lint only the clusters that read them.
+  if (flags.changed || paths.some(isFile)) {
+    const selection = affectedClusters(paths, { root: flags.root, cwd });
+    if (selection.clusters.length === 0) {
+      process.stderr.write('lint-gitops: no cluster reads the given files; nothing to lint\n');
+      process.stdout.write(render([], emptySummary(selection.root, cwd), flags));
+      return EXIT_OK;
+    }
+    lintPaths = selection.clusters.map((c) => path.join(selection.root, c));
+    root = selection.root;
+  }
+  const { config } = resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules });
+  const fromConfig = configToOptions(config);
+  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, rules: { ...fromConfig.rules, ...flags.rule } };
+  let result: LintResult;
+  if (flags.fix) {
+    const fixing = lintAndFix(options);
+    result = fixing.result;
+    process.stderr.write(fixReport(fixing.fixed, fixing.files));
+  } else {
+    result = lint(options);
+  }
   let diagnostics = result.diagnostics;
   if (flags.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
-  const out =
-    flags.format === 'json'
-      ? formatJson(diagnostics, result.summary)
-      : formatStylish(diagnostics, result.summary, { color: wantColor(flags.color) });
-  process.stdout.write(out);
+  process.stdout.write(render(diagnostics, recount(result.summary, diagnostics), flags));
   if (result.summary.errorCount > 0) return EXIT_FINDINGS;
   if (flags.maxWarnings !== undefined && result.summary.warningCount > flags.maxWarnings) {
-    if (flags.format !== 'json') process.stderr.write(`lint-gitops found too many warnings (maximum: ${flags.maxWarnings})\n`);
+    if (flags.format === 'stylish') process.stderr.write(`lint-gitops found too many warnings (maximum: ${flags.maxWarnings})\n`);
+    else process.stderr.write(`lint-gitops: too many warnings (${result.summary.warningCount}, maximum: ${flags.maxWarnings})\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+function render(diagnostics: Diagnostic[], summary: Summary, flags: LintFlags): string {
+  return format(flags.format, diagnostics, summary, { color: wantColor(flags.color), rules, version });
+}
+
+/** The counts of what is shown (--quiet hides warnings and infos from the summary line too). */
+function recount(summary: Summary, shown: Diagnostic[]): Summary {
+  const n = (s: Severity) => shown.filter((d) => d.severity === s).length;
+  return { ...summary, errorCount: n('error'), warningCount: n('warning'), infoCount: n('info'), fixableCount: shown.filter((d) => d.fix).length };
+}
+
+function emptySummary(root: string, cwd: string): Summary {
+  return {
+    errorCount: 0,
+    warningCount: 0,
+    infoCount: 0,
+    fixableCount: 0,
+    root: path.relative(cwd, root).split(path.sep).join('/') || '.',
+    rootReason: 'option',
+    clusters: [],
+    filesRead: 0,
+    objects: 0,
+    fluxKustomizations: 0,
+    fluxVersions: [],
+  };
+}
+
+/** What --fix changed, on stderr so stdout stays the chosen format. */
+function fixReport(fixed: AppliedFix[], files: string[]): string {
+  if (fixed.length === 0) return 'lint-gitops --fix: nothing to fix\n';
+  const lines = [`lint-gitops --fix: fixed ${fixed.length} problem${fixed.length === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}`];
+  for (const f of fixed) lines.push(`  ${f.file}:${f.line}:${f.column}  ${f.message}  ${f.ruleId}`);
+  return lines.join('\n') + '\n';
 }
 
 const severityWidth = Math.max(...(['error', 'warning', 'info'] as Severity[]).map((s) => s.length));
@@ -82,9 +154,13 @@ export function main(argv: string[]): number {
     .name('lint-gitops')
     .description('Offline linter and dependency-graph validator for Flux CD GitOps repositories.')
     .version(version, '-v, --version')
-    .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .argument('[paths...]', 'cluster directories, or directories holding clusters; files: lint the clusters that read them', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('stylish'))
     .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
+    .option('-c, --config <file>', 'config file (default: .lint-gitops.yaml, .lint-gitops.yml or package.json "lint-gitops" at the repo root)')
+    .option('--no-config', 'ignore config files')
+    .option('--fix', 'apply the fixes rules offer (comments and formatting are kept), then report what is left')
+    .option('--changed', 'the paths are changed files (deleted ones too): lint only the clusters whose build reads them')
     .option('-q, --quiet', 'report errors only')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
