@@ -10,8 +10,41 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A deep copy of a YAML value. Plain objects and arrays are copied by hand, several times faster than
+ * structuredClone, which the loader would otherwise spend a fifth of its time in; anything else, and
+ * nesting too deep to recurse safely (or a cycle), falls back to structuredClone.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (structuredClone(v) as T);
+  if (v === undefined) return v;
+  try {
+    return plainClone(v, 0) as T;
+  } catch (e) {
+    if (e !== TOO_DEEP) throw e;
+    return structuredClone(v);
+  }
+}
+
+const TOO_DEEP = Symbol('too deep');
+
+function plainClone(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (depth > 200) throw TOO_DEEP;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = plainClone(v[i], depth + 1);
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const c = plainClone((v as Record<string, unknown>)[k], depth + 1);
+    // A YAML key `__proto__` is an own property, never the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
 }
 
 export function strategicMerge(base: unknown, patch: unknown): unknown {
