@@ -49,6 +49,21 @@ describe('cross-namespace-ref', () => {
     expect(found[0].message).toContain(`(HelmRelease 'tofu-system/tofu-controller', ${tofu}:${lineOf(repo, tofu, '  values:')})`);
   });
 
+  it('reads the flag of a tofu-controller installed from a Deployment manifest', () => {
+    const deployment = (args: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tofu-controller\nspec:\n  selector:\n    matchLabels:\n      app: tofu-controller\n  template:\n    metadata:\n      labels:\n        app: tofu-controller\n    spec:\n      containers:\n        - name: manager\n          image: ghcr.io/flux-iac/tofu-controller:v0.16.0-rc.5\n          args:\n            - --watch-all-namespaces\n${args}`;
+    const withArgs = (args: string) => fixtureCopy({ [tofu]: deployment(args) });
+    const refused = withArgs('');
+    const found = lintRule(refused, 'cross-namespace-ref');
+    expect(found.map((d) => [d.file, d.severity])).toEqual([
+      ['flux-apps/authentik/terraform.yaml', 'error'],
+      ['flux-apps/cloudnative-pg/terraform.yaml', 'error'],
+      ['flux-apps/forgejo/terraform.yaml', 'error'],
+    ]);
+    expect(found[0].message).toContain(`unless it runs with --allow-cross-namespace-refs (Deployment 'tofu-system/tofu-controller', ${tofu}:${lineOf(refused, tofu, 'containers:')})`);
+    expect(lintRule(withArgs('            - --allow-cross-namespace-refs\n'), 'cross-namespace-ref')).toEqual([]);
+  });
+
   it('warns about a cross-namespace HelmRelease chart source that Flux accepts (default policy: warn)', () => {
     const repo = fixtureCopy(crossChartSource);
     expect(lintRule(repo, 'cross-namespace-ref')).toEqual([
