@@ -25,11 +25,11 @@ export function affectedClusters(files: string[], options: { root?: string; cwd?
   const cwd = options.cwd ?? process.cwd();
   const root = repoRootFor({ paths: ['.'], root: options.root, cwd });
   const changed = new Map<string, string>();
-  const unrelated: string[] = [];
+  const relOf = new Map<string, string>();
   for (const f of files) {
     const rel = path.relative(root, path.resolve(cwd, f)).split(path.sep).join('/');
-    if (rel === '' || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) unrelated.push(f);
-    else changed.set(rel, f);
+    relOf.set(f, rel);
+    if (!(rel === '' || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel))) changed.set(rel, f);
   }
   const clusterDirs = findClusterDirs(root).map((s) => path.relative(root, s.clusterDir).split(path.sep).join('/') || '.');
   const candidates = clusterDirs.length > 0 ? [...new Set(clusterDirs)].sort() : ['.'];
@@ -52,6 +52,6 @@ export function affectedClusters(files: string[], options: { root?: string; cwd?
       }
     }
   }
-  for (const [rel, given] of changed) if (!reached.has(rel)) unrelated.push(given);
+  const unrelated = files.filter((f) => !reached.has(relOf.get(f)!));
   return { root, clusters: [...hit].sort(), unrelated };
 }
