@@ -120,7 +120,7 @@ const CLUSTER_SCOPED = new Set([
   'DeviceClass', 'FlowSchema', 'IngressClass', 'IPAddress', 'MutatingAdmissionPolicy',
   'MutatingAdmissionPolicyBinding', 'MutatingWebhookConfiguration', 'Namespace', 'Node',
   'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass', 'PriorityLevelConfiguration',
-  'ResourceSlice', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectReview',
+  'ResourceClass', 'ResourceSlice', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectReview',
   'SelfSubjectRulesReview', 'ServiceCIDR', 'StorageClass', 'StorageVersion',
   'StorageVersionMigration', 'SubjectAccessReview', 'TokenReview', 'ValidatingAdmissionPolicy',
   'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
@@ -217,6 +217,135 @@ function parseKubernetesTypes() {
     }
   }
   return { defs, kinds, version: pkg.version };
+}
+
+// ---------------------------------------------------------------------------
+// kubernetes-types stops at Kubernetes 1.30. The models of the official
+// client (@kubernetes/client-node, generated from the OpenAPI document of a
+// newer release) fill in what came later: fields added to existing types
+// (e.g. the `image` volume source) and new kinds (e.g. resource.k8s.io/v1).
+// They carry names, types, formats and required markers but no API group
+// and no Quantity type, which is why they only supplement kubernetes-types.
+// ---------------------------------------------------------------------------
+function parseClientNode() {
+  const pkgDir = dirname(require.resolve('@kubernetes/client-node/package.json'));
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const modelsDir = join(pkgDir, 'dist', 'gen', 'models');
+  const models = new Map();
+  let release = null;
+  for (const name of readdirSync(modelsDir).sort()) {
+    if (!name.endsWith('.js')) continue;
+    const js = readFileSync(join(modelsDir, name), 'utf8');
+    const m = /\.attributeTypeMap = (\[[\s\S]*?\]);/.exec(js);
+    if (!m) continue;
+    release ??= /OpenAPI spec version: (\S+)/.exec(js)?.[1] ?? null;
+    const cls = name.slice(0, -3);
+    const dts = readFileSync(join(modelsDir, `${cls}.d.ts`), 'utf8');
+    const required = new Set([...dts.matchAll(/^\s+'([^']+)':/gm)].map((x) => x[1]));
+    models.set(cls, { attrs: JSON.parse(m[1]), required });
+  }
+  // top-level kinds: the body type of every create (POST) on a collection
+  const kinds = [];
+  const apisDir = join(pkgDir, 'dist', 'gen', 'apis');
+  for (const name of readdirSync(apisDir).sort()) {
+    if (!name.endsWith('Api.js')) continue;
+    const js = readFileSync(join(apisDir, name), 'utf8');
+    for (const seg of js.split("const localVarPath = '").slice(1)) {
+      const path = seg.slice(0, seg.indexOf("'"));
+      const pm = /^\/apis?\/(?:([^/{}]+)\/)?(v[^/{}]+)\/(namespaces\/\{namespace\}\/)?([a-z0-9]+)$/.exec(path);
+      const body = /serialize\(body, "(\w+)"/.exec(seg);
+      if (!pm || !body || !/HttpMethod\.POST\b/.test(seg.slice(0, seg.indexOf('serialize(body')))) continue;
+      const model = body[1];
+      const vm = /^((?:[A-Z][a-z0-9]*)*?)(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/.exec(model);
+      if (!vm || vm[2].toLowerCase() !== pm[2]) continue;
+      kinds.push({ group: pm[1] ?? '', version: pm[2], kind: vm[3], model, namespaced: Boolean(pm[3]) });
+    }
+  }
+  return { models, kinds, version: pkg.version, release };
+}
+
+/** Merge the client-node models into the kubernetes-types definitions. */
+function supplementWithClientNode(k8s, cn) {
+  const defs = k8s.defs;
+  const modelToDef = new Map();
+  const cap = (x) => x[0].toUpperCase() + x.slice(1);
+  for (const key of Object.keys(defs)) {
+    const parts = key.split('.');
+    if (parts.length !== 3 || !defs[key].properties) continue;
+    const [group, version, name] = parts;
+    if (group === 'meta' && (name === 'Time' || name === 'MicroTime')) continue;
+    for (const cand of [`${cap(group)}${cap(version)}${name}`, `${cap(version)}${name}`]) {
+      if (cn.models.has(cand) && !modelToDef.has(cand)) {
+        modelToDef.set(cand, key);
+        break;
+      }
+    }
+  }
+  const refFor = (model) => {
+    if (!modelToDef.has(model)) {
+      const key = `cn.${model}`;
+      modelToDef.set(model, key);
+      const m = cn.models.get(model);
+      const properties = {};
+      for (const a of m.attrs) properties[a.baseName] = typeFor(a.type, a.format);
+      const required = m.attrs.map((a) => a.baseName).filter((n) => m.required.has(n)).sort();
+      defs[key] = Object.keys(properties).length
+        ? { type: 'object', properties, additionalProperties: false, ...(required.length ? { required } : {}) }
+        : {};
+    }
+    return { $ref: `#/definitions/${modelToDef.get(model)}` };
+  };
+  const typeFor = (t, format) => {
+    if (t === 'string') return format === 'byte' ? BYTES : format === 'date-time' ? TIME : { type: 'string' };
+    if (t === 'number') return format === 'int32' || format === 'int64' ? { type: 'integer' } : { type: 'number' };
+    if (t === 'boolean') return { type: 'boolean' };
+    if (t === 'Date' || t === 'V1MicroTime') return TIME;
+    if (t === 'any' || t === 'object') return {};
+    if (t === 'IntOrString') return { type: ['integer', 'string'] };
+    let m = /^Array<(.+)>$/.exec(t);
+    if (m) return { type: 'array', items: typeFor(m[1], '') };
+    m = /^\{ \[key: string\]: (.+); \}$/.exec(t);
+    if (m) return { type: 'object', additionalProperties: typeFor(m[1], '') };
+    if (cn.models.has(t)) return refFor(t);
+    throw new Error(`@kubernetes/client-node: unsupported type ${t}`);
+  };
+  let added = 0;
+  for (const [model, key] of [...modelToDef.entries()]) {
+    if (key.startsWith('cn.')) continue;
+    const def = defs[key];
+    for (const a of cn.models.get(model).attrs) {
+      const have = def.properties[a.baseName];
+      if (have) {
+        // kubernetes-types says number for int32/int64 too, and drops format: byte
+        const intFormat = a.format === 'int32' || a.format === 'int64';
+        if (intFormat && have.type === 'number') def.properties[a.baseName] = { type: 'integer' };
+        else if (intFormat && have.type === 'array' && have.items?.type === 'number') def.properties[a.baseName] = { type: 'array', items: { type: 'integer' } };
+        else if (a.format === 'byte' && have.type === 'string' && !have.format) def.properties[a.baseName] = BYTES;
+        continue;
+      }
+      def.properties[a.baseName] = typeFor(a.type, a.format); // newer optional field
+      added++;
+    }
+  }
+  const known = new Set(k8s.kinds.map((k) => `${k.group}/${k.version}/${k.kind}`));
+  const source = `npm:@kubernetes/client-node@${cn.version} (Kubernetes ${cn.release})`;
+  let newKinds = 0;
+  for (const k of cn.kinds) {
+    const id = `${k.group}/${k.version}/${k.kind}`;
+    if (known.has(id)) continue;
+    known.add(id);
+    const ref = refFor(k.model).$ref.slice('#/definitions/'.length);
+    k8s.kinds.push({ group: k.group, version: k.version, kind: k.kind, def: ref, source, namespaced: k.namespaced });
+    newKinds++;
+  }
+  // scope of every kind the client knows
+  const scope = new Map(cn.kinds.map((k) => [`${k.group}/${k.version}/${k.kind}`, k.namespaced]));
+  for (const k of k8s.kinds) {
+    const ns = scope.get(`${k.group}/${k.version}/${k.kind}`);
+    if (ns !== undefined) k.namespaced = ns;
+    if (!k.source.startsWith('npm:@kubernetes/client-node')) k.source = `${k.source} + ${source}`;
+  }
+  return { added, newKinds, source };
 }
 
 function closure(defs, start) {
@@ -567,6 +696,7 @@ async function main() {
 
   // --- core Kubernetes ------------------------------------------------------
   const k8s = parseKubernetesTypes();
+  const supplement = supplementWithClientNode(k8s, parseClientNode());
   const metaDefs = closure(k8s.defs, { $ref: `#/definitions/${OBJECT_META_DEF}` });
   const removedKeys = new Set();
   for (const [apiVersion, kinds] of REMOVED_KUBERNETES) for (const k of kinds) removedKeys.add(`${apiVersion}/${k}`);
@@ -580,12 +710,12 @@ async function main() {
     addEntry(key, {
       file,
       source: k.source,
-      namespaced: !CLUSTER_SCOPED.has(k.kind),
+      namespaced: k.namespaced ?? !CLUSTER_SCOPED.has(k.kind),
       storage: true,
     });
   }
   files.set('_shared/objectmeta.json', {
-    $comment: comment(`npm:kubernetes-types@${k8s.version}/meta/v1.d.ts`),
+    $comment: comment(`npm:kubernetes-types@${k8s.version}/meta/v1.d.ts + ${supplement.source}`),
     definitions: metaDefs,
   });
 
@@ -703,7 +833,7 @@ async function main() {
     join(args.out, 'index.json'),
     JSON.stringify(
       sortKeysDeep({
-        $comment: comment(`${relative(crdSourceBase, args.crds).split('\\').join('/') || 'crds'}/, npm:kubernetes-types@${k8s.version} and the tables in the script`),
+        $comment: comment(`${relative(crdSourceBase, args.crds).split('\\').join('/') || 'crds'}/, npm:kubernetes-types@${k8s.version}, ${supplement.source} and the tables in the script`),
         ...sortedIndex,
       }),
       null,

@@ -208,6 +208,23 @@ status: {}
     }
   });
 
+  it('fields and kinds newer than kubernetes-types (from the @kubernetes/client-node models)', () => {
+    // image volumes: Kubernetes 1.31+
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: a, image: busybox, volumeMounts: [{ name: m, mountPath: /m }] }]\n  volumes:\n    - name: m\n      image: { reference: "quay.io/crio/artifact:v2", pullPolicy: IfNotPresent }';
+    expect(check(pod)).toMatchObject({ status: 'ok', issues: [] });
+    expect(messages(check(pod.replace('reference:', 'referance:')))).toEqual([
+      "spec.volumes[0].image has unknown field 'referance' (did you mean 'reference'?)",
+    ]);
+    expect(check('apiVersion: storage.k8s.io/v1\nkind: VolumeAttributesClass\nmetadata: { name: fast }\ndriverName: ebs.csi.aws.com\nparameters: { iops: "3000" }')).toMatchObject({ status: 'ok' });
+    expect(registry.lookup('storage.k8s.io/v1', 'VolumeAttributesClass')).toMatchObject({ namespaced: false, served: true });
+    expect(registry.lookup('resource.k8s.io/v1', 'ResourceClaimTemplate')).toMatchObject({ namespaced: true });
+    expect(registry.lookup('apiregistration.k8s.io/v1', 'APIService')).toMatchObject({ namespaced: false });
+    // integer vs number comes from the client's int32/int64 formats
+    expect(messages(check('apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  replicas: 1.5\n  selector: {}\n  template: {}'))).toEqual([
+      'spec.replicas must be an integer',
+    ]);
+  });
+
   it('kustomize Kustomization and Component', () => {
     expect(
       check(`
@@ -452,7 +469,7 @@ describe('Flux post-build substitution', () => {
     const yaml = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  replicas: ${REPLICAS:=2}\n  selector: { matchLabels: { a: b } }\n  template:\n    spec:\n      containers: [{ name: a, image: "nginx:${TAG}", resources: { limits: { memory: "${MEM}" } } }]';
     const obj = YAML.parse(yaml) as object;
     expect(messages(registry.validate('apps/v1', 'Deployment', obj))).toEqual([
-      'spec.replicas must be a number',
+      'spec.replicas must be an integer',
       'spec.template.spec.containers[0].resources.limits.memory must be a quantity such as 500m, 2, 1.5 or 512Mi',
     ]);
     expect(registry.validate('apps/v1', 'Deployment', obj, { substitution: true })).toMatchObject({ status: 'ok', issues: [] });
