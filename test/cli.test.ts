@@ -5,7 +5,10 @@ import { CLUSTER, FIXTURES, REPO, fixtureCopy, lineOf, replaceOnce, runCli } fro
 
 const wrapper = `${CLUSTER}/apps/vault/kustomization.yaml`;
 
-/** One error (a wrapper typo) and one info (an unreferenced file): enough to see every exit-code path. */
+/**
+ * One error (a wrapper typo) and infos (an unreferenced file, and the vault base the typo orphans): enough to
+ * see every exit-code path.
+ */
 function brokenRepo(): string {
   return fixtureCopy({
     [wrapper]: replaceOnce('flux-apps/vault', 'flux-apps/vautl'),
@@ -38,6 +41,16 @@ describe('lint-gitops CLI', () => {
         endLine: 1,
         endColumn: 1,
       },
+      ...['kustomization.yaml', 'namespace.yaml', 'release.yaml'].map((name) => ({
+        ruleId: 'unreferenced-file',
+        severity: 'info',
+        message: `flux-apps/vault/${name} is not referenced by any kustomization or Flux Kustomization; it is never applied`,
+        file: `flux-apps/vault/${name}`,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      })),
       {
         ruleId: 'path-not-found',
         severity: 'error',
@@ -49,7 +62,7 @@ describe('lint-gitops CLI', () => {
         endColumn: 5 + '../../../../flux-apps/vautl'.length,
       },
     ]);
-    expect(out.summary).toMatchObject({ errorCount: 1, warningCount: 0, infoCount: 1, root: '.', rootReason: 'flux-path', clusters: [CLUSTER], fluxVersions: ['v2.7.5'] });
+    expect(out.summary).toMatchObject({ errorCount: 1, warningCount: 0, infoCount: 4, root: '.', rootReason: 'flux-path', clusters: [CLUSTER], fluxVersions: ['v2.7.5'] });
   });
 
   it('gives the same bytes on every run', () => {
@@ -71,10 +84,15 @@ describe('lint-gitops CLI', () => {
         'flux-apps/forgejo/policy.yaml',
         '  1:1  info  flux-apps/forgejo/policy.yaml is not referenced by any kustomization or Flux Kustomization; it is never applied  unreferenced-file',
         '',
+        ...['kustomization.yaml', 'namespace.yaml', 'release.yaml'].flatMap((name) => [
+          `flux-apps/vault/${name}`,
+          `  1:1  info  flux-apps/vault/${name} is not referenced by any kustomization or Flux Kustomization; it is never applied  unreferenced-file`,
+          '',
+        ]),
         wrapper,
         `  ${line}:5  error  resources entry '../../../../flux-apps/vautl' does not exist (resolved to flux-apps/vautl); did you mean '../../../../flux-apps/vault'?  path-not-found`,
         '',
-        '✖ 2 problems (1 error, 0 warnings, 1 info)',
+        '✖ 5 problems (1 error, 0 warnings, 4 info)',
         '',
       ].join('\n'),
     );
