@@ -18,6 +18,8 @@ export class RepoFs {
   private readonly realRoot: string;
   private readonly kinds = new Map<string, Kind>();
   private readonly listings = new Map<string, string[]>();
+  private readonly listed = new Map<string, Set<string>>();
+  private readonly reals = new Map<string, string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -51,6 +53,15 @@ export class RepoFs {
     return k;
   }
 
+  /**
+   * The repo-relative path a file or directory really is, after symlinks: two paths to the same place share it.
+   * Walks and cycle checks key on it, so a symlink is followed once and a symlink loop is seen as a cycle.
+   */
+  canonical(rel: string): string | undefined {
+    const k = this.kind(rel);
+    return k === 'file' || k === 'dir' ? this.reals.get(rel) : undefined;
+  }
+
   private computeKind(rel: string): Kind {
     const abs = this.absolute(rel);
     let real: string;
@@ -58,11 +69,22 @@ export class RepoFs {
       real = fs.realpathSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+      // A name too long for the filesystem cannot exist, so it is missing like any other typo.
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return 'missing';
       if (code === 'ELOOP') return 'loop';
       return 'unreadable';
     }
     if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) return 'outside-root';
+    // Flux runs on Linux, where names are case-sensitive: on a case-insensitive disk (macOS, Windows) a path that
+    // differs from the real name only in case must still be missing, or the linter would pass what Flux fails.
+    if (rel !== '.') {
+      const slash = rel.lastIndexOf('/');
+      const parent = slash < 0 ? '.' : rel.slice(0, slash);
+      this.list(parent);
+      const names = this.listed.get(parent);
+      if (names && !names.has(rel.slice(slash + 1))) return 'missing';
+    }
+    this.reals.set(rel, real === this.realRoot ? '.' : path.relative(this.realRoot, real).split(path.sep).join('/'));
     try {
       const st = fs.statSync(real);
       return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'unreadable';
@@ -79,6 +101,7 @@ export class RepoFs {
       if (this.kind(rel) === 'dir') {
         try {
           names = fs.readdirSync(this.absolute(rel)).sort();
+          this.listed.set(rel, new Set(names));
         } catch {
           names = [];
         }

@@ -14,7 +14,12 @@ export const yamlSyntax: Rule = {
       for (const doc of file.docs) {
         for (const p of doc.problems) {
           if (p.code === 'DUPLICATE_KEY') continue;
-          const what = p.code === 'ALIAS_LIMIT' ? 'YAML aliases expand too far (an alias bomb?)' : `YAML syntax error: ${p.message}`;
+          const what =
+            p.code === 'ALIAS_LIMIT'
+              ? 'YAML aliases expand too far (an alias bomb?)'
+              : p.code === 'DEPTH_LIMIT'
+                ? `${p.message}, the linter's limit; the document is not checked`
+                : `YAML syntax error: ${p.message}`;
           report({ file, start: p.start, end: p.end }, what);
         }
       }
