@@ -113,7 +113,12 @@ function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[]
   const seen = new Set<string>();
   const walk = (dir: string) => {
     // A symlinked directory is followed once: a loop must not hang.
-    const real = repoFs.canonical(dir) ?? dir;
+    let real: string;
+    try {
+      real = fs.realpathSync(repoFs.absolute(dir));
+    } catch {
+      return;
+    }
     if (seen.has(real)) return;
     seen.add(real);
     for (const name of repoFs.list(dir)) {
