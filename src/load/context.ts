@@ -1,6 +1,6 @@
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
 import { parseYamlFile, unreadableFile } from './yaml-file.js';
-import type { FileRole, Location, PathRef, RefKind, SourceFile } from './types.js';
+import type { FileRole, LimitHit, Location, PathRef, RefKind, SourceFile } from './types.js';
 
 /** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/i;
@@ -13,7 +13,9 @@ export function isRemote(written: string): boolean {
 export class LoadContext {
   readonly files = new Map<string, SourceFile>();
   readonly refs: PathRef[] = [];
-  private readonly refKeys = new Set<string>();
+  /** Documented limits the repository exceeded (see README "Limits"); each stops one walk instead of hanging. */
+  readonly limits: LimitHit[] = [];
+  private readonly refKeys = new Map<string, PathRef>();
 
   constructor(readonly fs: RepoFs) {}
 
@@ -64,13 +66,23 @@ export class LoadContext {
     return this.record(ref);
   }
 
+  /**
+   * Keeps one reference per place it is written; a place resolved again (a base shared by two builds, a document
+   * that yields several objects) gets the recorded reference back, so a status set later is the one reported.
+   */
   record(ref: PathRef): PathRef {
     const key = `${ref.from.doc.file.path}\0${ref.from.doc.index}\0${ref.from.path.join('\0')}\0${ref.kind}`;
-    if (!this.refKeys.has(key)) {
-      this.refKeys.add(key);
-      this.refs.push(ref);
-    }
+    const recorded = this.refKeys.get(key);
+    if (recorded) return recorded;
+    this.refKeys.set(key, ref);
+    this.refs.push(ref);
     return ref;
+  }
+
+  /** Records that a documented limit was exceeded at a place, once per place. */
+  limit(at: Location, message: string): void {
+    if (this.limits.some((l) => 'doc' in l.at && l.at.doc === at.doc && l.at.path.join('\0') === at.path.join('\0'))) return;
+    this.limits.push({ at, message });
   }
 
   /** The existing path most like a missing one: walk down while segments exist, then pick the nearest sibling name. */

@@ -1,11 +1,36 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { MAX_FILE_BYTES } from './repo-fs.js';
 import type { RootReason } from './types.js';
+import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
 
 /** How deep below a given directory clusters are looked for, and how many directories at most. */
-const MAX_DEPTH = 8;
-const MAX_DIRS = 20_000;
+export const MAX_DISCOVERY_DEPTH = 8;
+export const MAX_DISCOVERY_DIRS = 20_000;
+const MAX_DEPTH = MAX_DISCOVERY_DEPTH;
+const MAX_DIRS = MAX_DISCOVERY_DIRS;
+
+/**
+ * Discovery reads a few YAML files before the repo root is known. Only regular files (a FIFO would block, a device
+ * never end) whose real path stays inside `within` (a symlink must not make it read outside the tree), within the
+ * loader's own size and document limits, and parsed without the parser's quadratic duplicate-key check.
+ */
+function readDiscoveryText(file: string, within: string, maxBytes = MAX_FILE_BYTES): string | undefined {
+  try {
+    const real = fs.realpathSync(file);
+    const base = fs.realpathSync(within);
+    if (real !== base && !real.startsWith(base + path.sep)) return undefined;
+    const st = fs.statSync(real);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const text = fs.readFileSync(real, 'utf8');
+    return countDocumentStarts(text) > MAX_DOCUMENTS ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+const DISCOVERY_PARSE = { uniqueKeys: false, logLevel: 'error' } as const;
 
 export interface FluxSync {
   /** Absolute directory of the cluster. */
@@ -52,18 +77,12 @@ export function bootstrapPaths(dir: string): string[] {
   }
   const out: string[] = [];
   for (const name of names) {
-    let text: string;
-    try {
-      const file = path.join(fsDir, name);
-      if (fs.statSync(file).size > 10 * 1024 * 1024) continue;
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readDiscoveryText(path.join(fsDir, name), dir);
+    if (text === undefined) continue;
     // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse.
     if (!text.includes('kustomize.toolkit.fluxcd.io') && !text.includes('FluxInstance')) continue;
     try {
-      for (const doc of [parseAllDocuments(text)].flat()) {
+      for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
         if (isFluxKustomization(v)) out.push(typeof v.spec.path === 'string' ? v.spec.path : './');
         const sync = fluxInstanceSync(v);
@@ -89,11 +108,14 @@ export function rootFromFluxPath(clusterDir: string, written: string): string | 
 }
 
 /** Directories at or below `dir` whose flux-system Kustomization points back at them. */
-export function findClusterDirs(dir: string): FluxSync[] {
+export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
   const out: FluxSync[] = [];
   let seen = 0;
   const walk = (d: string, depth: number) => {
-    if (++seen > MAX_DIRS) return;
+    if (++seen > MAX_DIRS) {
+      if (seen === MAX_DIRS + 1) onLimit?.();
+      return;
+    }
     for (const p of bootstrapPaths(d)) {
       if (rootFromFluxPath(d, p) !== undefined) {
         out.push({ clusterDir: d, path: p });
@@ -151,9 +173,9 @@ function rootFromExistingPaths(dir: string): string | undefined {
   }
   for (const name of names) {
     try {
-      const file = path.join(dir, name);
-      if (fs.statSync(file).size > 1024 * 1024) continue;
-      for (const doc of [parseAllDocuments(fs.readFileSync(file, 'utf8'))].flat()) {
+      const text = readDiscoveryText(path.join(dir, name), dir, 1024 * 1024);
+      if (text === undefined) continue;
+      for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
         if (isFluxKustomization(v) && typeof v.spec.path === 'string' && !v.spec.path.includes('${')) written.push(v.spec.path);
       }

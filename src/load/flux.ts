@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { applyPatch, metadataOf, objectLocation, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
 import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
@@ -9,6 +9,10 @@ import { fluxInstanceSync } from './discover.js';
 import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution, YamlDoc } from './types.js';
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
+
+/** A cluster holds at most this many Flux Kustomizations and objects; past either the walk stops and says so. */
+export const MAX_FLUX_KUSTOMIZATIONS = 10_000;
+export const MAX_CLUSTER_OBJECTS = 250_000;
 
 export function isFluxKustomization(v: { apiVersion?: unknown; kind?: unknown }): boolean {
   return v.kind === 'Kustomization' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith(`${FLUX_KUSTOMIZE_GROUP}/`);
@@ -68,7 +72,7 @@ export class FluxWalker {
         deferred.push(fk);
         return;
       }
-      if (fk.path === undefined || this.adoptAsRoot(cluster, rootFk, fk)) return;
+      if (fk.path === undefined || this.adoptAsRoot(cluster, rootFk, fk) || this.repeatsAncestor(cluster, fk)) return;
       this.build(cluster, fk, queue);
     };
     for (;;) {
@@ -99,6 +103,28 @@ export class FluxWalker {
     for (const o of fk.objects) o.builtBy = fk.key;
     for (const k of cluster.kustomizations.values()) if (k.parent === synthetic.key) k.parent = fk.key;
     return true;
+  }
+
+  /**
+   * A Kustomization that builds the path an ancestor builds re-applies the ancestor's objects, itself among them,
+   * under a new owner: a cycle. When its name changes every round (a variable that substitutes itself) it would
+   * never end, so it is reported at its spec.path and not built.
+   */
+  private repeatsAncestor(cluster: Cluster, fk: FluxKustomization): boolean {
+    const id = (p: string) => this.ctx.fs.canonical(p) ?? p;
+    const target = id(fk.path!);
+    const seen = new Set<string>();
+    for (let key = fk.parent; key !== undefined && !seen.has(key); ) {
+      seen.add(key);
+      const ancestor = cluster.kustomizations.get(key);
+      if (!ancestor) break;
+      if (ancestor.path !== undefined && id(ancestor.path) === target) {
+        if (fk.pathRef) fk.pathRef.status = 'cycle';
+        return true;
+      }
+      key = ancestor.parent;
+    }
+    return false;
   }
 
   /** The flux-system Kustomization (from `flux bootstrap`) whose path is this cluster directory. */
@@ -249,6 +275,11 @@ export class FluxWalker {
     const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : {};
     const objects = this.fluxTransforms(cluster, fk, spec, built);
     for (const b of objects) {
+      if (cluster.objects.length >= MAX_CLUSTER_OBJECTS) {
+        const at = fk.pathRef?.from ?? { doc: b.doc, path: b.docPath };
+        this.ctx.limit(at, `the cluster ${cluster.dir} holds more than ${MAX_CLUSTER_OBJECTS} objects (MAX_CLUSTER_OBJECTS); the rest are not checked`);
+        break;
+      }
       const meta = metadataOf(b.value);
       const kind = String(b.value.kind);
       const obj: KObject = {
@@ -273,6 +304,13 @@ export class FluxWalker {
         continue;
       }
       if (cluster.kustomizations.has(key)) continue;
+      if (cluster.kustomizations.size >= MAX_FLUX_KUSTOMIZATIONS) {
+        this.ctx.limit(
+          { doc: obj.doc, path: [...obj.docPath, 'metadata', 'name'] },
+          `the cluster ${cluster.dir} has more than ${MAX_FLUX_KUSTOMIZATIONS} Flux Kustomizations (MAX_FLUX_KUSTOMIZATIONS); this one and later ones are not built`,
+        );
+        continue;
+      }
       const child: FluxKustomization = { key, object: obj, parent: fk.key, objects: [], substitution: { vars: new Map(), complete: true } };
       cluster.kustomizations.set(key, child);
       queue.push(child);
@@ -287,6 +325,13 @@ export class FluxWalker {
         if (typeof c !== 'string') return;
         const ref = this.ctx.resolve('flux-component', { doc: obj.doc, path: [...obj.docPath, 'spec', 'components', i] }, c, fk.path!, 'dir');
         if (ref.status !== 'ok' || !ref.target) return;
+        const kd = this.builder.kustomizeDir(ref.target);
+        const mismatch = kd && this.builder.kindMismatch(kd, true);
+        if (mismatch) {
+          ref.status = 'missing';
+          ref.detail = mismatch;
+          return;
+        }
         const applied = this.builder.applyComponent(ref.target, objects);
         if (applied === undefined) ref.status = 'no-kustomization';
         else objects = applied;
@@ -399,11 +444,15 @@ export class FluxWalker {
   }
 
   /** A local Helm chart's files are used by the chart, not by kustomize: they are not unreferenced. */
-  private touchTree(dir: string): void {
+  private touchTree(dir: string, visited = new Set<string>()): void {
+    // A symlinked directory is followed once: a link back up the chart must not loop.
+    const id = this.ctx.fs.canonical(dir) ?? dir;
+    if (visited.has(id)) return;
+    visited.add(id);
     for (const name of this.ctx.fs.list(dir)) {
       const rel = `${dir}/${name}`;
       const k = this.ctx.fs.kind(rel);
-      if (k === 'dir') this.touchTree(rel);
+      if (k === 'dir') this.touchTree(rel, visited);
       else if (k === 'file') this.ctx.touch(rel, 'helm-chart');
     }
   }

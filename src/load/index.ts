@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LoadContext } from './context.js';
-import { findClusterDirs, findRoot } from './discover.js';
+import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot } from './discover.js';
+import type { LimitHit } from './types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
@@ -73,10 +74,16 @@ export function loadRepo(options: LoadOptions): RepoModel {
   const walker = new FluxWalker(ctx, builder);
 
   const clusterDirs: string[] = [];
+  const discoveryLimits: LimitHit[] = [];
   for (const d of dirs) {
     const rel = repoFs.relative(d);
     if (rel === undefined) throw new UsageError(`${d} is outside the repo root ${root}`);
-    const found = findClusterDirs(d)
+    const found = findClusterDirs(d, () =>
+      discoveryLimits.push({
+        at: { path: rel },
+        message: `looked for clusters in ${MAX_DISCOVERY_DIRS} directories below ${rel} (MAX_DISCOVERY_DIRS) and stopped; lint clusters further down by their own path`,
+      }),
+    )
       .map((s) => repoFs.relative(s.clusterDir))
       .filter((r): r is string => r !== undefined);
     for (const c of found.length > 0 ? found : [rel]) if (!clusterDirs.includes(c)) clusterDirs.push(c);
@@ -101,6 +108,7 @@ export function loadRepo(options: LoadOptions): RepoModel {
     files: ctx.files,
     clusters,
     refs: ctx.refs,
+    limits: [...discoveryLimits, ...ctx.limits],
     kustomizeDirs,
     yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files, lintsWholeRepo(root, clusterDirs, repoFs)),
     fluxVersions: fluxVersions(ctx),
@@ -154,7 +162,14 @@ function lintsWholeRepo(root: string, clusterDirs: string[], repoFs: RepoFs): bo
  */
 function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<string, SourceFile>, wholeRepo: boolean): string[] {
   const out = new Set<string>();
+  const visited = new Set<string>();
   const walk = (dir: string, recursive: boolean) => {
+    // A symlinked directory is walked once: a link back up the tree must not loop.
+    if (recursive) {
+      const id = repoFs.canonical(dir) ?? dir;
+      if (visited.has(id)) return;
+      visited.add(id);
+    }
     const names = repoFs.list(dir);
     if (names.includes('Chart.yaml')) return;
     for (const name of names) {
@@ -176,7 +191,10 @@ function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<stri
   }
   for (const d of besides) walk(d, false);
   for (const d of topLevel) walk(d, true);
-  return [...out].sort();
+  // A file the build reads under another name (through a symlink) is referenced all the same.
+  const reached = new Set<string>();
+  for (const [path, file] of files) if (file.roles.size > 0) reached.add(repoFs.canonical(path) ?? path);
+  return [...out].filter((f) => (files.get(f)?.roles.size ?? 0) > 0 || !reached.has(repoFs.canonical(f) ?? f)).sort();
 }
 
 function fluxVersions(ctx: LoadContext): string[] {

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { applyJson6902, clone, isObject, matchesTarget, strategicMerge, type JsonObject, type JsonPatchOp, type PatchTarget } from './patches.js';
 import { joinRel } from './repo-fs.js';
@@ -21,6 +21,12 @@ export interface BuiltObject {
 }
 
 export type BuildResult = { objects: BuiltObject[] } | { error: 'no-kustomization' | 'cycle' };
+
+/**
+ * One kustomize build emits at most this many objects; the rest are dropped and reported (limit-exceeded).
+ * Bases can multiply: two overlays of two overlays of ... a base double the objects at every level.
+ */
+export const MAX_BUILD_OBJECTS = 50_000;
 
 /**
  * Resolves a directory the way `kustomize build` (v5) does, far enough to know every file it reads and every
@@ -52,16 +58,21 @@ export class KustomizeBuilder {
     return kd.files.length > 0 ? kd : undefined;
   }
 
+  /** Where a directory really is: a symlink to a directory being built is a cycle, not a new directory. */
+  private id(dir: string): string {
+    return this.ctx.fs.canonical(dir) ?? dir;
+  }
+
   /** `kustomize build dir`. */
   build(dir: string): BuildResult {
-    if (this.active.has(dir)) return { error: 'cycle' };
+    if (this.active.has(this.id(dir))) return { error: 'cycle' };
     const cached = this.cache.get(dir);
     if (cached) return { objects: copy(cached) };
     const kd = this.kustomizeDir(dir);
     if (!kd) return { error: 'no-kustomization' };
-    this.active.add(dir);
+    this.active.add(this.id(dir));
     const objects = kd.doc && isObject(kd.doc.value) ? this.run(dir, kd.doc, kd.doc.value, []) : [];
-    this.active.delete(dir);
+    this.active.delete(this.id(dir));
     this.cache.set(dir, objects);
     return { objects: copy(objects) };
   }
@@ -78,7 +89,11 @@ export class KustomizeBuilder {
     }
     this.dirs.set(dir, { dir, files: [], generated: true });
     const out: BuiltObject[] = [];
+    // A symlinked directory is walked once: a link back up the tree must not loop.
+    const visited = new Set<string>();
     const walk = (d: string) => {
+      if (visited.has(this.id(d))) return;
+      visited.add(this.id(d));
       for (const name of this.ctx.fs.list(d)) {
         if (name.startsWith('.')) continue;
         const rel = joinRel(d, name);
@@ -86,10 +101,11 @@ export class KustomizeBuilder {
         if (kind === 'dir') {
           if (this.kustomizeDir(rel)) {
             const r = this.build(rel);
-            if ('objects' in r) out.push(...r.objects);
+            if ('objects' in r) this.addObjects(out, r.objects, { doc: this.kustomizeDir(rel)!.doc, path: [] }, dir);
           } else walk(rel);
         } else if (kind === 'file' && /\.ya?ml$/.test(name)) {
-          out.push(...this.resourceFile(rel));
+          const file = this.ctx.file(rel);
+          this.addObjects(out, this.resourceFile(rel), { doc: file.docs[0], path: [] }, dir);
         }
       }
     };
@@ -97,14 +113,45 @@ export class KustomizeBuilder {
     return out;
   }
 
+  /**
+   * Appends objects to a build, up to MAX_BUILD_OBJECTS; past it the rest are dropped and the place that added
+   * them is reported. (No spread: a push of a huge array as arguments overflows the stack.)
+   */
+  private addObjects(acc: BuiltObject[], objects: BuiltObject[], at: { doc?: YamlDoc; path: NodePath }, dir: string): void {
+    const room = MAX_BUILD_OBJECTS - acc.length;
+    if (objects.length > room && at.doc) {
+      this.ctx.limit(
+        { doc: at.doc, path: at.path },
+        `this makes the build of ${dir} more than ${MAX_BUILD_OBJECTS} objects (MAX_BUILD_OBJECTS); the rest are not checked`,
+      );
+    }
+    const n = Math.min(objects.length, Math.max(0, room));
+    for (let i = 0; i < n; i++) acc.push(objects[i]);
+  }
+
+  /**
+   * kustomize refuses a Component listed as a resource ("expected kind != 'Component'") and a Kustomization
+   * listed as a component ("expected kind 'Component' ... but got 'Kustomization'"); the detail to report, if so.
+   */
+  kindMismatch(kd: KustomizeDir, asComponent: boolean): string | undefined {
+    const v = kd.doc?.value;
+    if (!isObject(v)) return undefined;
+    const isComponent = v.kind === 'Component';
+    if (asComponent && !isComponent) {
+      return `is a ${typeof v.kind === 'string' ? v.kind : 'Kustomization'}, not a Component: kustomize only takes a kustomization with 'kind: Component' as a component`;
+    }
+    if (!asComponent && isComponent) return 'is a kustomize Component: kustomize refuses it as a resource (list it under components)';
+    return undefined;
+  }
+
   /** Applies a kustomize Component to objects built elsewhere (Flux `spec.components`); undefined when it has no kustomization. */
   applyComponent(dir: string, objects: BuiltObject[]): BuiltObject[] | undefined {
     const kd = this.kustomizeDir(dir);
     if (!kd) return undefined;
-    if (!kd.doc || !isObject(kd.doc.value) || this.active.has(dir)) return objects;
-    this.active.add(dir);
+    if (!kd.doc || !isObject(kd.doc.value) || this.active.has(this.id(dir))) return objects;
+    this.active.add(this.id(dir));
     const out = this.run(dir, kd.doc, kd.doc.value, objects);
-    this.active.delete(dir);
+    this.active.delete(this.id(dir));
     return out;
   }
 
@@ -120,10 +167,17 @@ export class KustomizeBuilder {
         const ref = this.ctx.resolve('resource', loc(key, i), entry, dir, 'any');
         if (ref.status !== 'ok' || !ref.target) return;
         if (this.ctx.fs.kind(ref.target) === 'dir') {
+          const kd = this.kustomizeDir(ref.target);
+          const mismatch = kd && this.kindMismatch(kd, false);
+          if (mismatch) {
+            ref.status = 'missing';
+            ref.detail = mismatch;
+            return;
+          }
           const r = this.build(ref.target);
           if ('error' in r) ref.status = r.error;
-          else acc.push(...r.objects);
-        } else acc.push(...this.resourceFile(ref.target));
+          else this.addObjects(acc, r.objects, loc(key, i), dir);
+        } else this.addObjects(acc, this.resourceFile(ref.target), loc(key, i), dir);
       });
     }
 
@@ -136,18 +190,24 @@ export class KustomizeBuilder {
         ref.status = 'no-kustomization';
         return;
       }
-      if (this.active.has(ref.target)) {
+      const mismatch = this.kindMismatch(kd, true);
+      if (mismatch) {
+        ref.status = 'missing';
+        ref.detail = mismatch;
+        return;
+      }
+      if (this.active.has(this.id(ref.target))) {
         ref.status = 'cycle';
         return;
       }
       if (kd.doc && isObject(kd.doc.value)) {
-        this.active.add(ref.target);
+        this.active.add(this.id(ref.target));
         acc = this.run(ref.target, kd.doc, kd.doc.value, acc);
-        this.active.delete(ref.target);
+        this.active.delete(this.id(ref.target));
       }
     });
 
-    acc.push(...this.generators(dir, doc, k));
+    this.addObjects(acc, this.generators(dir, doc, k), loc(), dir);
 
     list('crds').forEach((entry, i) => {
       if (typeof entry !== 'string') return;

@@ -78,6 +78,13 @@ export type RefStatus =
   /** A path in a source that is not this checkout (other repo, other branch, OCI artifact). */
   | 'foreign-source';
 
+/** A documented limit (README "Limits") the repository exceeded: the load stopped there instead of hanging. */
+export interface LimitHit {
+  /** Where: a place in a document, or (discovery, before any file is read) the directory given. */
+  at: Location | { path: string };
+  message: string;
+}
+
 /** A path written in a YAML file and what it resolved to. */
 export interface PathRef {
   kind: RefKind;
@@ -177,6 +184,8 @@ export interface RepoModel {
   files: Map<string, SourceFile>;
   clusters: Cluster[];
   refs: PathRef[];
+  /** Limits exceeded while building (objects per build or cluster, Flux Kustomizations per cluster). */
+  limits: LimitHit[];
   kustomizeDirs: Map<string, KustomizeDir>;
   /** YAML files under the linted clusters and beside the files the build reads. */
   yamlFilesInScope: string[];

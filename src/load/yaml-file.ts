@@ -1,4 +1,4 @@
-import { LineCounter, Parser, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, type CST, type Document, type Node, type Pair } from 'yaml';
+import { LineCounter, Parser, isCollection, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { FileProblem, Location, SourceFile, YamlDoc, YamlProblem } from './types.js';
 
 /** An alias expanding into more nodes than this is a "billion laughs" bomb, not configuration. */
@@ -74,8 +74,16 @@ export function parseYamlFile(path: string, text: string): SourceFile {
   return file;
 }
 
+/**
+ * Parses a YAML string written inside a file (an inline patch) with the same guards as a file: no quadratic
+ * duplicate-key check, the alias limit, no warnings on stderr. Throws on any error, as `parse` does.
+ */
+export function parseInline(text: string): unknown {
+  return parse(text, { uniqueKeys: false, maxAliasCount: MAX_ALIAS_COUNT, logLevel: 'error' });
+}
+
 /** Lines starting with `---`: a document marker can never be content at column 0, so this counts documents. */
-function countDocumentStarts(text: string): number {
+export function countDocumentStarts(text: string): number {
   let n = 0;
   for (let i = text.indexOf('---'); i >= 0; i = text.indexOf('---', i + 3)) {
     const after = text.charCodeAt(i + 3);

@@ -6,6 +6,7 @@ import { duplicateResource } from './duplicate-resource.js';
 import { fileUnreadable } from './file-unreadable.js';
 import { implicitDependency } from './implicit-dependency.js';
 import { kustomizeCycle } from './kustomize-cycle.js';
+import { limitExceeded } from './limit-exceeded.js';
 import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
 import { pathOutsideRoot } from './path-outside-root.js';
@@ -32,6 +33,7 @@ export const rules: readonly Rule[] = [
   pathNotFound,
   pathOutsideRoot,
   kustomizeCycle,
+  limitExceeded,
   dependencyMissing,
   dependencyCycle,
   implicitDependency,
