@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import Ajv04 from 'ajv-draft-04';
@@ -5,7 +6,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/report/index.js';
 import { rules } from '../../src/rules/index.js';
-import { CLUSTER, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
+import { CLI, CLUSTER, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const wrapper = `${CLUSTER}/apps/vault/kustomization.yaml`;
@@ -46,5 +47,22 @@ describe('--format on the command line', () => {
     const r = runCli([CLUSTER, '--quiet'], repo);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\n✖ 1 problem \(1 error, 0 warnings\)\n$/);
+  });
+
+  // util-linux `script` gives the CLI a terminal; without it the colour test cannot run (and says so).
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  if (!hasScript) console.warn("SKIPPED terminal colour test: 'script' (util-linux) is not installed");
+  it.skipIf(!hasScript)('colours stylish output on a terminal only, and never with NO_COLOR or --no-color', () => {
+    const repo = fixtureCopy({ [wrapper]: replaceOnce('flux-apps/vault', 'flux-apps/vautl') });
+    const onTerminal = (args: string, env: Record<string, string> = {}) => {
+      const env2: NodeJS.ProcessEnv = { ...process.env, ...env };
+      if (!('NO_COLOR' in env)) delete env2.NO_COLOR;
+      return spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${CLUSTER} ${args}`, '/dev/null'], { cwd: repo, encoding: 'utf8', env: env2 }).stdout;
+    };
+    expect(onTerminal('')).toContain('\x1b[31merror\x1b[0m');
+    expect(onTerminal('--no-color')).not.toContain('\x1b[');
+    expect(onTerminal('', { NO_COLOR: '1' })).not.toContain('\x1b[');
+    // Not a terminal: no colour either.
+    expect(runCli([CLUSTER], repo, { NO_COLOR: '' }).stdout).not.toContain('\x1b[');
   });
 });
