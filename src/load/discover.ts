@@ -66,6 +66,9 @@ export function fluxInstanceSync(v: unknown): { path: string; kind: string; name
   };
 }
 
+const SYNC_KIND = /^(?:---[ \t]+)?kind:[ \t]*["']?(?:Kustomization|FluxInstance)["']?[ \t]*(?:#.*)?\r?$/m;
+const FLOW_SYNC_KIND = /["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|FluxInstance)["']?[ \t]*[,}]/;
+
 /** Bootstrap paths: Flux Kustomizations in `<dir>/flux-system/*.yaml` (what `flux bootstrap` writes), or a FluxInstance's sync. */
 export function bootstrapPaths(dir: string): string[] {
   const fsDir = path.join(dir, 'flux-system');
@@ -79,8 +82,9 @@ export function bootstrapPaths(dir: string): string[] {
   for (const name of names) {
     const text = readDiscoveryText(path.join(fsDir, name), dir);
     if (text === undefined) continue;
-    // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse.
-    if (!text.includes('kustomize.toolkit.fluxcd.io') && !text.includes('FluxInstance')) continue;
+    // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse. It names these kinds
+    // only indented (inside its CRDs); a document of one has `kind:` at the top level, or in flow style.
+    if (!SYNC_KIND.test(text) && !FLOW_SYNC_KIND.test(text)) continue;
     try {
       for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
