@@ -59,6 +59,8 @@ interface LintFlags {
   color?: boolean;
   rule?: Record<string, RuleSetting>;
   shard?: { index: number; count: number };
+  /** False for --no-cache. */
+  cache?: boolean;
   /** A file, or false for --no-config. */
   config?: string | false;
   fix?: boolean;
@@ -90,7 +92,7 @@ function runLint(paths: string[], flags: LintFlags): number {
   }
   const { config } = resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules });
   const fromConfig = configToOptions(config);
-  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, rules: { ...fromConfig.rules, ...flags.rule } };
+  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, cache: flags.cache !== false, rules: { ...fromConfig.rules, ...flags.rule } };
   let result: LintResult;
   if (flags.fix) {
     const fixing = lintAndFix(options);
@@ -166,6 +168,7 @@ export function main(argv: string[]): number {
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
+    .option('--no-cache', 'do not keep parse results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
     // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
     .enablePositionalOptions()
     .exitOverride()

@@ -1,5 +1,6 @@
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import { parseYamlFile, unreadableFile } from './yaml-file.js';
+import { YamlParser } from './parse-pool.js';
+import { unreadableFile } from './yaml-file.js';
 import type { FileRole, LimitHit, Location, PathRef, RefKind, SourceFile } from './types.js';
 
 /** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */
@@ -16,15 +17,24 @@ export class LoadContext {
   /** Documented limits the repository exceeded (see README "Limits"); each stops one walk instead of hanging. */
   readonly limits: LimitHit[] = [];
   private readonly refKeys = new Map<string, PathRef>();
+  /** Files parsed ahead of the build (src/load/prefetch.ts), taken over when the build first asks for them. */
+  readonly prefetched = new Map<string, SourceFile>();
 
-  constructor(readonly fs: RepoFs) {}
+  constructor(
+    readonly fs: RepoFs,
+    readonly parser: YamlParser = new YamlParser(),
+  ) {}
 
   /** Reads and parses a YAML file once, whoever asks first. */
   file(rel: string, role?: FileRole): SourceFile {
     let file = this.files.get(rel);
     if (!file) {
-      const read = this.fs.read(rel);
-      file = 'problem' in read ? unreadableFile(rel, read.problem) : parseYamlFile(rel, read.text);
+      file = this.prefetched.get(rel);
+      if (file) this.prefetched.delete(rel);
+      else {
+        const read = this.fs.read(rel);
+        file = 'problem' in read ? unreadableFile(rel, read.problem) : this.parser.parse(rel, read.text);
+      }
       this.files.set(rel, file);
     }
     if (role) file.roles.add(role);

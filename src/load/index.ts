@@ -5,6 +5,9 @@ import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot } from './discover.js';
 import type { LimitHit } from './types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
+import { ParseCache, defaultCacheDir } from './parse-cache.js';
+import { YamlParser, workersFromEnv } from './parse-pool.js';
+import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
 import type { Cluster, KustomizeDir, RepoModel, SourceFile } from './types.js';
 
@@ -31,6 +34,13 @@ export interface LoadOptions {
    * YAML files are read with the 'crd' role and listed in `RepoModel.externalCrdFiles`.
    */
   crdDirs?: string[];
+  /**
+   * Keep parse results between runs, keyed by a hash of each file's bytes (src/load/parse-cache.ts): a directory,
+   * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
+   */
+  cache?: boolean | string;
+  /** Worker threads for parsing YAML: undefined picks by core count and repo size ($LINT_GITOPS_WORKERS), 0 none. */
+  workers?: number;
 }
 
 /** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
@@ -68,11 +78,6 @@ export function loadRepo(options: LoadOptions): RepoModel {
   const { root, reason } = findRoot(dirs[0], options.root, cwd);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`repo root is not a directory: ${root}`);
   const repoFs = new RepoFs(root);
-  const ctx = new LoadContext(repoFs);
-  const kustomizeDirs = new Map<string, KustomizeDir>();
-  const builder = new KustomizeBuilder(ctx, kustomizeDirs);
-  const walker = new FluxWalker(ctx, builder);
-
   const clusterDirs: string[] = [];
   const discoveryLimits: LimitHit[] = [];
   for (const d of dirs) {
@@ -97,9 +102,27 @@ export function loadRepo(options: LoadOptions): RepoModel {
     }
     clusterDirs.splice(0, clusterDirs.length, ...clusterDirs.filter((_, i) => i % count === index - 1));
   }
-  const clusters: Cluster[] = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
 
-  const externalCrdFiles = readCrdDirs(repoFs, ctx, options.crdDirs ?? []);
+  const cache = options.cache
+    ? ParseCache.open(typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(), [root, ...clusterDirs].join('\0'))
+    : undefined;
+  const parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache });
+  const ctx = new LoadContext(repoFs, parser);
+  const kustomizeDirs = new Map<string, KustomizeDir>();
+  const builder = new KustomizeBuilder(ctx, kustomizeDirs);
+  const walker = new FluxWalker(ctx, builder);
+  let clusters: Cluster[];
+  let externalCrdFiles: string[];
+  try {
+    // Parse what the build will read in wide batches first (threads, cache), then build one file at a time.
+    prefetch(ctx, clusterDirs);
+    clusters = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
+    externalCrdFiles = readCrdDirs(repoFs, ctx, options.crdDirs ?? []);
+  } finally {
+    parser.close();
+    ctx.prefetched.clear();
+  }
+  cache?.save();
 
   return {
     root,

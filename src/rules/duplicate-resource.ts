@@ -6,8 +6,8 @@ interface Placed {
   obj: KObject;
   at: Location;
   file: string;
-  line: number;
-  column: number;
+  line?: number;
+  column?: number;
 }
 
 export const duplicateResource: Rule = {
@@ -26,14 +26,15 @@ export const duplicateResource: Rule = {
         const [group] = splitApiVersion(obj.apiVersion);
         const key = [group, obj.kind, effectiveNamespace(obj) ?? '', obj.name].join('\0');
         const at: Location = obj.generated ? { doc: obj.doc, path: [...obj.docPath, 'name'] } : objectLocation(obj, ['metadata', 'name']);
-        const r = locate(at);
         const list = byKey.get(key) ?? [];
-        list.push({ obj, at, file: at.doc.file.path, line: r.line, column: r.column });
+        list.push({ obj, at, file: at.doc.file.path });
         byKey.set(key, list);
       }
       for (const list of byKey.values()) {
         if (list.length < 2) continue;
-        list.sort((a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.obj.builtBy, b.obj.builtBy));
+        // Positions only for duplicates: locating needs the file's syntax tree, which is otherwise never built.
+        for (const p of list) ({ line: p.line, column: p.column } = locate(p.at));
+        list.sort((a, b) => cmp(a.file, b.file) || a.line! - b.line! || a.column! - b.column! || cmp(a.obj.builtBy, b.obj.builtBy));
         const first = list[0];
         for (const dup of list.slice(1)) {
           const what = `${dup.obj.kind} '${describe(dup.obj)}'`;

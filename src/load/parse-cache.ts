@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
+ * the repository): a re-run after editing one file parses one file. An entry depends only on the text, so an
+ * edited file simply misses; the whole cache is dropped when anything that shapes a parse changes (this build of
+ * the parser modules, the yaml package, the V8 serialization format). Nothing is trusted that does not check out:
+ * a truncated or foreign cache file is ignored, and lint results never depend on whether the cache was there.
+ */
+export class ParseCache {
+  private readonly old = new Map<string, Uint8Array>();
+  private readonly used = new Map<string, Uint8Array>();
+  private dirty = false;
+
+  private constructor(private readonly file: string | undefined) {}
+
+  /** The cache for one repository root and cluster selection (shards keep separate files and do not evict each other). */
+  static open(dir: string, scope: string): ParseCache {
+    const file = path.join(dir, `parse-${hash(scope).slice(0, 24).replace(/[+/=]/g, '_')}.bin`);
+    const cache = new ParseCache(file);
+    try {
+      cache.load(fs.readFileSync(file));
+    } catch {
+      cache.old.clear();
+    }
+    return cache;
+  }
+
+  /** A cache that remembers nothing (tests, --no-cache). */
+  static none(): ParseCache {
+    return new ParseCache(undefined);
+  }
+
+  get enabled(): boolean {
+    return this.file !== undefined;
+  }
+
+  static key(text: string): string {
+    return hash(text);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const hit = this.used.get(key) ?? this.old.get(key);
+    if (hit && !this.used.has(key)) {
+      this.used.set(key, hit);
+      // Entries not used by this run are dropped on save: a changed file's old entry is dropped.
+    }
+    return hit;
+  }
+
+  set(key: string, value: Uint8Array): void {
+    if (!this.enabled) return;
+    this.used.set(key, value);
+    this.dirty = true;
+  }
+
+  /** Writes the entries this run used, when anything changed; a failure to write is not a lint failure. */
+  save(): void {
+    if (!this.file) return;
+    if (!this.dirty && this.used.size === this.old.size) return;
+    const entries = [...this.used].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const index: [string, number][] = entries.map(([k, v]) => [k, v.byteLength]);
+    const header = Buffer.from(JSON.stringify({ version: cacheVersion(), index }));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, len);
+        fs.writeSync(fd, header);
+        for (const [, v] of entries) fs.writeSync(fd, v);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, this.file);
+      prune(path.dirname(this.file), this.file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  private load(buf: Buffer): void {
+    const headerLength = buf.readUInt32LE(0);
+    const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as { version?: unknown; index?: unknown };
+    if (header.version !== cacheVersion() || !Array.isArray(header.index)) return;
+    let at = 4 + headerLength;
+    for (const entry of header.index as unknown[]) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isInteger(entry[1]) || entry[1] < 0) throw new Error('bad index');
+      const end = at + (entry[1] as number);
+      if (end > buf.length) throw new Error('truncated');
+      this.old.set(entry[0], buf.subarray(at, end));
+      at = end;
+    }
+    if (at !== buf.length) throw new Error('trailing bytes');
+  }
+}
+
+/** Cache files kept per directory: one per repository (and shard) linted; the least recently written go first. */
+const MAX_CACHE_FILES = 32;
+
+function prune(dir: string, keep: string): void {
+  const files = fs
+    .readdirSync(dir)
+    .filter((n) => /^parse-.*\.bin$/.test(n))
+    .map((n) => path.join(dir, n));
+  if (files.length <= MAX_CACHE_FILES) return;
+  const byAge = files
+    .filter((f) => f !== keep)
+    .map((f) => ({ f, t: fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => a.t - b.t);
+  for (const { f } of byAge.slice(0, files.length - MAX_CACHE_FILES)) fs.rmSync(f, { force: true });
+}
+
+function hash(s: string): string {
+  return createHash('sha256').update(s).digest('base64');
+}
+
+let version: string | undefined;
+
+/** Changes whenever a parse could come out differently: the parser modules of this build, yaml, V8. */
+function cacheVersion(): string {
+  if (version) return version;
+  const h = createHash('sha256');
+  h.update(`format 1\0${process.versions.v8}\0`);
+  for (const mod of ['yaml-file', 'parsed-file']) {
+    // Built: the .js beside this file; from sources (tests): the .ts.
+    const text = ['js', 'ts'].map((ext) => readOrUndefined(new URL(`./${mod}.${ext}`, import.meta.url))).find((t) => t !== undefined);
+    h.update(`${mod}\0`);
+    h.update(text ?? 'missing');
+  }
+  try {
+    const yamlEntry = fileURLToPath(import.meta.resolve('yaml'));
+    const st = fs.statSync(yamlEntry);
+    h.update(`${yamlEntry}\0${st.size}\0${st.mtimeMs}`);
+  } catch {
+    h.update('yaml?');
+  }
+  version = h.digest('base64');
+  return version;
+}
+
+function readOrUndefined(url: URL): Buffer | undefined {
+  try {
+    return fs.readFileSync(fileURLToPath(url));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the cache lives: $LINT_GITOPS_CACHE_DIR, else the platform's user cache directory. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LINT_GITOPS_CACHE_DIR) return path.resolve(env.LINT_GITOPS_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'lint-gitops');
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'lint-gitops');
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'lint-gitops', 'Cache');
+  return path.join(home, '.cache', 'lint-gitops');
+}

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { serialize } from 'node:v8';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { ParseCache } from './parse-cache.js';
+import { fromBuffer, lazySourceFile, parsedOf, type ParsedFile } from './parsed-file.js';
+import type { SourceFile } from './types.js';
+import { parseYamlFile } from './yaml-file.js';
+
+/** Below this much unparsed YAML in one batch, starting a worker costs more than it saves. */
+const MIN_PARALLEL_BYTES = 256 * 1024;
+/** Work is handed out in chunks of about this much text, or this many files. */
+const CHUNK_BYTES = 64 * 1024;
+const CHUNK_FILES = 64;
+/** A worker that has not answered a batch in this long is broken: fail loudly rather than hang. */
+const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface ParserOptions {
+  /** Worker threads besides the main thread: undefined picks (cores - 1) when a batch is large enough, 0 never. */
+  workers?: number;
+  cache?: ParseCache;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  port: MessagePort;
+}
+
+/**
+ * Parses YAML files for one load: from the content-hash cache when it has them, otherwise split across worker
+ * threads and the main thread. The loader is synchronous, so the main thread parses its own share and then blocks
+ * (Atomics.wait) for the workers' answers, which it takes with receiveMessageOnPort; no event loop is needed.
+ * Every file comes back as a lazySourceFile: values and problems now, syntax trees only where a finding needs one.
+ */
+export class YamlParser {
+  private readonly cache: ParseCache;
+  private readonly workerCount: number | undefined;
+  private pool: PoolWorker[] | undefined;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private nextId = 1;
+
+  constructor(options: ParserOptions = {}) {
+    this.cache = options.cache ?? ParseCache.none();
+    this.workerCount = options.workers;
+  }
+
+  parse(path: string, text: string): SourceFile {
+    return this.parseMany([{ path, text }])[0];
+  }
+
+  parseMany(items: { path: string; text: string }[]): SourceFile[] {
+    const out = new Array<SourceFile>(items.length);
+    const keys = this.cache.enabled ? items.map((i) => ParseCache.key(i.text)) : [];
+    const todo: number[] = [];
+    items.forEach((item, i) => {
+      const hit = this.cache.enabled ? this.cache.get(keys[i]) : undefined;
+      if (hit) out[i] = lazySourceFile(item.path, item.text, fromBuffer(hit));
+      else todo.push(i);
+    });
+    const bytes = todo.reduce((n, i) => n + items[i].text.length, 0);
+    const pool = todo.length > 1 ? this.workers(bytes) : [];
+
+    // Work sharing: the files, largest first, in chunks; each worker keeps two chunks in flight and the main
+    // thread parses the next chunk itself whenever none is free, so no thread idles while another has a backlog.
+    const order = [...todo].sort((a, b) => items[b].text.length - items[a].text.length || a - b);
+    const chunks: number[][] = [];
+    for (let k = 0, size = 0; k < order.length; k++) {
+      if (chunks.length === 0 || size >= CHUNK_BYTES || chunks[chunks.length - 1].length >= CHUNK_FILES) {
+        chunks.push([]);
+        size = 0;
+      }
+      chunks[chunks.length - 1].push(order[k]);
+      size += items[order[k]].text.length;
+    }
+    const inFlight = new Map<number, { worker: PoolWorker; indexes: number[] }>();
+    const busy = new Map<PoolWorker, number>(pool.map((w) => [w, 0]));
+    const take = (indexes: number[], results: Uint8Array[]) =>
+      indexes.forEach((i, k) => {
+        const buf = results[k];
+        let parsed: ParsedFile;
+        try {
+          parsed = fromBuffer(buf);
+        } catch {
+          // Never trust a broken answer: parse it here instead.
+          parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
+        }
+        if (this.cache.enabled) this.cache.set(keys[i], buf);
+        out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
+      });
+    let next = 0;
+    while (next < chunks.length || inFlight.size > 0) {
+      for (const w of pool) {
+        while (busy.get(w)! < 2 && next < chunks.length) {
+          const id = this.nextId++;
+          const indexes = chunks[next++];
+          inFlight.set(id, { worker: w, indexes });
+          busy.set(w, busy.get(w)! + 1);
+          w.port.postMessage({ id, files: indexes.map((i) => items[i]) });
+        }
+      }
+      if (next < chunks.length) {
+        for (const i of chunks[next++]) {
+          const parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
+          if (this.cache.enabled) this.cache.set(keys[i], serialize(parsed));
+          out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
+        }
+        this.receive(inFlight, busy, take, false);
+      } else this.receive(inFlight, busy, take, true);
+    }
+    return out;
+  }
+
+  /** Stops the workers; the process may exit without waiting for them. */
+  close(): void {
+    for (const w of this.pool ?? []) {
+      w.port.close();
+      void w.worker.terminate();
+    }
+    this.pool = [];
+  }
+
+  /** Takes the answers that are in; with `block`, waits until at least one is (or a worker is overdue). */
+  private receive(
+    inFlight: Map<number, { worker: PoolWorker; indexes: number[] }>,
+    busy: Map<PoolWorker, number>,
+    take: (indexes: number[], results: Uint8Array[]) => void,
+    block: boolean,
+  ): void {
+    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      let got = false;
+      for (const w of this.pool ?? []) {
+        for (let m = receiveMessageOnPort(w.port); m; m = receiveMessageOnPort(w.port)) {
+          const { id, results } = m.message as { id: number; results: Uint8Array[] };
+          const sent = inFlight.get(id);
+          if (!sent) continue;
+          inFlight.delete(id);
+          busy.set(sent.worker, busy.get(sent.worker)! - 1);
+          take(sent.indexes, results);
+          got = true;
+        }
+      }
+      if (got || !block || inFlight.size === 0) return;
+      Atomics.wait(this.signal, 0, seen, 1000);
+      if (Date.now() > deadline) throw new Error('a YAML parse worker stopped answering');
+    }
+  }
+
+  /** The worker pool, started on first need; [] when threads would not pay off or cannot be used here. */
+  private workers(bytes: number): PoolWorker[] {
+    if (this.pool) return this.pool.length > 0 && (this.workerCount !== undefined || bytes >= MIN_PARALLEL_BYTES) ? this.pool : [];
+    const wanted = this.workerCount ?? Math.min(Math.max(0, availableCores() - 1), 7);
+    if (wanted <= 0 || (this.workerCount === undefined && bytes < MIN_PARALLEL_BYTES)) return [];
+    const script = new URL('./parse-worker.js', import.meta.url);
+    // Run from TypeScript sources (the tests), there is no compiled worker to start: parse in this thread.
+    if (!fs.existsSync(fileURLToPath(script))) {
+      this.pool = [];
+      return this.pool;
+    }
+    this.pool = Array.from({ length: wanted }, () => {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(script, { workerData: { port: port2, signal: this.signal }, transferList: [port2] });
+      worker.unref();
+      port1.unref();
+      return { worker, port: port1 };
+    });
+    return this.pool;
+  }
+}
+
+function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/** Worker count from $LINT_GITOPS_WORKERS (a whole number), else undefined: automatic. */
+export function workersFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.LINT_GITOPS_WORKERS;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, 16) : undefined;
+}

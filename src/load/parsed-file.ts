@@ -1,0 +1,54 @@
+import { serialize, deserialize } from 'node:v8';
+import { parseYamlFile } from './yaml-file.js';
+import type { FileProblem, SourceFile, YamlDoc, YamlProblem } from './types.js';
+
+/**
+ * What parsing a file yields for rules, without the YAML syntax tree: the JS value and problems of each document.
+ * It is what worker threads send back and what the parse cache stores; the tree, needed only to turn a finding's
+ * node path into a line and column, is parsed again on first use (see lazySourceFile).
+ */
+export interface ParsedFile {
+  problem?: FileProblem;
+  docs: { value: unknown; problems: YamlProblem[] }[];
+}
+
+export function parsedOf(file: SourceFile): ParsedFile {
+  const out: ParsedFile = { docs: file.docs.map((d) => ({ value: d.value, problems: d.problems })) };
+  if (file.problem) out.problem = file.problem;
+  return out;
+}
+
+/** Parses a file's text into its serialized ParsedFile (what a worker or the cache hands over). */
+export function parseToBuffer(path: string, text: string): Uint8Array {
+  return serialize(parsedOf(parseYamlFile(path, text)));
+}
+
+export function fromBuffer(buf: Uint8Array): ParsedFile {
+  return deserialize(buf) as ParsedFile;
+}
+
+/**
+ * A SourceFile built from a ParsedFile. `lineCounter` and each document's `ast` are parsed from the text on first
+ * use, by the same parseYamlFile, so they are exactly what an eager parse would have given; a lint run with no
+ * finding in a file never builds its tree, and the trees of a large repository are never all in memory at once.
+ */
+export function lazySourceFile(path: string, text: string, parsed: ParsedFile): SourceFile {
+  let full: SourceFile | undefined;
+  const fullParse = () => (full ??= parseYamlFile(path, text));
+  const file = { path, text, docs: [] as YamlDoc[], roles: new Set() } as unknown as SourceFile;
+  Object.defineProperty(file, 'lineCounter', { get: () => fullParse().lineCounter, enumerable: true, configurable: true });
+  if (parsed.problem) file.problem = parsed.problem;
+  parsed.docs.forEach((d, index) => {
+    const doc = { file, index, value: d.value, problems: d.problems } as unknown as YamlDoc;
+    Object.defineProperty(doc, 'ast', {
+      get: () => {
+        const docs = fullParse().docs;
+        return docs[Math.min(index, docs.length - 1)]?.ast;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    file.docs.push(doc);
+  });
+  return file;
+}
