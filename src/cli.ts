@@ -44,6 +44,10 @@ function shardArg(value: string): { index: number; count: number } {
   return { index, count };
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 function ruleSetting(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
   const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
   if (!m) throw new InvalidArgumentError('expected RULE=error|warning|info|off');
@@ -59,6 +63,8 @@ interface LintFlags {
   color?: boolean;
   rule?: Record<string, RuleSetting>;
   shard?: { index: number; count: number };
+  /** --crds: CRD directories or files installed outside git (repeatable). */
+  crds?: string[];
   /** False for --no-cache. */
   cache?: boolean;
   /** A file, or false for --no-config. */
@@ -92,7 +98,7 @@ function runLint(paths: string[], flags: LintFlags): number {
   }
   const { config } = resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules });
   const fromConfig = configToOptions(config);
-  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, cache: flags.cache !== false, rules: { ...fromConfig.rules, ...flags.rule } };
+  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, crdPaths: flags.crds, cache: flags.cache !== false, rules: { ...fromConfig.rules, ...flags.rule } };
   let result: LintResult;
   if (flags.fix) {
     const fixing = lintAndFix(options);
@@ -168,6 +174,7 @@ export function main(argv: string[]): number {
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
+    .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (a directory or file of YAML): their kinds are validated too (repeatable)', collect)
     .option('--no-cache', 'do not keep parse results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
     // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
     .enablePositionalOptions()

@@ -9,7 +9,8 @@ import { ParseCache, defaultCacheDir } from './parse-cache.js';
 import { YamlParser, workersFromEnv } from './parse-pool.js';
 import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import type { Cluster, KustomizeDir, RepoModel, SourceFile } from './types.js';
+import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, SourceFile } from './types.js';
+import { readCrdPaths } from './crd-paths.js';
 
 export * from './types.js';
 export { locate, toRange, type Range } from './yaml-file.js';
@@ -34,6 +35,11 @@ export interface LoadOptions {
    * YAML files are read with the 'crd' role and listed in `RepoModel.externalCrdFiles`.
    */
   crdDirs?: string[];
+  /**
+   * CRD directories or files from the command line (`--crds`), relative to `cwd`: inside the repo they are read
+   * like `crdDirs`, outside it into `RepoModel.extraCrds`.
+   */
+  crdPaths?: string[];
   /**
    * Keep parse results between runs, keyed by a hash of each file's bytes (src/load/parse-cache.ts): a directory,
    * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
@@ -113,11 +119,16 @@ export function loadRepo(options: LoadOptions): RepoModel {
   const walker = new FluxWalker(ctx, builder);
   let clusters: Cluster[];
   let externalCrdFiles: string[];
+  let extraCrds: ExtraCrd[];
   try {
     // Parse what the build will read in wide batches first (threads, cache), then build one file at a time.
     prefetch(ctx, clusterDirs);
     clusters = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
     externalCrdFiles = readCrdDirs(repoFs, ctx, options.crdDirs ?? []);
+    const given = readCrdPaths(repoFs, ctx, options.crdPaths ?? [], cwd);
+    if (given.missing.length > 0) throw new UsageError(`--crds: no such file or directory: ${given.missing.join(', ')}`);
+    externalCrdFiles = [...new Set([...externalCrdFiles, ...given.files])].sort();
+    extraCrds = given.extra;
   } finally {
     parser.close();
     ctx.prefetched.clear();
@@ -128,6 +139,7 @@ export function loadRepo(options: LoadOptions): RepoModel {
     root,
     rootReason: reason,
     externalCrdFiles,
+    extraCrds,
     files: ctx.files,
     clusters,
     refs: ctx.refs,

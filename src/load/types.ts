@@ -164,6 +164,13 @@ export interface Cluster {
   objects: KObject[];
 }
 
+/** A CustomResourceDefinition read from outside the repository (`--crds`). */
+export interface ExtraCrd {
+  /** Its file, relative to the working directory. */
+  source: string;
+  value: unknown;
+}
+
 export interface KustomizeDir {
   dir: string;
   /** Kustomization files present in the directory (kustomize refuses more than one). */
@@ -179,8 +186,10 @@ export interface RepoModel {
   /** Absolute path of the repo root. */
   root: string;
   rootReason: RootReason;
-  /** CRD files from the config's `crdDirectories` (installed outside git), repo-relative; also in `files` with role 'crd'. */
+  /** CRD files from the config's `crdDirectories` and `--crds` (installed outside git), repo-relative; also in `files` with role 'crd'. */
   externalCrdFiles?: string[];
+  /** CustomResourceDefinitions from `--crds` paths outside the repository (they are not repository files). */
+  extraCrds?: ExtraCrd[];
   files: Map<string, SourceFile>;
   clusters: Cluster[];
   refs: PathRef[];

@@ -1,4 +1,5 @@
 import { crossNamespaceRef } from './cross-namespace-ref.js';
+import { deprecatedApi } from './deprecated-api.js';
 import { dependencyCycle } from './dependency-cycle.js';
 import { dependencyMissing } from './dependency-missing.js';
 import { dependencyReadiness } from './dependency-readiness.js';
@@ -11,6 +12,9 @@ import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
 import { pathOutsideRoot } from './path-outside-root.js';
 import { refNotFound } from './ref-not-found.js';
+import { schema } from './schema.js';
+import { schemaMissing } from './schema-missing.js';
+import { schemaUnknownField } from './schema-unknown-field.js';
 import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
@@ -30,6 +34,10 @@ export const rules: readonly Rule[] = [
   yamlDuplicateKey,
   fileUnreadable,
   manifestShape,
+  schema,
+  schemaUnknownField,
+  schemaMissing,
+  deprecatedApi,
   pathNotFound,
   pathOutsideRoot,
   kustomizeCycle,

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoadContext } from './context.js';
+import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
+import type { ExtraCrd } from './types.js';
+import { parseYamlFile } from './yaml-file.js';
+
+/** Files read below one `--crds` directory at most: a CRD folder is small; a mistyped `--crds /` must not read the disk. */
+const MAX_CRD_FILES = 5000;
+
+/**
+ * CustomResourceDefinitions given on the command line (`--crds DIR`, relative to the working directory): files
+ * inside the repository are read like the config's `crdDirectories` (role 'crd', listed in externalCrdFiles);
+ * files outside it are parsed here and only their CRD documents are kept (`RepoModel.extraCrds`), since nothing
+ * outside the root may become a repository file. Paths that do not exist are returned in `missing` (the caller
+ * makes that a usage error).
+ */
+export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[], cwd: string): { files: string[]; extra: ExtraCrd[]; missing: string[] } {
+  const files: string[] = [];
+  const extra: ExtraCrd[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  const realRoot = fs.realpathSync(repoFs.root);
+  for (const w of written) {
+    const abs = path.resolve(cwd, w);
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch {
+      missing.push(w);
+      continue;
+    }
+    const yamlFiles = listYaml(real, seen);
+    for (const file of yamlFiles) {
+      const inRoot = path.relative(realRoot, file);
+      const rel = inRoot.startsWith('..') || path.isAbsolute(inRoot) ? undefined : inRoot.split(path.sep).join('/');
+      if (rel !== undefined && repoFs.kind(rel) === 'file') {
+        ctx.file(rel, 'crd');
+        files.push(rel);
+        continue;
+      }
+      const source = path.relative(cwd, file).split(path.sep).join('/') || file;
+      let text: string;
+      try {
+        if (fs.statSync(file).size > MAX_FILE_BYTES) continue;
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const doc of parseYamlFile(source, text).docs) {
+        const v = doc.value as { kind?: unknown } | null;
+        if (doc.problems.length === 0 && v && typeof v === 'object' && v.kind === 'CustomResourceDefinition') extra.push({ source, value: doc.value });
+      }
+    }
+  }
+  return { files: [...new Set(files)].sort(), extra, missing };
+}
+
+/** YAML files at or below a real path, sorted, each directory once (a symlink loop cannot hang). */
+function listYaml(real: string, seen: Set<string>): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    if (out.length >= MAX_CRD_FILES) return;
+    let st: fs.Stats;
+    let r: string;
+    try {
+      r = fs.realpathSync(p);
+      st = fs.statSync(r);
+    } catch {
+      return;
+    }
+    if (st.isFile()) {
+      if (/\.ya?ml$/i.test(p) && !seen.has(r)) {
+        seen.add(r);
+        out.push(r);
+      }
+      return;
+    }
+    if (!st.isDirectory() || seen.has(r)) return;
+    seen.add(r);
+    let names: string[];
+    try {
+      names = fs.readdirSync(r).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) if (!name.startsWith('.')) walk(path.join(r, name));
+  };
+  walk(real);
+  return out;
+}

@@ -1,0 +1,32 @@
+import { objectLocation } from '../load/index.js';
+import { schemaContext } from './schema-support.js';
+import type { Rule } from './types.js';
+
+/** Issues about the parent object rather than one value: pointed at the parent's key. */
+const ABOUT_PARENT = new Set(['required', 'oneOf', 'anyOf', 'not', 'minProperties', 'maxProperties', 'dependencies', 'dependentRequired']);
+
+export const schema: Rule = {
+  id: 'schema',
+  severity: 'error',
+  description:
+    'An object or kustomization file does not match the schema of its apiVersion and kind: a wrong type, a value outside an enum, a missing required field, a pattern, format, minimum or maximum not met.',
+  docs: {
+    why: 'The API server validates every object against its schema before Flux can apply it (kustomize does the same for kustomization files): one invalid object fails the server-side dry-run of its whole Flux Kustomization ("HelmRelease/vault dry-run failed: spec.chart.spec.sourceRef.kind: Unsupported value"), so nothing in it is applied. Schemas are the upstream CRDs of Flux, tofu-controller, External Secrets and CloudNativePG and the Kubernetes API types shipped in schemas/, or the CRDs found in the tree or given with --crds. Values written as ${VAR} in a Kustomization with postBuild are placeholders and are not checked.',
+    wrong: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepo\n        name: hashicorp',
+    right: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepository\n        name: hashicorp',
+  },
+  check({ model, report }) {
+    const ctx = schemaContext(model);
+    for (const t of ctx.targets()) {
+      // No schema, or an apiVersion that is not served: schema-missing and deprecated-api say so.
+      const status = ctx.status(t.apiVersion, t.kind, t.cluster).level;
+      if (status === 'unknown' || status === 'not-served') continue;
+      for (const issue of ctx.validate(t).issues) {
+        if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
+        if (ctx.substituted(t, issue.path)) continue;
+        const at = objectLocation(t.at, issue.path);
+        report(ABOUT_PARENT.has(issue.keyword) ? { ...at, key: true } : at, issue.message);
+      }
+    }
+  },
+};
