@@ -303,7 +303,13 @@ class SchemaContext {
     if (this.registered.has(key)) return;
     this.registered.add(key);
     const records = [...(this.crds.get(key) ?? [])].sort((a, b) => Number(b.clusters === 'all') - Number(a.clusters === 'all') || cmp(a.source, b.source));
-    for (const r of records) this.registry.addCrd(r.value, r.source);
+    for (const r of records) {
+      try {
+        this.registry.addCrd(r.value, r.source);
+      } catch {
+        // A CRD the converter cannot read leaves its kind to the bundled schemas (or to schema-missing).
+      }
+    }
   }
 
   /** Reads group, kind and versions of every CRD in the tree; converting and compiling waits for ensure(). */
