@@ -58,7 +58,7 @@ function timed(nodeArgs) {
   return { ms, stdout: r.stdout };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, startup: {}, perObjects: [] };
+const results = { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadBefore: os.loadavg()[0], startup: {}, perObjects: [] };
 
 // 1. Start-up.
 {
@@ -94,6 +94,7 @@ const results = { date: new Date().toISOString(), node: process.version, cores: 
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
+results.loadAfter = os.loadavg()[0];
 const out = opt('--out');
 if (out) fs.writeFileSync(path.resolve(out), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(markdown(results));
@@ -132,7 +133,7 @@ async function inner(target) {
 
 function markdown(r) {
   const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-  const lines = [`Node ${r.node}, ${r.cores} cores, ${r.date.slice(0, 10)}`, '', '| start-up (fixture, whole process, median) | ms |', '|---|---|'];
+  const lines = [`Node ${r.node}, ${r.cores} cores, ${r.date.slice(0, 10)}, load average ${f(r.loadBefore, 1)} before and ${f(r.loadAfter, 1)} after (other work on the machine inflates every number alike)`, '', '| start-up (fixture, whole process, median) | ms |', '|---|---|'];
   lines.push(`| node -e 0 | ${f(r.startup.nodeMs)} |`);
   lines.push(`| lint-gitops, schema rules off | ${f(r.startup.schemaOffMs)} |`);
   lines.push(`| lint-gitops, schema rules on | ${f(r.startup.schemaOnMs)} |`);

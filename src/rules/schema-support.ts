@@ -126,9 +126,12 @@ class SchemaContext {
     const seen = new Map<string, Set<string>>();
     for (const cluster of this.model.clusters) {
       for (const o of cluster.objects) {
-        if (o.generated) continue;
+        // Generated objects carry placeholder data; an object without apiVersion is manifest-shape's.
+        if (o.generated || !o.apiVersion) continue;
         const key = docKey(o.doc, o.docPath);
         const json = JSON.stringify(o.value);
+        // A YAML merge key (<<: *anchor) is left unresolved by the parser; its fields would look unknown or missing.
+        if (json.includes('"<<":')) continue;
         const values = seen.get(key) ?? new Set<string>();
         if (values.has(json)) continue;
         values.add(json);
@@ -137,7 +140,7 @@ class SchemaContext {
       }
     }
     for (const kd of this.model.kustomizeDirs.values()) {
-      if (kd.generated || !kd.doc || !isObject(kd.doc.value)) continue;
+      if (kd.generated || !kd.doc || !isObject(kd.doc.value) || JSON.stringify(kd.doc.value).includes('"<<":')) continue;
       const v = kd.doc.value;
       const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
       const kind = typeof v.kind === 'string' ? v.kind : 'Kustomization';

@@ -122,6 +122,16 @@ describe('schema', () => {
     expect(lintTreeSchemaFindings(plain)).toEqual(['schema flux-apps/vault/unseal.yaml:6 data.key must be base64-encoded']);
   });
 
+  it('leaves an object with a YAML merge key alone: the parser does not resolve <<, so its fields would look unknown', () => {
+    const repo = fixtureCopy({
+      [vault]: (s) =>
+        replaceOnce('  upgrade:\n    remediation:\n      retries: 3', '  upgrade:\n    remediation:\n      <<: *remediation')(
+          replaceOnce('  install:\n    remediation:\n', '  install:\n    remediation: &remediation\n')(s),
+        ),
+    });
+    expect(lintTreeSchemaFindings(repo)).toEqual([]);
+  });
+
   it('reports an invalid base object once when two clusters build it', () => {
     const repo = twoClusters({ [vault]: replaceOnce('        kind: HelmRepository\n', '        kind: HelmRepo\n') });
     const result = lint({ paths: [path.join(repo, 'flux-clusters')], cwd: repo });
