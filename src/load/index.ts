@@ -22,6 +22,7 @@ export { isClusterScoped } from './scope.js';
 export { editDistance } from './context.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
 export { MAX_ALIAS_COUNT } from './yaml-file.js';
+export { LIMITS } from './limits.js';
 
 export interface LoadOptions {
   /** Cluster directories, or directories holding clusters. */

@@ -1,4 +1,4 @@
-import { LineCounter, Parser, isCollection, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments, type CST, type Document, type Node, type Pair } from 'yaml';
+import { CST, Lexer, LineCounter, isCollection, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import type { FileProblem, Location, SourceFile, YamlDoc, YamlProblem } from './types.js';
 
 /** An alias expanding into more nodes than this is a "billion laughs" bomb, not configuration. */
@@ -26,39 +26,44 @@ export function parseYamlFile(path: string, text: string): SourceFile {
     file.problem = { kind: 'unreadable', reason: `${starts} YAML documents, over the limit of ${MAX_DOCUMENTS}; it was not parsed` };
     return file;
   }
-  let parsed;
+  let parsed: Document.Parsed[];
+  let tooDeep = new Map<number, number>();
   try {
-    // Duplicate keys are found below in one pass: the parser's own check (uniqueKeys) is quadratic in a map's size.
-    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
+    parsed = parseDocuments(text, lineCounter);
+    if (parsed.some((d) => d.errors.some((e) => isStackOverflow(e.message)))) throw new RangeError('Maximum call stack size exceeded');
   } catch (e) {
-    // The parser recurses; absurd nesting can exhaust the stack. That is the file's problem, not ours.
-    file.problem = { kind: 'unreadable', reason: `YAML parser gave up: ${(e as Error).message}` };
-    return file;
+    if (!isStackOverflow((e as Error).message)) throw e;
+    // The parser recurses, and nesting far past MAX_YAML_DEPTH exhausts the stack, wherever the stack happens to
+    // end. Parse again with each too-deep document blanked out (same length, same line breaks, so every offset and
+    // line stays true): the other documents are still read, and the finding sits at the first collection past the
+    // limit, found by the CST parser (which does not recurse), whatever the stack size.
+    const blanked = blankTooDeep(text);
+    tooDeep = blanked.deepAt;
+    try {
+      file.lineCounter = new LineCounter();
+      parsed = parseDocuments(blanked.text, file.lineCounter);
+    } catch (e2) {
+      file.problem = { kind: 'unreadable', reason: `YAML parser gave up: ${(e2 as Error).message}` };
+      return file;
+    }
+    if (parsed.some((d) => d.errors.some((e2) => isStackOverflow(e2.message)))) {
+      file.problem = { kind: 'unreadable', reason: 'YAML parser gave up: Maximum call stack size exceeded' };
+      return file;
+    }
   }
-  const docs = Array.isArray(parsed) ? parsed : [parsed];
-  let deepInText: number[] | undefined;
-  docs.forEach((ast, index) => {
-    let problems: YamlProblem[] = ast.errors.map((e) => ({
+  parsed.forEach((ast, index) => {
+    const problems: YamlProblem[] = ast.errors.map((e) => ({
       code: e.code,
       message: e.message.split('\n')[0],
       start: e.pos[0],
       end: e.pos[1],
     }));
-    // Past the parser's stack it reports "Maximum call stack size exceeded" wherever it stopped; report the
-    // limit instead, at the first collection past it, so the finding does not depend on the stack size.
-    const overflowed = problems.some((p) => /call stack/i.test(p.message));
-    const walked = overflowed ? undefined : walkDocument(ast);
-    let deepAt = walked?.deepAt;
-    if (overflowed) {
-      deepInText ??= deepCollections(text);
-      const [s, , e] = ast.range;
-      deepAt = deepInText.find((o) => o >= s && o <= e) ?? problems.find((p) => /call stack/i.test(p.message))!.start;
-    }
+    const walked = walkDocument(ast);
+    const deepAt = tooDeep.get(index) ?? walked.deepAt;
     if (deepAt !== undefined) {
-      problems = problems.filter((p) => !/call stack/i.test(p.message));
       problems.push({ code: 'DEPTH_LIMIT', message: `YAML nests deeper than ${MAX_YAML_DEPTH} levels`, start: deepAt, end: deepAt + 1 });
     }
-    if (walked) problems.push(...walked.duplicates);
+    problems.push(...walked.duplicates);
     let value: unknown;
     if (!problems.some((p) => p.code !== 'DUPLICATE_KEY')) {
       try {
@@ -129,27 +134,117 @@ function walkDocument(ast: Document.Parsed): { deepAt?: number; duplicates: Yaml
   return { deepAt, duplicates: duplicates.sort((a, b) => a.start - b.start) };
 }
 
-/** Offsets of the collections that sit deeper than MAX_YAML_DEPTH, from the CST (whose parser does not recurse). */
-function deepCollections(text: string): number[] {
-  const out: number[] = [];
-  for (const token of new Parser().parse(text)) {
-    if (token.type !== 'document') continue;
-    const stack: [CST.Token | undefined, number][] = [[token.value, 0]];
-    while (stack.length > 0) {
-      const [t, parentDepth] = stack.pop()!;
-      if (!t || (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection')) continue;
-      const depth = parentDepth + 1;
-      if (depth > MAX_YAML_DEPTH) {
-        out.push(t.offset);
-        continue;
-      }
-      for (const item of t.items) {
-        if ('key' in item) stack.push([item.key ?? undefined, depth]);
-        stack.push([item.value, depth]);
-      }
+function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
+  // Duplicate keys are found in walkDocument in one pass: the parser's own check (uniqueKeys) is quadratic.
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' });
+  return Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+}
+
+function isStackOverflow(message: string): boolean {
+  return /call stack/i.test(message);
+}
+
+/**
+ * The text with the content of every document that nests deeper than MAX_YAML_DEPTH replaced by spaces (line
+ * breaks kept), and for each such document (by index) the offset of its first collection past the limit.
+ */
+function blankTooDeep(text: string): { text: string; deepAt: Map<number, number> } {
+  const docs = scanDepth(text);
+  const deepAt = new Map<number, number>();
+  let out = '';
+  let at = 0;
+  docs.forEach((d, i) => {
+    if (d.deep === undefined) return;
+    deepAt.set(i, d.deep);
+    const end = i + 1 < docs.length ? docs[i + 1].marker : text.length;
+    // A null (`~`) where the content began keeps the document there, so the documents keep their indexes.
+    out += text.slice(at, d.contentStart) + '~' + text.slice(d.contentStart + 1, end).replace(/[^\n]/g, ' ');
+    at = end;
+  });
+  return { text: out + text.slice(at), deepAt };
+}
+
+/**
+ * Per document: where its `---` marker and its first content are, and the offset of the first collection nested deeper than MAX_YAML_DEPTH. Read
+ * from the token stream of yaml's Lexer, which (unlike its parsers) does not recurse: flow collections by their
+ * brackets, block collections by the columns of their `-`, `?` and `key:` indicators. The depth counted is the
+ * one walkDocument counts on the syntax tree (the document's top collection is 1).
+ */
+function scanDepth(text: string): { marker: number; contentStart: number; deep?: number }[] {
+  const docs: { marker: number; contentStart: number; deep?: number; content: boolean }[] = [{ marker: 0, contentStart: 0, content: false }];
+  const block: { col: number; seq: boolean }[] = [];
+  let flow = 0;
+  let offset = 0;
+  let lineStart = 0;
+  let firstOnLine = true;
+  let nodeCol: number | undefined;
+  const doc = () => docs[docs.length - 1];
+  const level = (at: number) => {
+    const d = doc();
+    if (block.length + flow > MAX_YAML_DEPTH && d.deep === undefined) d.deep = at;
+  };
+  const blockItem = (col: number, seq: boolean, at: number) => {
+    while (block.length > 0 && block[block.length - 1].col > col) block.pop();
+    // A key at the column of a sequence ends it (`key:\n- a\nnext: b`); a `-` there starts one inside the map.
+    if (!seq) while (block.length > 0 && block[block.length - 1].col === col && block[block.length - 1].seq) block.pop();
+    const top = block[block.length - 1];
+    if (top && top.col === col && top.seq === seq) return;
+    block.push({ col, seq });
+    level(at);
+  };
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    // The lexer's own markers are not source text.
+    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end' || type === 'byte-order-mark') continue;
+    const at = offset;
+    offset += token.length;
+    const col = at - lineStart;
+    const nl = token.lastIndexOf('\n');
+    if (nl >= 0) lineStart = at + nl + 1;
+    if (type === 'newline' || (nl >= 0 && nl === token.length - 1)) {
+      firstOnLine = true;
+      nodeCol = undefined;
+      continue;
+    }
+    if (type === 'space' || type === 'comment') continue;
+    if (type === 'doc-start' && col === 0) {
+      if (doc().content) docs.push({ marker: at, contentStart: offset, content: false });
+      block.length = 0;
+      flow = 0;
+      continue;
+    }
+    if (!doc().content) {
+      doc().content = true;
+      doc().contentStart = at;
+    }
+    if (flow === 0 && firstOnLine) {
+      while (block.length > 0 && block[block.length - 1].col > col) block.pop();
+    }
+    firstOnLine = false;
+    if (type === 'flow-seq-start' || type === 'flow-map-start') {
+      if (flow === 0) nodeCol ??= col;
+      flow++;
+      level(at);
+    } else if (type === 'flow-seq-end' || type === 'flow-map-end') {
+      flow = Math.max(0, flow - 1);
+    } else if (flow > 0) {
+      continue;
+    } else if (type === 'seq-item-ind') {
+      blockItem(col, true, at);
+      nodeCol = undefined;
+    } else if (type === 'explicit-key-ind') {
+      blockItem(col, false, at);
+      nodeCol = undefined;
+    } else if (type === 'map-value-ind') {
+      const keyCol = nodeCol ?? col;
+      blockItem(keyCol, false, lineStart + keyCol);
+      nodeCol = undefined;
+    } else {
+      // A scalar, alias, anchor or tag: where a key would start, if a `:` follows on this line.
+      nodeCol ??= col;
     }
   }
-  return out.sort((a, b) => a - b);
+  return docs.map(({ marker, contentStart, deep }) => ({ marker, contentStart, deep }));
 }
 
 export interface Range {
@@ -198,6 +293,9 @@ function lineEnd(text: string, start: number, limit: number): number {
 }
 
 export function toRange(file: SourceFile, start: number, end: number): Range {
+  // The parser reports an error at the end of input one character past it: keep ranges inside the file.
+  start = Math.max(0, Math.min(start, file.text.length));
+  end = Math.max(start, Math.min(end, file.text.length));
   const s = file.lineCounter.linePos(start);
   let endOffset = end;
   // A range that ends at a newline ends on its own line, not at column 1 of the next one.

@@ -11,6 +11,7 @@ import { limitExceeded } from './limit-exceeded.js';
 import { manifestShape } from './manifest-shape.js';
 import { pathNotFound } from './path-not-found.js';
 import { pathOutsideRoot } from './path-outside-root.js';
+import { plaintextSecret } from './plaintext-secret.js';
 import { refNotFound } from './ref-not-found.js';
 import { schema } from './schema.js';
 import { schemaMissing } from './schema-missing.js';
@@ -52,6 +53,7 @@ export const rules: readonly Rule[] = [
   crossNamespaceRef,
   duplicateResource,
   substitutionUndefined,
+  plaintextSecret,
   remoteResource,
   sourceNotLocal,
   unreferencedFile,
