@@ -13,8 +13,11 @@ const MIN_PARALLEL_BYTES = 256 * 1024;
 /** Work is handed out in chunks of about this much text, or this many files. */
 const CHUNK_BYTES = 64 * 1024;
 const CHUNK_FILES = 64;
-/** A worker that has not answered a batch in this long is broken: fail loudly rather than hang. */
-const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * A pool whose workers answer nothing for this long is given up on and its work parsed in the main thread: a
+ * worker that could not start (or died) must cost a delay, never a hang. A chunk is at most one 10 MB file.
+ */
+const WORKER_TIMEOUT_MS = 2 * 60 * 1000;
 
 export interface ParserOptions {
   /** Worker threads besides the main thread: undefined picks (cores - 1) when a batch is large enough, 0 never. */
@@ -37,7 +40,10 @@ export class YamlParser {
   private readonly cache: ParseCache;
   private readonly workerCount: number | undefined;
   private pool: PoolWorker[] | undefined;
+  /** [0]: answers posted by the workers (Atomics.wait wakes on it). */
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** Set when the workers stopped answering: everything is parsed in this thread from then on. */
+  private abandoned = false;
   private nextId = 1;
 
   constructor(options: ParserOptions = {}) {
@@ -88,8 +94,21 @@ export class YamlParser {
         if (this.cache.enabled) this.cache.set(keys[i], buf);
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       });
+    const parseHere = (indexes: number[]) => {
+      for (const i of indexes) {
+        const parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
+        if (this.cache.enabled) this.cache.set(keys[i], serialize(parsed));
+        out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
+      }
+    };
     let next = 0;
     while (next < chunks.length || inFlight.size > 0) {
+      if (this.abandoned) {
+        for (const { indexes } of inFlight.values()) parseHere(indexes);
+        inFlight.clear();
+        while (next < chunks.length) parseHere(chunks[next++]);
+        break;
+      }
       for (const w of pool) {
         while (busy.get(w)! < 2 && next < chunks.length) {
           const id = this.nextId++;
@@ -100,11 +119,7 @@ export class YamlParser {
         }
       }
       if (next < chunks.length) {
-        for (const i of chunks[next++]) {
-          const parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
-          if (this.cache.enabled) this.cache.set(keys[i], serialize(parsed));
-          out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
-        }
+        parseHere(chunks[next++]);
         this.receive(inFlight, busy, take, false);
       } else this.receive(inFlight, busy, take, true);
     }
@@ -144,12 +159,17 @@ export class YamlParser {
       }
       if (got || !block || inFlight.size === 0) return;
       Atomics.wait(this.signal, 0, seen, 1000);
-      if (Date.now() > deadline) throw new Error('a YAML parse worker stopped answering');
+      if (Date.now() > deadline) {
+        this.abandoned = true;
+        this.close();
+        return;
+      }
     }
   }
 
   /** The worker pool, started on first need; [] when threads would not pay off or cannot be used here. */
   private workers(bytes: number): PoolWorker[] {
+    if (this.abandoned) return [];
     if (this.pool) return this.pool.length > 0 && (this.workerCount !== undefined || bytes >= MIN_PARALLEL_BYTES) ? this.pool : [];
     const wanted = this.workerCount ?? Math.min(Math.max(0, availableCores() - 1), 7);
     if (wanted <= 0 || (this.workerCount === undefined && bytes < MIN_PARALLEL_BYTES)) return [];
@@ -162,6 +182,8 @@ export class YamlParser {
     this.pool = Array.from({ length: wanted }, () => {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(script, { workerData: { port: port2, signal: this.signal }, transferList: [port2] });
+      // A worker that fails is given up on once overdue (see receive); its error must not end the process.
+      worker.on('error', () => {});
       worker.unref();
       port1.unref();
       return { worker, port: port1 };
