@@ -48,6 +48,8 @@ describe.skipIf(skip !== undefined)(`pre-commit hook, end to end${skip ? ` (skip
     ok('git', 'commit', '-q', '-m', 'clean fixture');
     // The three lines the README tells users to add.
     fs.writeFileSync(path.join(repo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${REPO}\n    rev: ${head}\n    hooks: [{ id: lint-gitops }]\n`);
+    // Drop the environments of earlier runs' throw-away repositories (one per HEAD commit) before adding this one.
+    ok('pre-commit', 'gc');
     ok('pre-commit', 'install');
     ok('pre-commit', 'install-hooks');
 
