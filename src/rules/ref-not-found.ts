@@ -1,3 +1,4 @@
+import { isExternal } from '../config/external.js';
 import { objectIndex } from '../graph/objects.js';
 import { clusterReferences, describeTarget, findReferent, namesNear, type ReferenceField } from '../graph/references.js';
 import { objectLocation } from '../load/index.js';
@@ -22,12 +23,12 @@ export const refNotFound: Rule = {
     wrong: 'valuesFrom:\n  - kind: Secret\n    name: authentik-secret',
     right: 'valuesFrom:\n  - kind: Secret\n    name: authentik-secrets',
   },
-  check({ model, report }) {
+  check({ model, report, options }) {
     for (const cluster of model.clusters) {
       const index = objectIndex(cluster);
       for (const ref of clusterReferences(cluster)) {
         if (!KINDS[ref.field]?.includes(ref.kind)) continue;
-        if (findReferent(index, ref).length > 0) continue;
+        if (findReferent(index, ref).length > 0 || isExternal(options.external, ref.kind, ref.name, ref.namespace)) continue;
         const what = `${ref.from.kind} ${ref.label} ${describeTarget(ref)}`;
         const message = ref.optional
           ? `${what} does not exist in this cluster; it is optional, so the controller goes on without it`

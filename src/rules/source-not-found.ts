@@ -1,3 +1,4 @@
+import { isExternal } from '../config/external.js';
 import { objectIndex, type ObjectIndex } from '../graph/objects.js';
 import { clusterReferences, describeTarget, findReferent, namesNear, type Reference } from '../graph/references.js';
 import { objectLocation, type Cluster } from '../load/index.js';
@@ -22,13 +23,14 @@ export const sourceNotFound: Rule = {
     wrong: 'metadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-system',
     right: 'metadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system',
   },
-  check({ model, report }) {
+  check({ model, report, options }) {
     for (const cluster of model.clusters) {
       const index = objectIndex(cluster);
       for (const ref of clusterReferences(cluster)) {
         if (ref.field !== 'sourceRef' && ref.field !== 'chartRef') continue;
         if (!ref.kind || !SOURCE_KINDS[`${ref.from.kind} ${ref.field}`]?.includes(ref.kind)) continue; // schema rules report a bad kind
         if (findReferent(index, ref).length > 0 || isBootstrapSource(cluster, ref)) continue;
+        if (isExternal(options.external, ref.kind, ref.name, ref.namespace)) continue;
         report(objectLocation(ref.from, ref.namePath), `${ref.from.kind} ${ref.label} ${describeTarget(ref)} does not exist in this cluster${hint(index, ref)}`);
       }
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce, runCli } from '../helpers.js';
 
 const apps = `${CLUSTER}/apps/apps.yaml`;
 
@@ -16,6 +18,18 @@ describe('ref-not-found', () => {
         message: "HelmRelease spec.valuesFrom[0] Secret 'authentik/authentik-secret' does not exist: nothing in this cluster builds or produces it; did you mean 'authentik-secrets'?",
       },
     ]);
+  });
+
+  it('accepts a Secret declared external (created outside git), in that namespace only', () => {
+    const release = 'flux-apps/authentik/release.yaml';
+    const repo = fixtureCopy({ [release]: replaceOnce('name: authentik-secrets\n      valuesKey: secret-key', 'name: authentik-bootstrap\n      valuesKey: secret-key') });
+    const external = (namespace: string) => [{ kind: 'Secret', name: 'authentik-bootstrap', namespace }];
+    expect(lintRule(repo, 'ref-not-found', { external: external('authentik') })).toEqual([]);
+    expect(lintRule(repo, 'ref-not-found', { external: external('forgejo') })).toHaveLength(1);
+    // The same through the CLI and the repo's .lint-gitops.yaml.
+    fs.writeFileSync(path.join(repo, '.lint-gitops.yaml'), 'external:\n  - kind: Secret\n    name: authentik-bootstrap\n    namespace: authentik\n');
+    const run = runCli([CLUSTER, '--format', 'json'], repo);
+    expect(JSON.parse(run.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'ref-not-found')).toEqual([]);
   });
 
   it('counts the Secret an ExternalSecret writes: renaming its target breaks every valuesFrom that reads it', () => {
