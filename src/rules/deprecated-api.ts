@@ -1,9 +1,9 @@
 import { isScalar } from 'yaml';
 import type { TextEdit } from '../diagnostic.js';
-import type { NodePath, YamlDoc } from '../load/index.js';
+import { isObject, objectLocation, type NodePath, type YamlDoc } from '../load/index.js';
 import { formatPath, splitApiVersion, type SchemaIssue } from '../schema/index.js';
 import { pinnedVersions, pinsFor, schemaContext, where, type SchemaContext, type WrittenDoc } from './schema-support.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleContext } from './types.js';
 
 /**
  * Fields that a newer apiVersion renamed or dropped, keyed by the new group/kind and the field path ([] for any
@@ -46,6 +46,7 @@ export const deprecatedApi: Rule = {
       .written()
       .map((w) => ({ w, status: ctx.status(w.apiVersion, w.kind, w.targets[0]?.cluster) }))
       .filter(({ status }) => status.level === 'not-served' || status.level === 'deprecated');
+    healthChecks(ctx, report);
     if (flagged.length === 0) return;
     const pins = pinnedVersions(ctx);
     // kustomize pairs a patch document with its object by apiVersion, kind and name: both move together or not at all.
@@ -80,6 +81,27 @@ export const deprecatedApi: Rule = {
     }
   },
 };
+
+/**
+ * A Flux Kustomization's `spec.healthChecks` name objects by apiVersion: kustomize-controller cannot look one up
+ * under a version the cluster no longer serves, so the Kustomization never gets Ready. A reference has no fields
+ * to migrate, so the replacement is always a fix.
+ */
+function healthChecks(ctx: SchemaContext, report: RuleContext['report']): void {
+  for (const t of ctx.targets()) {
+    if (t.kind !== 'Kustomization' || !t.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') || !isObject(t.value.spec)) continue;
+    const checks = t.value.spec.healthChecks;
+    if (!Array.isArray(checks)) continue;
+    checks.forEach((check, i) => {
+      if (!isObject(check) || typeof check.apiVersion !== 'string' || typeof check.kind !== 'string') return;
+      const status = ctx.status(check.apiVersion, check.kind, t.cluster);
+      if (status.level !== 'not-served' && status.level !== 'deprecated') return;
+      const at = objectLocation(t.at, ['spec', 'healthChecks', i, 'apiVersion']);
+      const fix = status.replacement ? apiVersionEdit(at.doc, at.path.slice(0, -1), check.apiVersion, status.replacement) : undefined;
+      report(at, `spec.healthChecks[${i}]: ${status.message ?? ''}`, { severity: status.level === 'not-served' ? 'error' : 'warning', ...(fix ? { fix } : {}) });
+    });
+  }
+}
 
 /** What the replacement apiVersion rejects in the objects built from these documents (patches are partial: skipped). */
 function migrationProblems(ctx: SchemaContext, docs: WrittenDoc[], replacement: string): string[] {

@@ -262,6 +262,27 @@ describe('deprecated-api', () => {
     ]);
   });
 
+  it('reports a Flux Kustomization healthCheck that names an unserved apiVersion, fixable', () => {
+    const apps = `${CLUSTER}/apps/apps.yaml`;
+    const vaultPath = '  path: ./flux-clusters/stefanzhelev/apps/vault\n';
+    const repo = fixtureCopy({
+      [apps]: replaceOnce(vaultPath, `${vaultPath}  healthChecks:\n    - apiVersion: helm.toolkit.fluxcd.io/v2beta1\n      kind: HelmRelease\n      name: vault\n      namespace: vault\n`),
+    });
+    expect(lintRule(repo, 'deprecated-api')).toEqual([
+      {
+        file: apps,
+        line: lineOf(repo, apps, '- apiVersion: helm.toolkit.fluxcd.io/v2beta1'),
+        column: 19,
+        severity: 'error',
+        message: 'spec.healthChecks[0]: helm.toolkit.fluxcd.io/v2beta1 HelmRelease is no longer served by current Flux releases; use helm.toolkit.fluxcd.io/v2 HelmRelease',
+      },
+    ]);
+    const out = lintAndFix({ paths: [path.join(repo, CLUSTER)], cwd: repo });
+    expect(out.files).toEqual([apps]);
+    expect(read(repo, apps)).toContain('    - apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      name: vault\n');
+    expect(out.result.diagnostics.filter((d) => d.ruleId === 'deprecated-api')).toEqual([]);
+  });
+
   it('reports a kustomization file with a kustomize apiVersion kustomize rejects, fixable', () => {
     const repo = fixtureCopy({ [vaultBase]: replaceOnce('apiVersion: kustomize.config.k8s.io/v1beta1\n', 'apiVersion: kustomize.config.k8s.io/v1alpha1\n') });
     expect(findings(repo)).toEqual([
