@@ -93,6 +93,8 @@ const results = {
     platform: `${os.platform()} ${os.release()}`,
   },
   commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).stdout.trim() || undefined,
+  // Other work on the machine slows every case; the ratios hold up better than the times, but not perfectly.
+  loadBefore: os.loadavg()[0],
   rules: rulesFromText(run([CLI, 'rules']).stdout),
   fixture: {},
   fleets: [],
@@ -199,6 +201,7 @@ for (const [i, spec] of fleets.entries()) {
   };
 }
 
+results.loadAfter = os.loadavg()[0];
 fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 const table = markdown(results);
 fs.writeFileSync(resultsFile.replace(/\.json$/, '.md'), table);
@@ -210,7 +213,7 @@ function markdown(r) {
   const s = (ms) => `${f(ms / 1000, 2)} s`;
   const lines = [];
   lines.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}`);
-  lines.push(`Commit ${r.commit ?? '?'}, ${r.date.slice(0, 10)}${r.quick ? ' (--quick: smaller fleets)' : ''}; rules on: ${r.rules.length} (${r.rules.join(', ')})`);
+  lines.push(`Commit ${r.commit ?? '?'}, ${r.date.slice(0, 10)}${r.quick ? ' (--quick: smaller fleets)' : ''}; load average ${f(r.loadBefore, 1)} before, ${f(r.loadAfter, 1)} after; rules on: ${r.rules.length} (${r.rules.join(', ')})`);
   lines.push('');
   lines.push('| case | lint-gitops | baseline | ratio |');
   lines.push('|---|---|---|---|');
