@@ -483,7 +483,8 @@ export function metadataOf(v: JsonObject): JsonObject {
 }
 
 function copy(objects: BuiltObject[]): BuiltObject[] {
-  return objects.map((o) => ({ ...o, value: clone(o.value) }));
+  // Each copy gets its own provenance: an overlay patching a shared base must not move the findings of another.
+  return objects.map((o) => ({ ...o, value: clone(o.value), provenance: o.provenance && new Map(o.provenance) }));
 }
 
 function unquote(s: string): string {
