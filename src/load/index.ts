@@ -110,9 +110,8 @@ export function loadRepo(options: LoadOptions): RepoModel {
     clusterDirs.splice(0, clusterDirs.length, ...clusterDirs.filter((_, i) => i % count === index - 1));
   }
 
-  const cache = options.cache
-    ? ParseCache.open(typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir(), [root, ...clusterDirs].join('\0'))
-    : undefined;
+  const cacheDir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir()) : undefined;
+  const cache = cacheDir ? ParseCache.open(cacheDir, [root, ...clusterDirs].join('\0')) : undefined;
   const parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache });
   const ctx = new LoadContext(repoFs, parser);
   const kustomizeDirs = new Map<string, KustomizeDir>();
@@ -148,6 +147,7 @@ export function loadRepo(options: LoadOptions): RepoModel {
     kustomizeDirs,
     yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files, lintsWholeRepo(root, clusterDirs, repoFs)),
     fluxVersions: fluxVersions(ctx),
+    cacheDir,
   };
 }
 

@@ -200,4 +200,6 @@ export interface RepoModel {
   yamlFilesInScope: string[];
   /** `# Flux Version:` of the gotk-components.yaml files reached, when present. */
   fluxVersions: string[];
+  /** Where results are kept between runs (parses, compiled validators); undefined when caching is off. */
+  cacheDir?: string;
 }

@@ -75,9 +75,9 @@ const CRD_GROUP = 'apiextensions.k8s.io/';
 
 class SchemaContext {
   /** Bundled schemas plus the tree's CRDs (added lazily, per group/kind, when an object of that kind is checked). */
-  readonly registry = SchemaRegistry.bundled();
+  readonly registry: SchemaRegistry;
   /** The bundled schemas alone: what current releases of Kubernetes, Flux and the shipped controllers serve. */
-  readonly shipped = SchemaRegistry.bundled();
+  readonly shipped: SchemaRegistry;
   private readonly crds = new Map<string, CrdRecord[]>();
   private readonly registered = new Set<string>();
   private readonly statuses = new Map<string, ApiStatus>();
@@ -86,6 +86,8 @@ class SchemaContext {
   private writtenList?: WrittenDoc[];
 
   constructor(readonly model: RepoModel) {
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
+    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
     this.collectCrds();
   }
 

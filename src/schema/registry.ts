@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import { createAjv } from './ajv.js';
+import { ValidatorCache } from './validator-cache.js';
 import { convertCrd, sortKeysDeep, type JsonObject } from './convert.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 
@@ -141,18 +142,21 @@ export class SchemaRegistry {
   private ajv: Ajv | undefined;
 
   private readonly usePrecompiled: boolean;
+  private readonly cache: ValidatorCache | undefined;
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string) {
     this.bundle = bundle;
     this.usePrecompiled = usePrecompiled;
+    this.cache = cacheDir ? new ValidatorCache(cacheDir) : undefined;
   }
 
   /**
    * The schemas/ folder shipped with the package. `precompiled: false`
-   * ignores the precompiled validators (to compare them with fresh ones).
+   * ignores the precompiled validators (to compare them with fresh ones);
+   * `cacheDir` keeps validators compiled at run time between runs (src/schema/validator-cache.ts).
    */
-  static bundled(dir: string = bundledSchemasDir(), options: { precompiled?: boolean } = {}): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false);
+  static bundled(dir: string = bundledSchemasDir(), options: { precompiled?: boolean; cacheDir?: string } = {}): SchemaRegistry {
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir);
   }
 
   /** A registry without bundled schemas (addCrd only). */
@@ -285,7 +289,7 @@ export class SchemaRegistry {
       if (!v) {
         this.ajv ??= createAjv();
         const t0 = performance.now();
-        v = this.ajv.compile(added);
+        v = this.cache ? this.cache.validator(added, this.ajv) : this.ajv.compile(added);
         compileTimes.set(entry.key, performance.now() - t0);
         validatorOrigins.set(entry.key, 'compiled');
         this.addedValidators.set(entry.key, v);
@@ -304,7 +308,7 @@ export class SchemaRegistry {
       validatorOrigins.set(entry.key, v ? 'precompiled' : 'compiled');
       if (!v) {
         const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
-        v = sharedAjv.compile(schema);
+        v = this.cache ? this.cache.validator(schema, sharedAjv) : sharedAjv.compile(schema);
       }
       compileTimes.set(entry.key, performance.now() - t0);
       bundledValidators.set(cacheKey, v);
@@ -322,7 +326,15 @@ const requireFromHere = createRequire(import.meta.url);
  */
 function loadPrecompiled(path: string, ajv: Ajv): ValidateFunction | undefined {
   try {
-    const code = readFileSync(path, 'utf8');
+    return loadStandalone(readFileSync(path, 'utf8'), ajv);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Evaluates ajv standalone code (CommonJS expecting `__formats`); undefined when it does not yield a validator. */
+function loadStandalone(code: string, ajv: Ajv): ValidateFunction | undefined {
+  try {
     const mod: { exports: unknown } = { exports: {} };
     new Function('module', 'exports', 'require', '__formats', code)(mod, mod.exports, requireFromHere, ajv.formats);
     const fn = mod.exports as ValidateFunction & { default?: ValidateFunction };

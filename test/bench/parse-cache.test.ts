@@ -15,7 +15,8 @@ describe('the parse cache', () => {
     const repo = fixtureCopy();
     const cache = tmpDir();
     expect(findings(repo, cache)).toEqual([]);
-    const files = fs.readdirSync(cache);
+    // Beside the parse cache lives validators/ (compiled schema validators, src/schema/validator-cache.ts).
+    const files = fs.readdirSync(cache).filter((f) => f !== 'validators');
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^parse-.*\.bin$/);
     expect(findings(repo, cache)).toEqual([]);
@@ -72,7 +73,7 @@ describe('the parse cache', () => {
     const off = runCli(['--no-cache', '--format', 'json', CLUSTER], repo, { LINT_GITOPS_CACHE_DIR: cache });
     expect(fs.readdirSync(cache)).toEqual([]);
     const cold = runCli(['--format', 'json', CLUSTER], repo, { LINT_GITOPS_CACHE_DIR: cache });
-    expect(fs.readdirSync(cache)).toHaveLength(1);
+    expect(fs.readdirSync(cache).filter((f) => f.startsWith('parse-'))).toHaveLength(1);
     const warm = runCli(['--format', 'json', CLUSTER], repo, { LINT_GITOPS_CACHE_DIR: cache });
     expect(cold.code).toBe(1);
     expect(JSON.parse(cold.stdout).diagnostics.length).toBeGreaterThan(0);
