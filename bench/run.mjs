@@ -97,6 +97,7 @@ const results = {
   loadBefore: os.loadavg()[0],
   rules: rulesFromText(run([CLI, 'rules']).stdout),
   fixture: {},
+  corpora: [],
   fleets: [],
   targets: {},
 };
@@ -201,6 +202,32 @@ for (const [i, spec] of fleets.entries()) {
   };
 }
 
+// 5. The public Flux repositories of ../shared/corpora (when present): time and findings per entry point.
+{
+  const corpora = path.resolve(REPO, '..', 'shared', 'corpora');
+  const factsFiles = fs.existsSync(corpora) ? fs.readdirSync(corpora).filter((f) => f.endsWith('.facts.json')).sort() : [];
+  for (const f of factsFiles) {
+    const facts = JSON.parse(fs.readFileSync(path.join(corpora, f), 'utf8'));
+    const root = path.join(corpora, facts.corpus);
+    for (const entrypoint of facts.entrypoints) {
+      log(`corpus: ${facts.corpus} ${entrypoint}`);
+      const r = run([CLI, '--format', 'json', '--root', root, path.join(root, entrypoint)]);
+      if (r.code === 2) throw new Error(`lint-gitops failed on ${facts.corpus} ${entrypoint}: ${r.stderr}`);
+      const out = JSON.parse(r.stdout);
+      results.corpora.push({
+        corpus: facts.corpus,
+        entrypoint,
+        ms: r.ms,
+        files: out.summary.filesRead,
+        objects: out.summary.objects,
+        errors: out.summary.errorCount,
+        warnings: out.summary.warningCount,
+        infos: out.summary.infoCount,
+      });
+    }
+  }
+}
+
 results.loadAfter = os.loadavg()[0];
 fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 const table = markdown(results);
@@ -228,6 +255,12 @@ function markdown(r) {
   }
   lines.push(`| RSS growth between the fleets | ${f(r.rssSlopeMBperMB, 1)} MB per MB of YAML | | |`);
   lines.push('');
+  if (r.corpora.length > 0) {
+    lines.push('| public repository, entry point | files | objects | time (cold) | errors / warnings / infos |');
+    lines.push('|---|---|---|---|---|');
+    for (const c of r.corpora) lines.push(`| ${c.corpus} ${c.entrypoint} | ${c.files} | ${c.objects} | ${s(c.ms)} | ${c.errors} / ${c.warnings} / ${c.infos} |`);
+    lines.push('');
+  }
   lines.push('| target | measured | met |');
   lines.push('|---|---|---|');
   for (const [k, t] of Object.entries(r.targets)) lines.push(`| ${k} | ${f(t.value)} (limit ${t.limit}) | ${t.met ? 'yes' : '**no**'} |`);
