@@ -49,6 +49,8 @@ type Mutation =
   | { op: 'garbage'; file: string; at: number; bytes: number[] }
   | { op: 'cycle'; file: string; dir: string }
   | { op: 'move'; file: string; dir: string }
+  | { op: 'symlink'; dir: string; target: string }
+  | { op: 'duplicateFile'; file: string }
   | { op: 'delete'; file: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -58,11 +60,20 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('garbage' as const), file, at: position, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
   fc.record({ op: fc.constant('cycle' as const), file: fc.constantFrom(...KUSTOMIZATIONS), dir: fc.constantFrom(...DIRS) }),
   fc.record({ op: fc.constant('move' as const), file, dir: fc.constantFrom(...DIRS) }),
+  fc.record({ op: fc.constant('symlink' as const), dir: fc.constantFrom(...DIRS), target: fc.constantFrom(...DIRS, ...FILES, '..', '../..', '/tmp', 'nowhere') }),
+  fc.record({ op: fc.constant('duplicateFile' as const), file }),
   fc.record({ op: fc.constant('delete' as const), file }),
 );
 
 /** Applies one mutation to a copy of the fixture; a mutation whose file is gone (moved, deleted) does nothing. */
 function apply(repo: string, m: Mutation): void {
+  if (m.op === 'symlink') {
+    // A link (to a file, a directory, up the tree, out of the repo, or to nothing) in a directory of the tree.
+    const at = path.join(repo, m.dir, `link-${m.target.replace(/[^\w]/g, '_')}.yaml`);
+    const to = m.target.startsWith('/') || !/[\w]/.test(m.target[0]) ? m.target : path.relative(path.join(repo, m.dir), path.join(repo, m.target));
+    if (fs.existsSync(path.join(repo, m.dir)) && !fs.existsSync(at)) fs.symlinkSync(to || '.', at);
+    return;
+  }
   const abs = path.join(repo, m.file);
   if (!fs.existsSync(abs)) return;
   const text = fs.readFileSync(abs, 'utf8');
@@ -108,6 +119,8 @@ function apply(repo: string, m: Mutation): void {
       if (fs.existsSync(to) || !fs.existsSync(path.dirname(to))) return;
       return fs.renameSync(abs, to);
     }
+    case 'duplicateFile':
+      return fs.writeFileSync(abs, `${text}\n---\n${text}`);
     case 'delete':
       return fs.rmSync(abs);
   }
@@ -144,7 +157,7 @@ describe(`fuzz: ${RUNS} random mutations of the clean fixture (seed ${SEED})`, (
     'never throws, keeps every finding inside an existing file, and prints the same bytes whatever the listing order',
     () => {
       fc.assert(
-        fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.integer(), (mutations, shuffleSeed) => {
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.integer(), (mutations, shuffleSeed) => {
           const repo = mutated(mutations);
           try {
             const first = lintOnce(repo);

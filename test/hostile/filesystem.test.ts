@@ -179,6 +179,7 @@ describe('hostile file trees never crash or hang the linter', () => {
     expect(summary.clusters).toEqual([CLUSTER]);
     expect(diagnostics).toEqual([]);
     expect([...model.files.keys()].filter((f) => f.startsWith('vendor/'))).toEqual([]);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it('reports each of 10,000 stray files under a cluster once', () => {
@@ -192,6 +193,7 @@ describe('hostile file trees never crash or hang the linter', () => {
     expect(found.length).toBe(10_000);
     expect(new Set(found.map((d) => d.file)).size).toBe(10_000);
     expect(found.every((d) => d.ruleId === 'unreferenced-file')).toBe(true);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it(`stops looking for clusters after ${LIMITS.MAX_DISCOVERY_DIRS} directories and says so`, () => {
@@ -206,5 +208,6 @@ describe('hostile file trees never crash or hang the linter', () => {
         message: `looked for clusters in ${LIMITS.MAX_DISCOVERY_DIRS} directories below . (MAX_DISCOVERY_DIRS) and stopped; lint clusters further down by their own path`,
       }),
     ]);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 });

@@ -118,6 +118,7 @@ describe('hostile YAML never crashes the linter', () => {
     expect(only(repo, 'file-unreadable')).toEqual([
       expect.objectContaining({ file, line: 1, column: 1, message: `${file} is 50.0 MiB, over the ${LIMITS.MAX_FILE_BYTES / 1048576} MiB limit; it was not parsed` }),
     ]);
+    fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it('reports binary and non-UTF-8 files named .yaml, even as the kustomization itself', () => {
