@@ -344,31 +344,21 @@ export class KustomizeBuilder {
       for (const p of patches) apply(p, undefined);
     });
 
-    const j6902 = Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : [];
-    j6902.forEach((entry, i) => {
-      if (!isObject(entry)) return;
-      const target = isObject(entry.target) ? (entry.target as PatchTarget) : undefined;
-      const patches =
-        typeof entry.path === 'string'
-          ? fromFile(['patchesJson6902', i, 'path'], entry.path)
-          : typeof entry.patch === 'string'
-            ? inline(entry.patch, ['patchesJson6902', i, 'patch'])
-            : [];
-      for (const p of patches) apply(p, target);
-    });
-
-    const ps = Array.isArray(k.patches) ? k.patches : [];
-    ps.forEach((entry, i) => {
-      if (!isObject(entry)) return;
-      const target = isObject(entry.target) ? (entry.target as PatchTarget) : undefined;
-      const patches =
-        typeof entry.path === 'string'
-          ? fromFile(['patches', i, 'path'], entry.path)
-          : typeof entry.patch === 'string'
-            ? inline(entry.patch, ['patches', i, 'patch'])
-            : [];
-      for (const p of patches) apply(p, target);
-    });
+    // patchesJson6902 (deprecated) and patches take the same {path | patch, target} entries.
+    for (const key of ['patchesJson6902', 'patches'] as const) {
+      const list = Array.isArray(k[key]) ? (k[key] as unknown[]) : [];
+      list.forEach((entry, i) => {
+        if (!isObject(entry)) return;
+        const target = isObject(entry.target) ? (entry.target as PatchTarget) : undefined;
+        const patches =
+          typeof entry.path === 'string'
+            ? fromFile([key, i, 'path'], entry.path)
+            : typeof entry.patch === 'string'
+              ? inline(entry.patch, [key, i, 'patch'])
+              : [];
+        for (const p of patches) apply(p, target);
+      });
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import {
   type YamlDoc,
 } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
-import { SchemaRegistry, compareVersions, splitApiVersion, type IndexEntry, type ValidationResult } from '../schema/index.js';
+import { SchemaRegistry, compareVersions, splitApiVersion, type IndexEntry, type SchemaIssue, type ValidationResult } from '../schema/index.js';
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -105,6 +105,18 @@ class SchemaContext {
       this.validations.set(t, r);
     }
     return r;
+  }
+
+  /**
+   * The schema issues of every target whose apiVersion has a schema and is served; the others are what
+   * schema-missing and deprecated-api report. Shared by the schema and schema-unknown-field rules.
+   */
+  *servedIssues(): Generator<{ t: SchemaTarget; issue: SchemaIssue }> {
+    for (const t of this.targets()) {
+      const status = this.status(t.apiVersion, t.kind, t.cluster).level;
+      if (status === 'unknown' || status === 'not-served') continue;
+      for (const issue of this.validate(t).issues) yield { t, issue };
+    }
   }
 
   /** True when the value at `path` was written as a ${VAR} that post-build substitution replaces. */

@@ -15,16 +15,12 @@ export const schemaUnknownField: Rule = {
   },
   check({ model, report }) {
     const ctx = schemaContext(model);
-    for (const t of ctx.targets()) {
-      const status = ctx.status(t.apiVersion, t.kind, t.cluster).level;
-      if (status === 'unknown' || status === 'not-served') continue;
-      for (const issue of ctx.validate(t).issues) {
-        if (issue.keyword !== 'additionalProperties' || issue.unknownKey === undefined) continue;
-        const key = issue.unknownKey;
-        const allowed = issue.allowedKeys ?? [];
-        const hint = didYouMean(key, allowed) || (allowed.length > 0 && allowed.length <= 12 ? ` (allowed: ${allowed.join(', ')})` : '');
-        report({ ...objectLocation(t.at, [...issue.path, key]), key: true }, `${formatPath(issue.path, t.kind)} has unknown field '${key}'${hint}`);
-      }
+    for (const { t, issue } of ctx.servedIssues()) {
+      if (issue.keyword !== 'additionalProperties' || issue.unknownKey === undefined) continue;
+      const key = issue.unknownKey;
+      const allowed = issue.allowedKeys ?? [];
+      const hint = didYouMean(key, allowed) || (allowed.length > 0 && allowed.length <= 12 ? ` (allowed: ${allowed.join(', ')})` : '');
+      report({ ...objectLocation(t.at, [...issue.path, key]), key: true }, `${formatPath(issue.path, t.kind)} has unknown field '${key}'${hint}`);
     }
   },
 };

@@ -17,16 +17,11 @@ export const schema: Rule = {
   },
   check({ model, report }) {
     const ctx = schemaContext(model);
-    for (const t of ctx.targets()) {
-      // No schema, or an apiVersion that is not served: schema-missing and deprecated-api say so.
-      const status = ctx.status(t.apiVersion, t.kind, t.cluster).level;
-      if (status === 'unknown' || status === 'not-served') continue;
-      for (const issue of ctx.validate(t).issues) {
-        if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
-        if (ctx.substituted(t, issue.path)) continue;
-        const at = objectLocation(t.at, issue.path);
-        report(ABOUT_PARENT.has(issue.keyword) ? { ...at, key: true } : at, issue.message);
-      }
+    for (const { t, issue } of ctx.servedIssues()) {
+      if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
+      if (ctx.substituted(t, issue.path)) continue;
+      const at = objectLocation(t.at, issue.path);
+      report(ABOUT_PARENT.has(issue.keyword) ? { ...at, key: true } : at, issue.message);
     }
   },
 };
