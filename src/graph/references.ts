@@ -1,4 +1,5 @@
 import { isClusterScoped, isObject, splitApiVersion, type Cluster, type KObject, type NodePath } from '../load/index.js';
+import { isExternal, type ExternalObject } from '../config/external.js';
 import type { ObjectIndex, Produced } from './objects.js';
 
 /** The fields through which one object names another that its controller reads. */
@@ -161,6 +162,11 @@ export function findReferent(index: ObjectIndex, ref: Pick<Reference, 'kind' | '
   const found = index.find(ref.kind, ref.name, ref.namespace).filter(sameGroup);
   if (found.length > 0 || ref.namespace !== 'default') return found;
   return index.find(ref.kind, ref.name, undefined).filter(sameGroup);
+}
+
+/** True when something in the cluster satisfies the reference, or the config declares it created outside git. */
+export function isSatisfied(index: ObjectIndex, ref: Reference, external: readonly ExternalObject[] | undefined): boolean {
+  return findReferent(index, ref).length > 0 || isExternal(external, ref.kind, ref.name, ref.namespace);
 }
 
 /** Names of the referred kind in the reference's namespace, for did-you-mean. */

@@ -1,6 +1,5 @@
-import { isExternal } from '../config/external.js';
 import { objectIndex } from '../graph/objects.js';
-import { clusterReferences, describeTarget, findReferent, namesNear, type ReferenceField } from '../graph/references.js';
+import { clusterReferences, describeTarget, isSatisfied, namesNear, type ReferenceField } from '../graph/references.js';
 import { objectLocation } from '../load/index.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Rule } from './types.js';
@@ -28,7 +27,7 @@ export const refNotFound: Rule = {
       const index = objectIndex(cluster);
       for (const ref of clusterReferences(cluster)) {
         if (!KINDS[ref.field]?.includes(ref.kind)) continue;
-        if (findReferent(index, ref).length > 0 || isExternal(options.external, ref.kind, ref.name, ref.namespace)) continue;
+        if (isSatisfied(index, ref, options.external)) continue;
         const what = `${ref.from.kind} ${ref.label} ${describeTarget(ref)}`;
         const message = ref.optional
           ? `${what} does not exist in this cluster; it is optional, so the controller goes on without it`

@@ -1,6 +1,5 @@
-import { isExternal } from '../config/external.js';
 import { objectIndex, type ObjectIndex } from '../graph/objects.js';
-import { clusterReferences, describeTarget, findReferent, namesNear, type Reference } from '../graph/references.js';
+import { clusterReferences, describeTarget, findReferent, isSatisfied, namesNear, type Reference } from '../graph/references.js';
 import { objectLocation, type Cluster } from '../load/index.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Rule } from './types.js';
@@ -29,8 +28,7 @@ export const sourceNotFound: Rule = {
       for (const ref of clusterReferences(cluster)) {
         if (ref.field !== 'sourceRef' && ref.field !== 'chartRef') continue;
         if (!ref.kind || !SOURCE_KINDS[`${ref.from.kind} ${ref.field}`]?.includes(ref.kind)) continue; // schema rules report a bad kind
-        if (findReferent(index, ref).length > 0 || isBootstrapSource(cluster, ref)) continue;
-        if (isExternal(options.external, ref.kind, ref.name, ref.namespace)) continue;
+        if (isSatisfied(index, ref, options.external) || isBootstrapSource(cluster, ref)) continue;
         report(objectLocation(ref.from, ref.namePath), `${ref.from.kind} ${ref.label} ${describeTarget(ref)} does not exist in this cluster${hint(index, ref)}`);
       }
     }
