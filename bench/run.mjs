@@ -125,7 +125,7 @@ function rulesFromText(text) {
   const copy = path.join(scratch, 'fixture');
   fs.cpSync(path.join(REPO, 'fixtures'), copy, { recursive: true });
   const copyCluster = path.join(copy, 'flux-clusters', 'stefanzhelev');
-  const editedFile = path.join(copy, 'flux-apps', 'forgejo', 'helmrelease.yaml');
+  const editedFile = path.join(copy, 'flux-apps', 'forgejo', 'release.yaml');
   const changedCache = freshCache();
   lintRun(copyCluster, { cacheDir: changedCache });
   for (let i = 0; i < N; i++) {
