@@ -1,6 +1,6 @@
 import { parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
-import { applyPatch, metadataOf, objectLocation, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
+import { applyPatch, metadataOf, objectLocation, setMetadata, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
 import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
 import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
@@ -280,6 +280,7 @@ export class FluxWalker {
         this.ctx.limit(at, `the cluster ${cluster.dir} holds more than ${MAX_CLUSTER_OBJECTS} objects (MAX_CLUSTER_OBJECTS); the rest are not checked`);
         break;
       }
+      setMetadata(b, {});
       const meta = metadataOf(b.value);
       const kind = String(b.value.kind);
       const obj: KObject = {
@@ -354,10 +355,11 @@ export class FluxWalker {
     const prefix = typeof spec.namePrefix === 'string' ? spec.namePrefix : '';
     const suffix = typeof spec.nameSuffix === 'string' ? spec.nameSuffix : '';
     for (const o of objects) {
-      const meta = metadataOf(o.value);
       const kind = String(o.value.kind);
-      if (targetNamespace && !isClusterScoped(kind)) meta.namespace = targetNamespace;
-      if ((prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition') meta.name = `${prefix}${String(meta.name)}${suffix}`;
+      setMetadata(o, {
+        namespace: targetNamespace && !isClusterScoped(kind) ? targetNamespace : undefined,
+        name: (prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition' ? `${prefix}${String(metadataOf(o.value).name)}${suffix}` : undefined,
+      });
     }
     if (isObject(spec.postBuild)) {
       fk.substitution = this.substitution(cluster, fk, spec.postBuild);

@@ -8,7 +8,14 @@ import type { KustomizeDir, Location, NodePath, YamlDoc } from './types.js';
 /** The file names kustomize looks for, in its order. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-/** An object as a kustomize build emits it, still tied to the document that wrote it. */
+/**
+ * An object as a kustomize build emits it, still tied to the document that wrote it.
+ *
+ * `value` is never changed in place: it is shared with the parsed document and with every other build that
+ * includes the same file (a base used by a thousand overlays is held once). A transformation replaces it with a
+ * new object that copies only the path it changes (setMetadata, strategicMerge, substituteValue), or with a
+ * patched clone (RFC 6902 patches).
+ */
 export interface BuiltObject {
   value: JsonObject;
   doc: YamlDoc;
@@ -225,12 +232,12 @@ export class KustomizeBuilder {
     const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
     const suffix = typeof k.nameSuffix === 'string' ? k.nameSuffix : '';
     for (const o of acc) {
-      const meta = metadataOf(o.value);
       const kind = String(o.value.kind ?? '');
-      if (namespace && !isClusterScoped(kind)) meta.namespace = namespace;
-      if ((prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition') {
-        meta.name = `${prefix}${String(meta.name)}${suffix}`;
-      }
+      const meta = metadataOf(o.value);
+      setMetadata(o, {
+        namespace: namespace && !isClusterScoped(kind) ? namespace : undefined,
+        name: (prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition' ? `${prefix}${String(meta.name)}${suffix}` : undefined,
+      });
     }
     return acc;
   }
@@ -244,9 +251,9 @@ export class KustomizeBuilder {
       const v = doc.value;
       if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
         v.items.forEach((item, i) => {
-          if (isManifest(item)) out.push({ value: clone(item), doc, docPath: ['items', i] });
+          if (isManifest(item)) out.push({ value: item, doc, docPath: ['items', i] });
         });
-      } else if (isManifest(v)) out.push({ value: clone(v), doc, docPath: [] });
+      } else if (isManifest(v)) out.push({ value: v, doc, docPath: [] });
     }
     return out;
   }
@@ -395,6 +402,7 @@ export function applyPatch(objects: BuiltObject[], patch: unknown, target: Patch
   };
   for (const o of objects) {
     if (!matchesTarget(o.value, effective)) continue;
+    if (target) setMetadata(o, {});
     const p = target ? { ...patch, metadata: { ...meta, name: metadataOf(o.value).name } } : patch;
     o.value = strategicMerge(o.value, p) as JsonObject;
     if (at) {
@@ -467,14 +475,31 @@ export function isManifest(v: unknown): v is JsonObject {
   );
 }
 
+/** An object's metadata, or an empty one when it has none (read only: see setMetadata). */
 export function metadataOf(v: JsonObject): JsonObject {
-  if (!isObject(v.metadata)) v.metadata = {};
-  return v.metadata as JsonObject;
+  return isObject(v.metadata) ? v.metadata : {};
+}
+
+/**
+ * Gives a built object a metadata map (a transformer's output always has one) and sets the namespace and name
+ * given, copying the object and its metadata only when that changes them: its value is shared (see BuiltObject).
+ */
+export function setMetadata(o: { value: JsonObject }, set: { namespace?: string; name?: string }): void {
+  const v = o.value;
+  const meta = v.metadata;
+  const has = isObject(meta);
+  if (has && (set.namespace === undefined || meta.namespace === set.namespace) && (set.name === undefined || meta.name === set.name)) return;
+  // Spread keeps the order kustomize's in-place edits would give: an existing key stays, a new one goes last.
+  const next: JsonObject = has ? { ...meta } : {};
+  if (set.namespace !== undefined) next.namespace = set.namespace;
+  if (set.name !== undefined) next.name = set.name;
+  o.value = { ...v, metadata: next };
 }
 
 function copy(objects: BuiltObject[]): BuiltObject[] {
-  // Each copy gets its own provenance: an overlay patching a shared base must not move the findings of another.
-  return objects.map((o) => ({ ...o, value: clone(o.value), provenance: o.provenance && new Map(o.provenance) }));
+  // Each copy gets its own record and provenance (an overlay patching a shared base must not move the findings of
+  // another); the value stays shared, as nothing changes one in place.
+  return objects.map((o) => ({ ...o, provenance: o.provenance && new Map(o.provenance) }));
 }
 
 function unquote(s: string): string {

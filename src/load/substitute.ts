@@ -47,12 +47,40 @@ export function substituteString(s: string, vars: ReadonlyMap<string, string>): 
   });
 }
 
+/**
+ * The value with variables substituted. What substitution leaves unchanged is returned as it is, not copied: the
+ * built objects share their values with the parsed documents (copy-on-write, see src/load/kustomize.ts), and most
+ * objects of a Kustomization with postBuild use no variable at all.
+ */
 export function substituteValue(v: unknown, vars: ReadonlyMap<string, string>): unknown {
   if (typeof v === 'string') return substituteString(v, vars);
-  if (Array.isArray(v)) return v.map((i) => substituteValue(i, vars));
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const s = substituteValue(v[i], vars);
+      if (out === undefined && s !== v[i]) out = v.slice(0, i);
+      out?.push(s);
+    }
+    return out ?? v;
+  }
   if (isObject(v)) {
+    const keys = Object.keys(v);
+    const subKeys: string[] = new Array(keys.length);
+    const subValues: unknown[] = new Array(keys.length);
+    const proto = Object.getPrototypeOf(v);
+    let changed = proto !== Object.prototype && proto !== null;
+    for (let i = 0; i < keys.length; i++) {
+      subKeys[i] = substituteString(keys[i], vars);
+      subValues[i] = substituteValue(v[keys[i]], vars);
+      if (subKeys[i] !== keys[i] || subValues[i] !== v[keys[i]]) changed = true;
+    }
+    if (!changed) return v;
     const out: JsonObject = {};
-    for (const [k, val] of Object.entries(v)) out[substituteString(k, vars)] = substituteValue(val, vars);
+    for (let i = 0; i < keys.length; i++) {
+      // A YAML key `__proto__` is an own property, never the prototype.
+      if (subKeys[i] === '__proto__') Object.defineProperty(out, '__proto__', { value: subValues[i], enumerable: true, writable: true, configurable: true });
+      else out[subKeys[i]] = subValues[i];
+    }
     return out;
   }
   return v;
