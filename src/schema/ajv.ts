@@ -1,5 +1,8 @@
-import { Ajv, type Options } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, Options } from 'ajv';
 import { registerFormats } from './formats.js';
+
+const require = createRequire(import.meta.url);
 
 /**
  * Options of every validator, compiled at run time or precompiled by
@@ -19,8 +22,15 @@ export const AJV_OPTIONS: Options = {
   code: { optimize: false },
 };
 
+/**
+ * An ajv instance with the runtime's options and formats. ajv is loaded here,
+ * on first use, not at import: every bundled kind ships precompiled, so most
+ * runs never compile a schema (only CRDs of the linted tree that differ from
+ * the bundled ones do).
+ */
 export function createAjv(extra: Options = {}): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS, ...extra, code: { ...AJV_OPTIONS.code, ...extra.code } });
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const ajv = new AjvClass({ ...AJV_OPTIONS, ...extra, code: { ...AJV_OPTIONS.code, ...extra.code } });
   registerFormats(ajv);
   return ajv;
 }

@@ -1,11 +1,13 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { createRequire } from 'node:module';
 import { createAjv } from './ajv.js';
-import { ValidatorCache } from './validator-cache.js';
-import { convertCrd, sortKeysDeep, type JsonObject } from './convert.js';
+import { kubernetesFormats } from './formats.js';
+import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
+import { convertCrd, type JsonObject } from './convert.js';
+import { schemaHash } from './schema-hash.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 
 export interface IndexEntry {
@@ -26,8 +28,12 @@ export interface IndexEntry {
   /** apiVersion to use instead, for versions that are no longer served */
   replacement: string | null;
   namespaced: boolean;
-  /** ajv standalone validator, relative to the schemas folder, for the most common kinds */
+  /** ajv standalone validator (brotli-compressed CommonJS), relative to the schemas folder; kinds with identical schemas share one */
   precompiled?: string;
+  /** sha256 of the precompiled validator's code (names its V8 code cache) */
+  precompiledHash?: string;
+  /** sha256 of the schema without its $comment, keys sorted (schemaHash()): a CRD of the tree that converts to it is the bundled one */
+  schemaHash?: string;
   /** where the schema came from: "crds/flux/helm/...yaml", "npm:kubernetes-types@1.30.0/apps/v1.d.ts", or the source given to addCrd */
   source: string;
 }
@@ -94,7 +100,7 @@ function loadBundle(dir: string): Bundle {
   return bundleCache;
 }
 
-/** Compiled validators of bundled files are shared by every registry: the files never change. */
+/** Validators of bundled files are shared by every registry: the files never change. */
 const bundledValidators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
@@ -119,6 +125,27 @@ function withoutNulls(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * Whether withoutNulls(value) could differ from value for a validator: a null member, an object that is not a
+ * plain one (a copy turns it into {}), or a "__proto__" key (a copy would set the prototype instead). Most
+ * objects have none of these, and are validated as they are, without a deep copy.
+ */
+function needsCopy(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (needsCopy(v)) return true;
+    return Object.getPrototypeOf(value) !== Array.prototype;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return true;
+  for (const k in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) return true;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || k === '__proto__' || needsCopy(v)) return true;
+  }
+  return false;
 }
 
 const SOPS_VALUE = /^ENC\[[A-Za-z0-9_]+,/;
@@ -197,7 +224,8 @@ export class SchemaRegistry {
       if (same) {
         // the very schema we ship (e.g. the repository vendors the same Flux
         // release): keep the bundled file and its precompiled validator
-        this.added.set(key, { ...entry, file: same.file, ...(same.precompiled ? { precompiled: same.precompiled } : {}) });
+        const { file, precompiled, precompiledHash, schemaHash: hash } = same;
+        this.added.set(key, { ...entry, file, schemaHash: hash, ...(precompiled ? { precompiled, precompiledHash } : {}) });
         this.addedSchemas.delete(key);
       } else {
         this.added.set(key, entry);
@@ -214,14 +242,8 @@ export class SchemaRegistry {
    */
   private bundledFileIfSame(key: string, schema: JsonObject): IndexEntry | undefined {
     const bundled = this.bundle?.entries.get(key);
-    if (!bundled?.file) return undefined;
-    try {
-      const shipped = JSON.parse(readFileSync(join(this.bundle!.dir, bundled.file), 'utf8')) as JsonObject;
-      const strip = (o: JsonObject) => JSON.stringify(sortKeysDeep({ ...o, $comment: undefined }));
-      return strip(shipped) === strip(schema) ? bundled : undefined;
-    } catch {
-      return undefined;
-    }
+    if (!bundled?.file || !bundled.schemaHash) return undefined;
+    return schemaHash(schema) === bundled.schemaHash ? bundled : undefined;
   }
 
   lookup(apiVersion: string, kind: string): IndexEntry | undefined {
@@ -263,7 +285,7 @@ export class SchemaRegistry {
         issues: [{ path: [], keyword: 'schema', message: `the schema of ${entry.key} (${entry.source}) cannot be used: ${e instanceof Error ? e.message : String(e)}` }],
       };
     }
-    let data = withoutNulls(value);
+    let data = needsCopy(value) ? withoutNulls(value) : value;
     const sops = isPlainObject(data) && 'sops' in data;
     if (sops) {
       const { sops: _ignored, ...rest } = data as Record<string, unknown>;
@@ -287,9 +309,12 @@ export class SchemaRegistry {
     if (added && this.added.get(entry.key) === entry) {
       let v = this.addedValidators.get(entry.key);
       if (!v) {
-        this.ajv ??= createAjv();
         const t0 = performance.now();
-        v = this.cache ? this.cache.validator(added, this.ajv) : this.ajv.compile(added);
+        if (this.cache) v = this.cache.validator(added, kubernetesFormats());
+        else {
+          this.ajv ??= createAjv();
+          v = this.ajv.compile(added);
+        }
         compileTimes.set(entry.key, performance.now() - t0);
         validatorOrigins.set(entry.key, 'compiled');
         this.addedValidators.set(entry.key, v);
@@ -299,49 +324,43 @@ export class SchemaRegistry {
     const file = entry.file!;
     const dir = this.bundle!.dir;
     const precompiled = this.usePrecompiled ? entry.precompiled : undefined;
-    const cacheKey = `${dir}\u0000${file}\u0000${precompiled ?? ''}`;
+    // kinds with identical schemas share one precompiled file, and so one loaded validator
+    const cacheKey = `${dir}\u0000${precompiled ?? `${file}\u0000compiled`}`;
     let v = bundledValidators.get(cacheKey);
     if (!v) {
-      sharedAjv ??= createAjv();
       const t0 = performance.now();
-      v = precompiled ? loadPrecompiled(join(dir, precompiled), sharedAjv) : undefined;
+      v = precompiled ? this.loadPrecompiled(join(dir, precompiled), entry.precompiledHash) : undefined;
       validatorOrigins.set(entry.key, v ? 'precompiled' : 'compiled');
       if (!v) {
-        const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
-        v = this.cache ? this.cache.validator(schema, sharedAjv) : sharedAjv.compile(schema);
+        // what the generator compiles: the schema file without its $comment
+        const { $comment: _c, ...schema } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
+        sharedAjv ??= createAjv();
+        v = this.cache ? this.cache.validator(schema, kubernetesFormats()) : sharedAjv.compile(schema);
       }
       compileTimes.set(entry.key, performance.now() - t0);
       bundledValidators.set(cacheKey, v);
+    } else if (!validatorOrigins.has(entry.key)) {
+      validatorOrigins.set(entry.key, precompiled ? 'precompiled' : 'compiled');
+      compileTimes.set(entry.key, 0);
     }
     return v;
   }
-}
 
-const requireFromHere = createRequire(import.meta.url);
-
-/**
- * Load an ajv standalone validator written by the generator (CommonJS text
- * that expects `__formats`, the formats registered by registerFormats).
- * Returns undefined when it cannot be used, so the caller compiles instead.
- */
-function loadPrecompiled(path: string, ajv: Ajv): ValidateFunction | undefined {
-  try {
-    return loadStandalone(readFileSync(path, 'utf8'), ajv);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Evaluates ajv standalone code (CommonJS expecting `__formats`); undefined when it does not yield a validator. */
-function loadStandalone(code: string, ajv: Ajv): ValidateFunction | undefined {
-  try {
-    const mod: { exports: unknown } = { exports: {} };
-    new Function('module', 'exports', 'require', '__formats', code)(mod, mod.exports, requireFromHere, ajv.formats);
-    const fn = mod.exports as ValidateFunction & { default?: ValidateFunction };
-    const validate = fn.default ?? fn;
-    return typeof validate === 'function' ? validate : undefined;
-  } catch {
-    return undefined;
+  /**
+   * A validator precompiled by the generator (brotli-compressed ajv standalone code expecting `__formats`);
+   * undefined when it cannot be used, so the caller compiles instead. With a cache directory, V8's code cache of
+   * it is kept there: compiling a large validator's code costs V8 more than reading it.
+   */
+  private loadPrecompiled(path: string, hash: string | undefined): ValidateFunction | undefined {
+    let code: string;
+    try {
+      const bytes = readFileSync(path);
+      code = (path.endsWith('.br') ? brotliDecompressSync(bytes) : bytes).toString('utf8');
+    } catch {
+      return undefined;
+    }
+    if (this.cache && hash && /^[0-9a-f]{64}$/.test(hash)) return this.cache.bundledValidator(code, path, hash, kubernetesFormats());
+    return evaluateStandalone(code, path, kubernetesFormats());
   }
 }
 

@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAjv } from '../../src/schema/ajv.js';
+import { kubernetesFormats } from '../../src/schema/formats.js';
 import { ValidatorCache } from '../../src/schema/validator-cache.js';
 
 const schema = { type: 'object', properties: { interval: { type: 'string', format: 'duration' } }, additionalProperties: false };
 const ajv = createAjv();
+const formats = kubernetesFormats();
 
 function cached(dir: string): string[] {
   return fs.readdirSync(path.join(dir, 'validators')).sort();
@@ -15,7 +17,7 @@ function cached(dir: string): string[] {
 describe('the compiled-validator cache', () => {
   it('writes standalone code and V8 code cache on first use, and validates exactly like a fresh compile', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-vcache-'));
-    const v = new ValidatorCache(dir).validator(schema, ajv);
+    const v = new ValidatorCache(dir).validator(schema, formats);
     const fresh = ajv.compile(schema);
     for (const data of [{ interval: '10m' }, { interval: 10 }, { intervall: '10m' }]) {
       expect(v(data)).toBe(fresh(data));
@@ -26,19 +28,19 @@ describe('the compiled-validator cache', () => {
 
   it('reads the cache on the next run instead of compiling', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-vcache-'));
-    new ValidatorCache(dir).validator(schema, ajv)({});
+    new ValidatorCache(dir).validator(schema, formats)({});
     // Plant a validator that accepts everything: only a cache hit can return it.
     const [code, v8] = cached(dir);
     fs.writeFileSync(path.join(dir, 'validators', code), 'module.exports = function validate() { return true; };');
     fs.rmSync(path.join(dir, 'validators', v8));
-    expect(new ValidatorCache(dir).validator(schema, ajv)({ intervall: 'x' })).toBe(true);
+    expect(new ValidatorCache(dir).validator(schema, formats)({ intervall: 'x' })).toBe(true);
   });
 
   it('compiles again when a cache entry is damaged', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-vcache-'));
-    new ValidatorCache(dir).validator(schema, ajv)({});
+    new ValidatorCache(dir).validator(schema, formats)({});
     for (const f of cached(dir)) fs.writeFileSync(path.join(dir, 'validators', f), 'this is not javascript {');
-    const v = new ValidatorCache(dir).validator(schema, ajv);
+    const v = new ValidatorCache(dir).validator(schema, formats);
     expect(v({ intervall: '10m' })).toBe(false);
     expect(v({ interval: '10m' })).toBe(true);
   });
