@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAST_PARSER_VERSION } from './fast-parse.js';
 
 /**
  * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
@@ -39,8 +40,9 @@ export class ParseCache {
     return this.file !== undefined;
   }
 
+  /** The entry for a file's bytes, as parsed by this parser: the fast path's version is part of every key. */
   static key(text: string): string {
-    return hash(text);
+    return createHash('sha256').update(FAST_PARSER_VERSION).update('\0').update(text).digest('base64');
   }
 
   get(key: string): Uint8Array | undefined {
@@ -123,23 +125,28 @@ function hash(s: string): string {
 
 let version: string | undefined;
 
-/** Changes whenever a parse could come out differently: the parser modules of this build, yaml, V8. */
-function cacheVersion(): string {
+/**
+ * Changes whenever a parse could come out differently: the parser modules of this build (the full parse and the
+ * fast path, and the fast path's own version), the yaml and js-yaml packages, V8.
+ */
+export function cacheVersion(): string {
   if (version) return version;
   const h = createHash('sha256');
-  h.update(`format 1\0${process.versions.v8}\0`);
-  for (const mod of ['yaml-file', 'parsed-file']) {
+  h.update(`format 1\0${process.versions.v8}\0${FAST_PARSER_VERSION}\0`);
+  for (const mod of ['yaml-file', 'parsed-file', 'fast-parse']) {
     // Built: the .js beside this file; from sources (tests): the .ts.
     const text = ['js', 'ts'].map((ext) => readOrUndefined(new URL(`./${mod}.${ext}`, import.meta.url))).find((t) => t !== undefined);
     h.update(`${mod}\0`);
     h.update(text ?? 'missing');
   }
-  try {
-    const yamlEntry = fileURLToPath(import.meta.resolve('yaml'));
-    const st = fs.statSync(yamlEntry);
-    h.update(`${yamlEntry}\0${st.size}\0${st.mtimeMs}`);
-  } catch {
-    h.update('yaml?');
+  for (const pkg of ['yaml', 'js-yaml']) {
+    try {
+      const entry = fileURLToPath(import.meta.resolve(pkg));
+      const st = fs.statSync(entry);
+      h.update(`${entry}\0${st.size}\0${st.mtimeMs}\0`);
+    } catch {
+      h.update(`${pkg}?\0`);
+    }
   }
   version = h.digest('base64');
   return version;

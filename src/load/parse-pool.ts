@@ -4,9 +4,8 @@ import { serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ParseCache } from './parse-cache.js';
-import { fromBuffer, lazySourceFile, parsedOf, type ParsedFile } from './parsed-file.js';
+import { fromBuffer, lazySourceFile, parseValues, type ParsedFile } from './parsed-file.js';
 import type { SourceFile } from './types.js';
-import { parseYamlFile } from './yaml-file.js';
 
 /** Below this much unparsed YAML in one batch, starting a worker costs more than it saves. */
 const MIN_PARALLEL_BYTES = 256 * 1024;
@@ -89,14 +88,14 @@ export class YamlParser {
           parsed = fromBuffer(buf);
         } catch {
           // Never trust a broken answer: parse it here instead.
-          parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
+          parsed = parseValues(items[i].path, items[i].text);
         }
         if (this.cache.enabled) this.cache.set(keys[i], buf);
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       });
     const parseHere = (indexes: number[]) => {
       for (const i of indexes) {
-        const parsed = parsedOf(parseYamlFile(items[i].path, items[i].text));
+        const parsed = parseValues(items[i].path, items[i].text);
         if (this.cache.enabled) this.cache.set(keys[i], serialize(parsed));
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       }

@@ -1,4 +1,5 @@
 import { serialize, deserialize } from 'node:v8';
+import { fastParse } from './fast-parse.js';
 import { parseYamlFile } from './yaml-file.js';
 import type { FileProblem, SourceFile, YamlDoc, YamlProblem } from './types.js';
 
@@ -18,9 +19,17 @@ export function parsedOf(file: SourceFile): ParsedFile {
   return out;
 }
 
+/**
+ * What parsing a file yields for rules: the fast path's values when it can vouch for them (src/load/fast-parse.ts),
+ * else the full parse's values and problems. Either way the same values; problems only ever come from the full parse.
+ */
+export function parseValues(path: string, text: string): ParsedFile {
+  return fastParse(text) ?? parsedOf(parseYamlFile(path, text));
+}
+
 /** Parses a file's text into its serialized ParsedFile (what a worker or the cache hands over). */
 export function parseToBuffer(path: string, text: string): Uint8Array {
-  return serialize(parsedOf(parseYamlFile(path, text)));
+  return serialize(parseValues(path, text));
 }
 
 export function fromBuffer(buf: Uint8Array): ParsedFile {
