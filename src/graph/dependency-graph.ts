@@ -1,5 +1,5 @@
 import { Graph, alg } from '@dagrejs/graphlib';
-import { isObject, locate, objectLocation, splitApiVersion, type Cluster, type FluxKustomization, type KObject, type Location } from '../load/index.js';
+import { isObject, objectLocation, splitApiVersion, type Cluster, type FluxKustomization, type KObject, type Location } from '../load/index.js';
 
 /**
  * The objects Flux orders with `dependsOn`. A Kustomization can only depend on Kustomizations and a HelmRelease
@@ -304,21 +304,24 @@ export function byPosition(a: DependencyNode, b: DependencyNode): number {
   const fa = a.object.doc.file.path;
   const fb = b.object.doc.file.path;
   if (fa !== fb) return fa < fb ? -1 : 1;
-  const pa = positionOf(a.object);
-  const pb = positionOf(b.object);
-  return pa - pb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return byPlace(a.object, b.object) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const positions = new WeakMap<KObject, number>();
-
-function positionOf(o: KObject): number {
-  let p = positions.get(o);
-  if (p === undefined) {
-    const r = locate({ doc: o.doc, path: o.docPath });
-    p = r.line * 100000 + r.column;
-    positions.set(o, p);
+/**
+ * Two objects of one file in the order they are written, without the file's syntax tree (which only a finding's
+ * position should cost): documents follow each other, and a List's items (docPath ['items', i]) too.
+ */
+function byPlace(a: KObject, b: KObject): number {
+  if (a.doc.index !== b.doc.index) return a.doc.index - b.doc.index;
+  const n = Math.min(a.docPath.length, b.docPath.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.docPath[i];
+    const y = b.docPath[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
   }
-  return p;
+  return a.docPath.length - b.docPath.length;
 }
 
 const cache = new WeakMap<Cluster, DependencyGraph>();
