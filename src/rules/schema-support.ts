@@ -137,30 +137,37 @@ class SchemaContext {
   targets(): SchemaTarget[] {
     if (this.targetList) return this.targetList;
     const out: SchemaTarget[] = [];
-    const seen = new Map<string, Set<string>>();
+    // Per document: the values built from it so far, and (once a second one comes) their JSON, to compare.
+    const seen = new Map<string, { values: unknown[]; json?: Set<string> }>();
     for (const cluster of this.model.clusters) {
       for (const o of cluster.objects) {
         // Generated objects carry placeholder data; an object without apiVersion is manifest-shape's.
         if (o.generated || !o.apiVersion) continue;
-        const key = docKey(o.doc, o.docPath);
-        const json = JSON.stringify(o.value);
         // A YAML merge key (<<: *anchor) is left unresolved by the parser; its fields would look unknown or missing.
-        if (json.includes('"<<":')) continue;
-        const values = seen.get(key) ?? new Set<string>();
-        if (values.has(json)) continue;
-        values.add(json);
-        seen.set(key, values);
+        if (hasMergeKey(o.value)) continue;
+        const key = docKey(o.doc, o.docPath);
+        const had = seen.get(key);
+        if (had) {
+          // the same value (builds share unchanged values) or an equal one: validated once
+          if (had.values.includes(o.value)) continue;
+          had.json ??= new Set(had.values.map((v) => JSON.stringify(v)));
+          const json = JSON.stringify(o.value);
+          if (had.json.has(json)) continue;
+          had.json.add(json);
+          had.values.push(o.value);
+        } else seen.set(key, { values: [o.value] });
         out.push({ at: o, value: o.value, apiVersion: o.apiVersion, kind: o.kind, substitution: substitutes(cluster, o), cluster });
       }
     }
     for (const kd of this.model.kustomizeDirs.values()) {
-      if (kd.generated || !kd.doc || !isObject(kd.doc.value) || JSON.stringify(kd.doc.value).includes('"<<":')) continue;
+      if (kd.generated || !kd.doc || !isObject(kd.doc.value) || hasMergeKey(kd.doc.value)) continue;
       const v = kd.doc.value;
       const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
       const kind = typeof v.kind === 'string' ? v.kind : 'Kustomization';
       out.push({ at: { doc: kd.doc, docPath: [] }, value: v, apiVersion, kind, substitution: false });
     }
-    out.sort((a, b) => cmp(a.at.doc.file.path, b.at.doc.file.path) || a.at.doc.index - b.at.doc.index || cmp(a.at.docPath.join('\0'), b.at.docPath.join('\0')));
+    const pathKeys = new Map(out.map((t) => [t, t.at.docPath.join('\0')]));
+    out.sort((a, b) => cmp(a.at.doc.file.path, b.at.doc.file.path) || a.at.doc.index - b.at.doc.index || cmp(pathKeys.get(a)!, pathKeys.get(b)!));
     this.targetList = out;
     return out;
   }
@@ -472,6 +479,36 @@ function substitutes(cluster: Cluster, o: KObject): boolean {
   const fk = cluster.kustomizations.get(o.builtBy);
   const spec = fk?.object && isObject(fk.object.value.spec) ? fk.object.value.spec : undefined;
   return Boolean(spec && isObject(spec.postBuild)) && !substitutionDisabled(o.value);
+}
+
+/**
+ * Whether the value's JSON has a `"<<":` key (a YAML merge key). Walks plain objects and arrays instead of
+ * serialising every object; anything else (a Date, a typed array) is left to JSON.stringify itself. In JSON, `"<<":`
+ * can only come from a key: a quote inside a string is escaped.
+ */
+function hasMergeKey(value: unknown): boolean {
+  const walk = (v: unknown): boolean | undefined => {
+    if (typeof v !== 'object' || v === null) return false;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
+      for (const item of v) {
+        const r = walk(item);
+        if (r !== false) return r;
+      }
+      return false;
+    }
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    for (const k of Object.keys(v)) {
+      const item = (v as Record<string, unknown>)[k];
+      if (k === '<<' || k.endsWith('"<<') || k === 'toJSON') return undefined;
+      const r = walk(item);
+      if (r !== false) return r;
+    }
+    return false;
+  };
+  const r = walk(value);
+  return r === undefined ? (JSON.stringify(value) ?? '').includes('"<<":') : r;
 }
 
 function docKey(doc: YamlDoc, docPath: NodePath): string {

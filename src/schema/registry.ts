@@ -334,8 +334,11 @@ export class SchemaRegistry {
       if (!v) {
         // what the generator compiles: the schema file without its $comment
         const { $comment: _c, ...schema } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
-        sharedAjv ??= createAjv();
-        v = this.cache ? this.cache.validator(schema, kubernetesFormats()) : sharedAjv.compile(schema);
+        if (this.cache) v = this.cache.validator(schema, kubernetesFormats());
+        else {
+          sharedAjv ??= createAjv();
+          v = sharedAjv.compile(schema);
+        }
       }
       compileTimes.set(entry.key, performance.now() - t0);
       bundledValidators.set(cacheKey, v);
@@ -352,15 +355,16 @@ export class SchemaRegistry {
    * it is kept there: compiling a large validator's code costs V8 more than reading it.
    */
   private loadPrecompiled(path: string, hash: string | undefined): ValidateFunction | undefined {
-    let code: string;
-    try {
+    const decompress = () => {
       const bytes = readFileSync(path);
-      code = (path.endsWith('.br') ? brotliDecompressSync(bytes) : bytes).toString('utf8');
+      return (path.endsWith('.br') ? brotliDecompressSync(bytes) : bytes).toString('utf8');
+    };
+    try {
+      if (this.cache && hash && /^[0-9a-f]{64}$/.test(hash)) return this.cache.bundledValidator(hash, path, decompress, kubernetesFormats());
+      return evaluateStandalone(decompress(), path, kubernetesFormats());
     } catch {
       return undefined;
     }
-    if (this.cache && hash && /^[0-9a-f]{64}$/.test(hash)) return this.cache.bundledValidator(code, path, hash, kubernetesFormats());
-    return evaluateStandalone(code, path, kubernetesFormats());
   }
 }
 

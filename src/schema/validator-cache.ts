@@ -69,9 +69,27 @@ export class ValidatorCache {
 
   constructor(private readonly dir: string) {}
 
-  /** A precompiled validator of the bundle, with its V8 code cache kept here under `hash` (of its code). */
-  bundledValidator(code: string, filename: string, hash: string, formats: Record<string, Format>): ValidateFunction | undefined {
-    return evaluateStandalone(code, filename, formats, path.join(this.dir, 'validators', `bundled-${hash}.v8`));
+  /**
+   * A precompiled validator of the bundle (`hash`: of its code), with its code decompressed and V8's code cache
+   * of it kept here: decompressing a large validator costs several times what reading it does.
+   */
+  bundledValidator(hash: string, filename: string, decompress: () => string, formats: Record<string, Format>): ValidateFunction | undefined {
+    const base = path.join(this.dir, 'validators', `bundled-${hash}`);
+    let code: string;
+    try {
+      code = fs.readFileSync(`${base}.cjs`, 'utf8');
+    } catch {
+      code = decompress();
+      try {
+        fs.mkdirSync(path.dirname(base), { recursive: true });
+        const tmp = `${base}.cjs.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, code);
+        fs.renameSync(tmp, `${base}.cjs`);
+      } catch {
+        // the next run decompresses again
+      }
+    }
+    return evaluateStandalone(code, filename, formats, `${base}.v8`);
   }
 
   private load(file: string, formats: Record<string, Format>): ValidateFunction | undefined {

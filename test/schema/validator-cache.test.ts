@@ -45,3 +45,31 @@ describe('the compiled-validator cache', () => {
     expect(v({ interval: '10m' })).toBe(true);
   });
 });
+
+describe('the precompiled validators of the bundle in the cache', () => {
+  const hash = 'a'.repeat(64);
+  const code = 'module.exports = function validate(data) { validate.errors = null; return typeof data === "object"; };';
+
+  it('keeps the decompressed code and V8 code cache after the first call, and reads them next time', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-vcache-'));
+    let decompressed = 0;
+    const decompress = () => {
+      decompressed++;
+      return code;
+    };
+    const v = new ValidatorCache(dir).bundledValidator(hash, 'x.cjs.br', decompress, formats)!;
+    expect(v({})).toBe(true);
+    expect(v(1)).toBe(false);
+    expect(cached(dir)).toEqual([`bundled-${hash}.cjs`, `bundled-${hash}.v8`]);
+    expect(new ValidatorCache(dir).bundledValidator(hash, 'x.cjs.br', decompress, formats)!({})).toBe(true);
+    expect(decompressed).toBe(1);
+  });
+
+  it('a damaged code cache is only a slower load', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-vcache-'));
+    new ValidatorCache(dir).bundledValidator(hash, 'x.cjs.br', () => code, formats)!({});
+    fs.writeFileSync(path.join(dir, 'validators', `bundled-${hash}.v8`), 'not a code cache');
+    const v = new ValidatorCache(dir).bundledValidator(hash, 'x.cjs.br', () => code, formats)!;
+    expect([v({}), v(1)]).toEqual([true, false]);
+  });
+});
