@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+/** The CLI (src/cli.ts runs it when the result cache's fast path has no answer). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -12,23 +12,21 @@ import { formatGraphMermaid } from './report/graph-mermaid.js';
 import { formatGraphTable } from './report/graph-table.js';
 import { affectedClusters } from './changed.js';
 import { configToOptions, resolveConfig } from './config/index.js';
-import type { Diagnostic } from './diagnostic.js';
 import { lintAndFix, type AppliedFix } from './fix.js';
 import type { LintResult, Summary } from './lint.js';
-import { FORMATS, format, type FormatName } from './report/index.js';
+import { FORMATS, type FormatName } from './report/index.js';
 import { ruleById, rules } from './rules/index.js';
+import { printLintResult, ruleMeta, type CliShow } from './cache/cli.js';
+import { Journal, host, recording } from './cache/journal.js';
+import { lintCached } from './cache/run.js';
+import { runKey, saveRun } from './cache/run-entry.js';
+import { cacheDir as userCacheDir } from './cache/dir.js';
 
 /** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
 const EXIT_OK = 0;
-const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
 
 const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-function wantColor(flag: boolean | undefined): boolean {
-  if (flag === false || process.env.NO_COLOR) return false;
-  return Boolean(process.stdout.isTTY);
-}
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -73,60 +71,44 @@ interface LintFlags {
   changed?: boolean;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function runLint(paths: string[], flags: LintFlags): number {
+function runLint(paths: string[], flags: LintFlags, argv: string[]): number {
   const cwd = process.cwd();
   let lintPaths = paths;
   let root = flags.root;
+  // The result cache (src/cache/): what the run reads before linting is recorded too (file arguments, the
+  // clusters they select, the config file), so a re-run can tell from the disk alone that nothing changed.
+  const cacheDir = flags.cache !== false ? userCacheDir() : undefined;
+  const cacheResults = cacheDir !== undefined && !flags.fix;
+  const facts = new Journal();
+  const gather = <T>(fn: () => T): T => (cacheResults ? recording(facts, fn) : fn());
+  const show: CliShow = { format: flags.format, quiet: Boolean(flags.quiet), maxWarnings: flags.maxWarnings, color: flags.color, rules: ruleMeta(rules), version };
   // File arguments (pre-commit passes the staged files) or --changed: lint only the clusters that read them.
-  if (flags.changed || paths.some(isFile)) {
-    const selection = affectedClusters(paths, { root: flags.root, cwd });
+  if (flags.changed || paths.some((p) => gather(() => host.isFile(p)))) {
+    const selection = gather(() => affectedClusters(paths, { root: flags.root, cwd }));
     if (selection.clusters.length === 0) {
       process.stderr.write('lint-gitops: no cluster reads the given files; nothing to lint\n');
-      process.stdout.write(render([], emptySummary(selection.root, cwd), flags));
-      return EXIT_OK;
+      return printLintResult([], emptySummary(selection.root, cwd), show);
     }
     lintPaths = selection.clusters.map((c) => path.join(selection.root, c));
     root = selection.root;
   }
-  const { config } = resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules });
+  const { config } = gather(() => resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules }));
   const fromConfig = configToOptions(config);
-  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, crdPaths: flags.crds, cache: flags.cache !== false, rules: { ...fromConfig.rules, ...flags.rule } };
-  let result: LintResult;
+  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, crdPaths: flags.crds, cache: cacheDir ?? false, rules: { ...fromConfig.rules, ...flags.rule } };
+  let result: Pick<LintResult, 'diagnostics' | 'summary'>;
   if (flags.fix) {
+    // --fix never reads or writes cached results: it must see the files as they are after each pass.
     const fixing = lintAndFix(options);
     result = fixing.result;
     process.stderr.write(fixReport(fixing.fixed, fixing.files));
+  } else if (cacheResults) {
+    const cached = lintCached(options, cacheDir!, facts);
+    saveRun(cacheDir!, runKey(cacheDir!, argv, cwd), cached, show);
+    result = cached;
   } else {
     result = lint(options);
   }
-  let diagnostics = result.diagnostics;
-  if (flags.quiet) diagnostics = diagnostics.filter((d) => d.severity === 'error');
-  process.stdout.write(render(diagnostics, recount(result.summary, diagnostics), flags));
-  if (result.summary.errorCount > 0) return EXIT_FINDINGS;
-  if (flags.maxWarnings !== undefined && result.summary.warningCount > flags.maxWarnings) {
-    if (flags.format === 'stylish') process.stderr.write(`lint-gitops found too many warnings (maximum: ${flags.maxWarnings})\n`);
-    else process.stderr.write(`lint-gitops: too many warnings (${result.summary.warningCount}, maximum: ${flags.maxWarnings})\n`);
-    return EXIT_FINDINGS;
-  }
-  return EXIT_OK;
-}
-
-function render(diagnostics: Diagnostic[], summary: Summary, flags: LintFlags): string {
-  return format(flags.format, diagnostics, summary, { color: wantColor(flags.color), rules, version });
-}
-
-/** The counts of what is shown (--quiet hides warnings and infos from the summary line too). */
-function recount(summary: Summary, shown: Diagnostic[]): Summary {
-  const n = (s: Severity) => shown.filter((d) => d.severity === s).length;
-  return { ...summary, errorCount: n('error'), warningCount: n('warning'), infoCount: n('info'), fixableCount: shown.filter((d) => d.fix).length };
+  return printLintResult(result.diagnostics, result.summary, show);
 }
 
 function emptySummary(root: string, cwd: string): Summary {
@@ -181,7 +163,7 @@ export function main(argv: string[]): number {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
-      exitCode = runLint(paths, flags);
+      exitCode = runLint(paths, flags, argv);
     });
 
   program
@@ -240,4 +222,3 @@ function indent(s: string): string {
     .join('\n');
 }
 
-process.exitCode = main(process.argv.slice(2));

@@ -1,9 +1,22 @@
 import path from 'node:path';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
-import { loadRepo, locate, toRange, type LoadOptions, type RepoModel, type RootReason } from './load/index.js';
+import {
+  ClusterLoader,
+  locate,
+  planRepo,
+  readFiles,
+  toRange,
+  yamlFilesInScope,
+  type KustomizeDir,
+  type LoadOptions,
+  type RepoModel,
+  type RepoPlan,
+  type RootReason,
+  type SourceFile,
+} from './load/index.js';
 import { rules as allRules, type At, type Rule, type RuleOptions } from './rules/index.js';
 import { dropIgnored } from './config/ignore.js';
-import { applySuppressions, unusedSuppression } from './suppress.js';
+import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -37,18 +50,168 @@ export interface LintResult {
   model: RepoModel;
 }
 
-/** Loads the repository and runs every enabled rule over the model. */
+/**
+ * Rules that look at the whole run rather than at one cluster: unreferenced-file needs every cluster's reads (a base
+ * one cluster leaves out may be another's), and limit-exceeded also reports the limits discovery hit. They run once
+ * per run over a model of those alone (composeRun); every other rule runs cluster by cluster.
+ */
+const RUN_RULES = new Set(['unreferenced-file', 'limit-exceeded']);
+const CLUSTER_ONLY_SKIPPED = new Set(['unreferenced-file']);
+
+/**
+ * What one cluster contributes to a run: its findings, and what the run-wide steps need from it. A function of
+ * that cluster's files alone (each cluster is loaded and checked on its own), which is what lets the result cache
+ * (src/cache/) keep it between runs and reuse it when other clusters change.
+ */
+export interface ClusterPart {
+  /** The cluster directories loaded together (one, or none for a shard without clusters). */
+  dirs: string[];
+  /** Findings of the cluster-level rules, deduplicated and sorted; fixes included. */
+  diagnostics: Diagnostic[];
+  /** Files its build reads (any role), in the order they were read. */
+  read: string[];
+  /** Suppression comments in the files it looked at. */
+  directives: Directive[];
+  objects: number;
+  fluxKustomizations: number;
+  fluxVersions: string[];
+}
+
+export interface RunSettings {
+  ruleSet: readonly Rule[];
+  settings: Record<string, RuleSetting>;
+  ruleOptions: RuleOptions;
+}
+
+export function runSettings(options: LintOptions): RunSettings {
+  return {
+    ruleSet: options.ruleSet ?? allRules,
+    settings: options.rules ?? {},
+    ruleOptions: { crossNamespacePolicy: options.crossNamespacePolicy, external: options.external },
+  };
+}
+
+/** The groups of clusters a run loads: each cluster on its own (none: still one load, for the CRD directories). */
+export function clusterGroups(plan: RepoPlan): string[][] {
+  return plan.clusterDirs.length > 0 ? plan.clusterDirs.map((d) => [d]) : [[]];
+}
+
+/**
+ * Loads the repository and runs every enabled rule: each cluster is loaded and checked on its own (a base two
+ * clusters share is read by each), then the findings are merged (a finding both report once), the run-wide rules
+ * run, and suppressions and ignore globs apply.
+ */
 export function lint(options: LintOptions): LintResult {
-  const model = loadRepo(options);
-  const ruleSet = options.ruleSet ?? allRules;
-  const settings = options.rules ?? {};
-  const found = runRules(model, ruleSet, settings, { crossNamespacePolicy: options.crossNamespacePolicy, external: options.external });
+  const plan = planRepo(options);
+  const run = runSettings(options);
+  const loader = new ClusterLoader(plan, options);
+  const models: RepoModel[] = [];
+  const parts: ClusterPart[] = [];
+  try {
+    for (const dirs of clusterGroups(plan)) {
+      const model = loader.load(dirs, { scope: false });
+      models.push(model);
+      parts.push(lintCluster(model, dirs, run));
+    }
+  } catch (e) {
+    loader.close(false);
+    throw e;
+  }
+  loader.close(true);
+  const composed = composeRun(plan, parts, options, run);
+  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(plan, models, composed.yamlFilesInScope, loader.cacheDir) };
+}
+
+/** Runs the cluster-level rules over a model of one cluster. */
+export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, settings, ruleOptions }: RunSettings): ClusterPart {
+  const diagnostics = runRules(
+    model,
+    ruleSet.filter((r) => !CLUSTER_ONLY_SKIPPED.has(r.id)),
+    settings,
+    ruleOptions,
+  );
+  let objects = 0;
+  let fluxKustomizations = 0;
+  for (const c of model.clusters) {
+    objects += c.objects.length;
+    fluxKustomizations += c.kustomizations.size;
+  }
+  return { dirs, diagnostics, read: readFiles(model.files), directives: findDirectives(model), objects, fluxKustomizations, fluxVersions: model.fluxVersions };
+}
+
+export interface ComposedRun {
+  diagnostics: Diagnostic[];
+  summary: Summary;
+  yamlFilesInScope: string[];
+}
+
+/** The run-wide steps over the clusters' parts: merge, unreferenced files, discovery limits, suppressions, ignore globs, summary. */
+export function composeRun(plan: RepoPlan, parts: ClusterPart[], options: Pick<LintOptions, 'ignore'>, { ruleSet, settings, ruleOptions }: RunSettings): ComposedRun {
+  const read: string[] = [];
+  const isRead = new Set<string>();
+  for (const part of parts) {
+    for (const f of part.read) {
+      if (isRead.has(f)) continue;
+      isRead.add(f);
+      read.push(f);
+    }
+  }
+  const scope = yamlFilesInScope(plan, read);
+  const runModel: RepoModel = {
+    root: plan.root,
+    rootReason: plan.rootReason,
+    files: new Map(),
+    clusters: [],
+    refs: [],
+    limits: plan.discoveryLimits,
+    kustomizeDirs: new Map(),
+    yamlFilesInScope: scope.filter((f) => !isRead.has(f)),
+    fluxVersions: [],
+  };
+  const runFound = runRules(runModel, ruleSet.filter((r) => RUN_RULES.has(r.id)), settings, ruleOptions);
+  const found = sortDiagnostics(dedupeDiagnostics([...parts.flatMap((p) => p.diagnostics), ...runFound]));
+  // A file two clusters read holds the same comments for both: its directives count once.
+  const directives: Directive[] = [];
+  const withDirectives = new Set<string>();
+  for (const part of parts) {
+    const files = new Set(part.directives.map((d) => d.file));
+    for (const d of part.directives) if (!withDirectives.has(d.file)) directives.push(d);
+    for (const f of files) withDirectives.add(f);
+  }
   // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/suppress.ts, src/config/ignore.ts).
   const ran = new Set(ruleSet.filter((r) => settings[r.id] !== 'off').map((r) => r.id));
   const unused = ran.has(unusedSuppression.id) ? (settings[unusedSuppression.id] as Severity | undefined) ?? unusedSuppression.severity : undefined;
   const known = new Set([...allRules, ...ruleSet].map((r) => r.id));
-  const diagnostics = sortDiagnostics(dropIgnored(applySuppressions(model, found, ran, known, unused), options.ignore));
-  return { diagnostics, summary: summarize(model, diagnostics, options.cwd ?? process.cwd()), model };
+  const diagnostics = sortDiagnostics(dropIgnored(applyDirectives(directives, found, ran, known, unused), options.ignore));
+  return { diagnostics, summary: summarize(plan, parts, read.length, diagnostics), yamlFilesInScope: scope };
+}
+
+/** The clusters' models as one (LintResult.model): files by path (roles merged), everything else side by side. */
+function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cacheDir: string | undefined): RepoModel {
+  const files = new Map<string, SourceFile>();
+  const kustomizeDirs = new Map<string, KustomizeDir>();
+  for (const m of models) {
+    for (const [p, f] of m.files) {
+      const had = files.get(p);
+      if (!had) files.set(p, f);
+      else for (const role of f.roles) had.roles.add(role);
+    }
+    for (const [d, kd] of m.kustomizeDirs) if (!kustomizeDirs.has(d)) kustomizeDirs.set(d, kd);
+  }
+  return {
+    root: plan.root,
+    rootReason: plan.rootReason,
+    externalCrdFiles: models[0]?.externalCrdFiles ?? [],
+    extraCrds: models[0]?.extraCrds ?? [],
+    files,
+    clusters: models.flatMap((m) => m.clusters),
+    refs: models.flatMap((m) => m.refs),
+    limits: [...plan.discoveryLimits, ...models.flatMap((m) => m.limits)],
+    kustomizeDirs,
+    yamlFilesInScope: scope,
+    fluxVersions: [...new Set(models.flatMap((m) => m.fluxVersions))].sort(),
+    cacheDir,
+  };
 }
 
 export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>, ruleOptions: RuleOptions = {}): Diagnostic[] {
@@ -80,25 +243,25 @@ function position(at: At): Pick<Diagnostic, 'file' | 'line' | 'column' | 'endLin
   return { file: at.path, line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
 
-function summarize(model: RepoModel, diagnostics: Diagnostic[], cwd: string): Summary {
+function summarize(plan: RepoPlan, parts: ClusterPart[], filesRead: number, diagnostics: Diagnostic[]): Summary {
   const count = (s: Severity) => diagnostics.filter((d) => d.severity === s).length;
   let objects = 0;
   let fluxKustomizations = 0;
-  for (const c of model.clusters) {
-    objects += c.objects.length;
-    fluxKustomizations += c.kustomizations.size;
+  for (const p of parts) {
+    objects += p.objects;
+    fluxKustomizations += p.fluxKustomizations;
   }
   return {
     errorCount: count('error'),
     warningCount: count('warning'),
     infoCount: count('info'),
     fixableCount: diagnostics.filter((d) => d.fix).length,
-    root: path.relative(cwd, model.root).split(path.sep).join('/') || '.',
-    rootReason: model.rootReason,
-    clusters: model.clusters.map((c) => c.dir),
-    filesRead: [...model.files.values()].filter((f) => f.roles.size > 0).length,
+    root: path.relative(plan.cwd, plan.root).split(path.sep).join('/') || '.',
+    rootReason: plan.rootReason,
+    clusters: [...plan.clusterDirs],
+    filesRead,
     objects,
     fluxKustomizations,
-    fluxVersions: model.fluxVersions,
+    fluxVersions: [...new Set(parts.flatMap((p) => p.fluxVersions))].sort(),
   };
 }

@@ -114,7 +114,17 @@ export function applySuppressions(
   known: ReadonlySet<string>,
   severity: Severity | undefined,
 ): Diagnostic[] {
-  const directives = findDirectives(model);
+  return applyDirectives(findDirectives(model), diagnostics, ran, known, severity);
+}
+
+/** applySuppressions with the directives already found (lint finds them cluster by cluster; the cache keeps them). */
+export function applyDirectives(
+  directives: readonly Directive[],
+  diagnostics: Diagnostic[],
+  ran: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+  severity: Severity | undefined,
+): Diagnostic[] {
   if (directives.length === 0) return diagnostics;
   const used = new Map<Directive, Set<string>>();
   const kept = diagnostics.filter((d) => {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
+import { host } from '../cache/journal.js';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../load/index.js';
 import { didYouMean } from '../rules/did-you-mean.js';
@@ -34,7 +34,9 @@ export function findConfigFile(root: string): string | undefined {
   const pkg = path.join(root, 'package.json');
   if (isFile(pkg)) {
     try {
-      const value = JSON.parse(fs.readFileSync(pkg, 'utf8')) as unknown;
+      const read = host.readText(pkg);
+      if ('error' in read) throw new Error(read.error);
+      const value = JSON.parse(read.text) as unknown;
       if (typeof value === 'object' && value !== null && PACKAGE_JSON_KEY in value) return pkg;
     } catch {
       // A broken package.json is not ours to report unless it is named with --config.
@@ -48,13 +50,10 @@ export function findConfigFile(root: string): string | undefined {
  * A file named package.json is read from its `lint-gitops` key. `display` is how the file is named in messages.
  */
 export function readConfigFile(file: string, rules: readonly Rule[], display = file): LintGitopsConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read config file ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseConfig(text, rules, display, path.basename(file) === 'package.json' ? [PACKAGE_JSON_KEY] : []);
+  // Through `host`, which the result cache records: a config file that changes or appears is a cache miss.
+  const read = host.readText(file);
+  if ('error' in read) throw new UsageError(`cannot read config file ${display}: ${read.error}`);
+  return parseConfig(read.text, rules, display, path.basename(file) === 'package.json' ? [PACKAGE_JSON_KEY] : []);
 }
 
 /** Parses config text; `at` is where the config sits in the document ([] for a config file, ['lint-gitops'] in package.json). */
@@ -153,9 +152,5 @@ function describeValue(v: unknown): string {
 }
 
 function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
+  return host.isFile(p);
 }

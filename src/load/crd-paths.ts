@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { host } from '../cache/journal.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
 import type { ExtraCrd } from './types.js';
@@ -20,13 +20,11 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
   const extra: ExtraCrd[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const realRoot = fs.realpathSync(repoFs.root);
+  const realRoot = host.realpath(repoFs.root) ?? repoFs.root;
   for (const w of written) {
     const abs = path.resolve(cwd, w);
-    let real: string;
-    try {
-      real = fs.realpathSync(abs);
-    } catch {
+    const real = host.realpath(abs);
+    if (real === undefined) {
       missing.push(w);
       continue;
     }
@@ -40,14 +38,11 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
         continue;
       }
       const source = path.relative(cwd, file).split(path.sep).join('/') || file;
-      let text: string;
-      try {
-        if (fs.statSync(file).size > MAX_FILE_BYTES) continue;
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const doc of parseYamlFile(source, text).docs) {
+      const st = host.stat(file);
+      if (st === undefined || (st.type === 'file' && st.size > MAX_FILE_BYTES)) continue;
+      const read = host.readText(file);
+      if ('error' in read) continue;
+      for (const doc of parseYamlFile(source, read.text).docs) {
         const v = doc.value as { kind?: unknown } | null;
         if (doc.problems.length === 0 && v && typeof v === 'object' && v.kind === 'CustomResourceDefinition') extra.push({ source, value: doc.value });
       }
@@ -61,29 +56,20 @@ function listYaml(real: string, seen: Set<string>): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     if (out.length >= MAX_CRD_FILES) return;
-    let st: fs.Stats;
-    let r: string;
-    try {
-      r = fs.realpathSync(p);
-      st = fs.statSync(r);
-    } catch {
-      return;
-    }
-    if (st.isFile()) {
+    const r = host.realpath(p);
+    const st = r === undefined ? undefined : host.stat(r);
+    if (r === undefined || st === undefined) return;
+    if (st.type === 'file') {
       if (/\.ya?ml$/i.test(p) && !seen.has(r)) {
         seen.add(r);
         out.push(r);
       }
       return;
     }
-    if (!st.isDirectory() || seen.has(r)) return;
+    if (st.type !== 'dir' || seen.has(r)) return;
     seen.add(r);
-    let names: string[];
-    try {
-      names = fs.readdirSync(r).sort();
-    } catch {
-      return;
-    }
+    const names = host.readdir(r);
+    if (!names) return;
     for (const name of names) if (!name.startsWith('.')) walk(path.join(r, name));
   };
   walk(real);

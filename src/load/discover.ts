@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { host } from '../cache/journal.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
 import type { RootReason } from './types.js';
 import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
@@ -14,20 +14,19 @@ const MAX_DIRS = MAX_DISCOVERY_DIRS;
 /**
  * Discovery reads a few YAML files before the repo root is known. Only regular files (a FIFO would block, a device
  * never end) whose real path stays inside `within` (a symlink must not make it read outside the tree), within the
- * loader's own size and document limits, and parsed without the parser's quadratic duplicate-key check.
+ * loader's own size and document limits, and parsed without the parser's quadratic duplicate-key check. The disk
+ * is asked through `host` (src/cache/journal.ts), which the result cache records.
  */
 function readDiscoveryText(file: string, within: string, maxBytes = MAX_FILE_BYTES): string | undefined {
-  try {
-    const real = fs.realpathSync(file);
-    const base = fs.realpathSync(within);
-    if (real !== base && !real.startsWith(base + path.sep)) return undefined;
-    const st = fs.statSync(real);
-    if (!st.isFile() || st.size > maxBytes) return undefined;
-    const text = fs.readFileSync(real, 'utf8');
-    return countDocumentStarts(text) > MAX_DOCUMENTS ? undefined : text;
-  } catch {
-    return undefined;
-  }
+  const real = host.realpath(file);
+  const base = host.realpath(within);
+  if (real === undefined || base === undefined) return undefined;
+  if (real !== base && !real.startsWith(base + path.sep)) return undefined;
+  const st = host.stat(real);
+  if (st?.type !== 'file' || st.size > maxBytes) return undefined;
+  const read = host.readText(real);
+  if ('error' in read) return undefined;
+  return countDocumentStarts(read.text) > MAX_DOCUMENTS ? undefined : read.text;
 }
 
 const DISCOVERY_PARSE = { uniqueKeys: false, logLevel: 'error' } as const;
@@ -72,12 +71,7 @@ const FLOW_SYNC_KIND = /["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|FluxIns
 /** Bootstrap paths: Flux Kustomizations in `<dir>/flux-system/*.yaml` (what `flux bootstrap` writes), or a FluxInstance's sync. */
 export function bootstrapPaths(dir: string): string[] {
   const fsDir = path.join(dir, 'flux-system');
-  let names: string[];
-  try {
-    names = fs.readdirSync(fsDir).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return [];
-  }
+  const names = (host.readdir(fsDir) ?? []).filter((n) => /\.ya?ml$/.test(n));
   const out: string[] = [];
   for (const name of names) {
     const text = readDiscoveryText(path.join(fsDir, name), dir);
@@ -127,15 +121,11 @@ export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
       }
     }
     if (depth >= MAX_DEPTH) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
+    const entries = host.readdirTypes(d);
+    if (!entries) return;
     // Symlinked directories are not followed while searching: a loop must not hang discovery.
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(d, e.name), depth + 1);
+    for (const e of entries) {
+      if (e.dir && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(d, e.name), depth + 1);
     }
   };
   walk(dir, 0);
@@ -153,7 +143,7 @@ export function findRoot(dir: string, option: string | undefined, cwd: string): 
     if (root !== undefined) return { root, reason: 'flux-path' };
   }
   for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return { root: d, reason: 'git' };
+    if (host.exists(path.join(d, '.git'))) return { root: d, reason: 'git' };
     if (path.dirname(d) === d) break;
   }
   const byPaths = rootFromExistingPaths(dir);
@@ -169,12 +159,9 @@ export function findRoot(dir: string, option: string | undefined, cwd: string): 
  */
 function rootFromExistingPaths(dir: string): string | undefined {
   const written: string[] = [];
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return undefined;
-  }
+  const listed = host.readdir(dir);
+  if (!listed) return undefined;
+  const names = listed.filter((n) => /\.ya?ml$/.test(n));
   for (const name of names) {
     try {
       const text = readDiscoveryText(path.join(dir, name), dir, 1024 * 1024);
@@ -190,7 +177,7 @@ function rootFromExistingPaths(dir: string): string | undefined {
   let best: string | undefined;
   let bestCount = 0;
   for (let d = dir; ; d = path.dirname(d)) {
-    const count = written.filter((p) => fs.existsSync(path.join(d, p.replace(/^\/+/, '')))).length;
+    const count = written.filter((p) => host.exists(path.join(d, p.replace(/^\/+/, '')))).length;
     if (count > bestCount) {
       best = d;
       bestCount = count;

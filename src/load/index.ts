@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { host } from '../cache/journal.js';
 import { LoadContext } from './context.js';
 import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot } from './discover.js';
 import type { LimitHit } from './types.js';
@@ -9,7 +9,7 @@ import { ParseCache, defaultCacheDir } from './parse-cache.js';
 import { YamlParser, workersFromEnv } from './parse-pool.js';
 import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, SourceFile } from './types.js';
+import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile } from './types.js';
 import { readCrdPaths } from './crd-paths.js';
 
 export * from './types.js';
@@ -46,7 +46,7 @@ export interface LoadOptions {
    * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
    */
   cache?: boolean | string;
-  /** Worker threads for parsing YAML: undefined picks by core count and repo size ($LINT_GITOPS_WORKERS), 0 none. */
+  /** Worker threads for parsing YAML besides the main thread: undefined is $LINT_GITOPS_WORKERS, else none. */
   workers?: number;
 }
 
@@ -54,36 +54,36 @@ export interface LoadOptions {
 export function repoRootFor(options: Pick<LoadOptions, 'paths' | 'root' | 'cwd'>): string {
   const cwd = options.cwd ?? process.cwd();
   let first = path.resolve(cwd, options.paths[0] ?? '.');
-  while (!isDir(first) && path.dirname(first) !== first) first = path.dirname(first);
+  while (!host.isDirectory(first) && path.dirname(first) !== first) first = path.dirname(first);
   return findRoot(first, options.root, cwd).root;
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** A problem with how the linter was called (exit code 2), as opposed to a finding in the repo. */
 export class UsageError extends Error {}
 
-/** Reads a repository into one model: files, documents, kustomize and Flux builds, path references. */
-export function loadRepo(options: LoadOptions): RepoModel {
+/** What a lint run covers, before any file is read: the root, and the clusters below the given paths. */
+export interface RepoPlan {
+  root: string;
+  rootReason: RootReason;
+  cwd: string;
+  repoFs: RepoFs;
+  /** Repo-relative cluster directories, sorted, after --shard. */
+  clusterDirs: string[];
+  /** Limits hit while looking for clusters. */
+  discoveryLimits: LimitHit[];
+}
+
+/** Finds the root and the clusters (discovery); usage errors for paths that are not directories. */
+export function planRepo(options: LoadOptions): RepoPlan {
   const cwd = options.cwd ?? process.cwd();
   const dirs = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
   for (const d of dirs) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(d);
-    } catch {
-      throw new UsageError(`no such directory: ${d}`);
-    }
-    if (!st.isDirectory()) throw new UsageError(`not a directory: ${d}`);
+    const st = host.stat(d);
+    if (!st) throw new UsageError(`no such directory: ${d}`);
+    if (st.type !== 'dir') throw new UsageError(`not a directory: ${d}`);
   }
   const { root, reason } = findRoot(dirs[0], options.root, cwd);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`repo root is not a directory: ${root}`);
+  if (!host.isDirectory(root)) throw new UsageError(`repo root is not a directory: ${root}`);
   const repoFs = new RepoFs(root);
   const clusterDirs: string[] = [];
   const discoveryLimits: LimitHit[] = [];
@@ -109,46 +109,107 @@ export function loadRepo(options: LoadOptions): RepoModel {
     }
     clusterDirs.splice(0, clusterDirs.length, ...clusterDirs.filter((_, i) => i % count === index - 1));
   }
+  return { root, rootReason: reason, cwd, repoFs, clusterDirs, discoveryLimits };
+}
 
-  const cacheDir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : defaultCacheDir()) : undefined;
-  const cache = cacheDir ? ParseCache.open(cacheDir, [root, ...clusterDirs].join('\0')) : undefined;
-  const parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache });
-  const ctx = new LoadContext(repoFs, parser);
-  const kustomizeDirs = new Map<string, KustomizeDir>();
-  const builder = new KustomizeBuilder(ctx, kustomizeDirs);
-  const walker = new FluxWalker(ctx, builder);
-  let clusters: Cluster[];
-  let externalCrdFiles: string[];
-  let extraCrds: ExtraCrd[];
+/** Reads a repository into one model: files, documents, kustomize and Flux builds, path references. */
+export function loadRepo(options: LoadOptions): RepoModel {
+  const plan = planRepo(options);
+  const loader = new ClusterLoader(plan, options);
+  let model: RepoModel;
   try {
-    // Parse what the build will read in wide batches first (threads, cache), then build one file at a time.
-    prefetch(ctx, clusterDirs);
-    clusters = clusterDirs.map((dir) => walker.walk(dir, dir === '.' ? path.basename(root) : dir.split('/').pop()!));
-    externalCrdFiles = readCrdDirs(repoFs, ctx, options.crdDirs ?? []);
-    const given = readCrdPaths(repoFs, ctx, options.crdPaths ?? [], cwd);
-    if (given.missing.length > 0) throw new UsageError(`--crds: no such file or directory: ${given.missing.join(', ')}`);
-    externalCrdFiles = [...new Set([...externalCrdFiles, ...given.files])].sort();
-    extraCrds = given.extra;
-  } finally {
-    parser.close();
-    ctx.prefetched.clear();
+    model = loader.load(plan.clusterDirs, { scope: true });
+  } catch (e) {
+    loader.close(false);
+    throw e;
   }
-  cache?.save();
+  loader.close(true);
+  return model;
+}
 
-  return {
-    root,
-    rootReason: reason,
-    externalCrdFiles,
-    extraCrds,
-    files: ctx.files,
-    clusters,
-    refs: ctx.refs,
-    limits: [...discoveryLimits, ...ctx.limits],
-    kustomizeDirs,
-    yamlFilesInScope: yamlFilesInScope(repoFs, clusterDirs, ctx.files, lintsWholeRepo(root, clusterDirs, repoFs)),
-    fluxVersions: fluxVersions(ctx),
-    cacheDir,
-  };
+/**
+ * Loads the clusters of a plan, sharing what costs to start between loads: the parser (its worker threads) and the
+ * parse cache. Each load has its own files, roles, references and builds, so a cluster loaded on its own is a
+ * function of its own files only (what lint checks, one cluster at a time, and what the result cache keys on).
+ */
+export class ClusterLoader {
+  readonly cacheDir?: string;
+  private readonly cache?: ParseCache;
+  private readonly parser: YamlParser;
+
+  constructor(
+    readonly plan: RepoPlan,
+    private readonly options: LoadOptions,
+  ) {
+    const cache = options.cache;
+    this.cacheDir = cache ? (typeof cache === 'string' ? path.resolve(plan.cwd, cache) : defaultCacheDir()) : undefined;
+    this.cache = this.cacheDir ? ParseCache.open(this.cacheDir, [plan.root, ...plan.clusterDirs].join('\0')) : undefined;
+    this.parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache: this.cache });
+  }
+
+  /**
+   * One model of the given clusters (with the CRD directories and `--crds`). `scope`: also find the YAML files in
+   * scope (unreferenced-file), which looks at the whole run's clusters; without it the list is empty and discovery
+   * limits are left out (the caller reports both once for the run).
+   */
+  load(clusterDirs: string[], { scope }: { scope: boolean }): RepoModel {
+    const { root, rootReason, cwd, repoFs, discoveryLimits } = this.plan;
+    const ctx = new LoadContext(repoFs, this.parser);
+    const kustomizeDirs = new Map<string, KustomizeDir>();
+    const builder = new KustomizeBuilder(ctx, kustomizeDirs);
+    const walker = new FluxWalker(ctx, builder);
+    let clusters: Cluster[];
+    let externalCrdFiles: string[];
+    let extraCrds: ExtraCrd[];
+    try {
+      // Parse what the build will read in wide batches first (threads, cache), then build one file at a time.
+      prefetch(ctx, clusterDirs);
+      clusters = clusterDirs.map((dir) => walker.walk(dir, clusterName(root, dir)));
+      externalCrdFiles = readCrdDirs(repoFs, ctx, this.options.crdDirs ?? []);
+      const given = readCrdPaths(repoFs, ctx, this.options.crdPaths ?? [], cwd);
+      if (given.missing.length > 0) throw new UsageError(`--crds: no such file or directory: ${given.missing.join(', ')}`);
+      externalCrdFiles = [...new Set([...externalCrdFiles, ...given.files])].sort();
+      extraCrds = given.extra;
+    } finally {
+      ctx.prefetched.clear();
+    }
+    return {
+      root,
+      rootReason,
+      externalCrdFiles,
+      extraCrds,
+      files: ctx.files,
+      clusters,
+      refs: ctx.refs,
+      limits: scope ? [...discoveryLimits, ...ctx.limits] : ctx.limits,
+      kustomizeDirs,
+      yamlFilesInScope: scope ? yamlFilesInScope(this.plan, readFiles(ctx.files)) : [],
+      fluxVersions: fluxVersions(ctx),
+      cacheDir: this.cacheDir,
+    };
+  }
+
+  /** Stops the parser's threads; `save`: keep the parse cache (after a load that went through). */
+  close(save: boolean): void {
+    this.parser.close();
+    try {
+      if (save) this.cache?.save();
+    } catch {
+      // A cache directory that cannot be written (or is not a directory) costs the next run its parses, nothing more.
+    }
+  }
+}
+
+/** A cluster's name: its directory's (the root's, for a cluster at the root). */
+export function clusterName(root: string, dir: string): string {
+  return dir === '.' ? path.basename(root) : dir.split('/').pop()!;
+}
+
+/** The files a build reads (any role), in the order they were read. */
+export function readFiles(files: Map<string, SourceFile>): string[] {
+  const out: string[] = [];
+  for (const [p, file] of files) if (file.roles.size > 0) out.push(p);
+  return out;
 }
 
 /** YAML files below the given directories, read as CRDs (sorted); a directory that is not there is a usage error. */
@@ -157,13 +218,8 @@ function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[]
   const seen = new Set<string>();
   const walk = (dir: string) => {
     // A symlinked directory is followed once: a loop must not hang.
-    let real: string;
-    try {
-      real = fs.realpathSync(repoFs.absolute(dir));
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return;
+    const real = host.realpath(repoFs.absolute(dir));
+    if (real === undefined || seen.has(real)) return;
     seen.add(real);
     for (const name of repoFs.list(dir)) {
       if (name.startsWith('.')) continue;
@@ -184,7 +240,7 @@ function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[]
 }
 
 /** True when every cluster of the repository is being linted: only then can a base used by none be told apart. */
-function lintsWholeRepo(root: string, clusterDirs: string[], repoFs: RepoFs): boolean {
+function lintsWholeRepo({ root, clusterDirs, repoFs }: RepoPlan): boolean {
   const all = findClusterDirs(root)
     .map((s) => repoFs.relative(s.clusterDir))
     .filter((r): r is string => r !== undefined);
@@ -194,9 +250,12 @@ function lintsWholeRepo(root: string, clusterDirs: string[], repoFs: RepoFs): bo
 /**
  * YAML files that should be reached: anywhere under the clusters, beside any file the build reads, and when the
  * whole repository is linted, anywhere under the top-level directories that hold the bases (flux-apps/).
- * Helm chart directories (with a Chart.yaml) are templates, not manifests, and are left out.
+ * Helm chart directories (with a Chart.yaml) are templates, not manifests, and are left out. `read`: the files the
+ * builds read (any role), in the order they were read.
  */
-function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<string, SourceFile>, wholeRepo: boolean): string[] {
+export function yamlFilesInScope(plan: RepoPlan, read: readonly string[]): string[] {
+  const { repoFs, clusterDirs } = plan;
+  const wholeRepo = lintsWholeRepo(plan);
   const out = new Set<string>();
   const visited = new Set<string>();
   const walk = (dir: string, recursive: boolean) => {
@@ -220,8 +279,7 @@ function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<stri
   const besides = new Set<string>();
   const topLevel = new Set<string>();
   const inCluster = (f: string) => clusterDirs.some((c) => c === '.' || f.startsWith(`${c}/`));
-  for (const [path, file] of files) {
-    if (file.roles.size === 0) continue;
+  for (const path of read) {
     besides.add(dirname(path));
     if (wholeRepo && path.includes('/') && !inCluster(path)) topLevel.add(path.slice(0, path.indexOf('/')));
   }
@@ -229,8 +287,9 @@ function yamlFilesInScope(repoFs: RepoFs, clusterDirs: string[], files: Map<stri
   for (const d of topLevel) walk(d, true);
   // A file the build reads under another name (through a symlink) is referenced all the same.
   const reached = new Set<string>();
-  for (const [path, file] of files) if (file.roles.size > 0) reached.add(repoFs.canonical(path) ?? path);
-  return [...out].filter((f) => (files.get(f)?.roles.size ?? 0) > 0 || !reached.has(repoFs.canonical(f) ?? f)).sort();
+  for (const path of read) reached.add(repoFs.canonical(path) ?? path);
+  const readSet = new Set(read);
+  return [...out].filter((f) => readSet.has(f) || !reached.has(repoFs.canonical(f) ?? f)).sort();
 }
 
 function fluxVersions(ctx: LoadContext): string[] {

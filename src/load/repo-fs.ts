@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { digest, isRecording, note } from '../cache/journal.js';
 import type { FileProblem } from './types.js';
 
 /** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
@@ -11,7 +12,8 @@ export type Kind = 'file' | 'dir' | 'missing' | 'outside-root' | 'loop' | 'unrea
 
 /**
  * The only door to the disk. Every path is repo-relative POSIX; nothing outside the root is read,
- * even through `../` chains or symlinks, and nothing is ever written.
+ * even through `../` chains or symlinks, and nothing is ever written. Every answer is recorded in the active
+ * cache journal (src/cache/journal.ts), memoized or not: the result cache replays them to tell a hit.
  */
 export class RepoFs {
   readonly root: string;
@@ -20,10 +22,13 @@ export class RepoFs {
   private readonly listings = new Map<string, string[]>();
   private readonly listed = new Map<string, Set<string>>();
   private readonly reals = new Map<string, string>();
+  /** Digests of listings, for the journal. */
+  private readonly listingDigests = new Map<string, string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
     this.realRoot = fs.realpathSync(this.root);
+    if (isRecording()) note('realpath', this.root, this.realRoot);
   }
 
   /** Repo-relative POSIX path of an absolute path, or undefined when it lies outside the root. */
@@ -50,6 +55,7 @@ export class RepoFs {
       k = this.computeKind(rel);
       this.kinds.set(rel, k);
     }
+    if (isRecording()) note('kind', `${this.root}\0${rel}`, `${k} ${this.reals.get(rel) ?? ''}`);
     return k;
   }
 
@@ -80,7 +86,8 @@ export class RepoFs {
     if (rel !== '.') {
       const slash = rel.lastIndexOf('/');
       const parent = slash < 0 ? '.' : rel.slice(0, slash);
-      this.list(parent);
+      // Not recorded as a listing: the kind recorded for `rel` already says whether its name is there.
+      this.names(parent);
       const names = this.listed.get(parent);
       if (names && !names.has(rel.slice(slash + 1))) return 'missing';
     }
@@ -95,6 +102,19 @@ export class RepoFs {
 
   /** Sorted entry names of a directory inside the root; [] when it cannot be listed. */
   list(rel: string): string[] {
+    const names = this.names(rel);
+    if (isRecording()) {
+      let d = this.listingDigests.get(rel);
+      if (d === undefined) {
+        d = digest(names.join('\0'));
+        this.listingDigests.set(rel, d);
+      }
+      note('list', `${this.root}\0${rel}`, d);
+    }
+    return names;
+  }
+
+  private names(rel: string): string[] {
     let names = this.listings.get(rel);
     if (names === undefined) {
       names = [];
@@ -112,6 +132,12 @@ export class RepoFs {
   }
 
   read(rel: string): ReadResult {
+    const result = this.readUnrecorded(rel);
+    if (isRecording()) note('read', `${this.root}\0${rel}`, 'problem' in result ? JSON.stringify(result.problem) : digest(result.text));
+    return result;
+  }
+
+  private readUnrecorded(rel: string): ReadResult {
     const kind = this.kind(rel);
     if (kind === 'outside-root') return { problem: { kind: 'outside-root', realPath: rel } };
     if (kind === 'loop') return { problem: { kind: 'symlink-loop' } };

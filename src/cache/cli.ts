@@ -1,0 +1,85 @@
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import type { Summary } from '../lint.js';
+import { format, type FormatName } from '../report/index.js';
+import type { Rule } from '../rules/types.js';
+import { cacheDir } from './dir.js';
+import { loadRun, runKey } from './run-entry.js';
+
+/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings). */
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+
+/** The rule metadata formats print (SARIF's tool.driver.rules): a Rule without its check. */
+export type RuleMeta = Pick<Rule, 'id' | 'severity' | 'description' | 'docs' | 'fixable'>;
+
+/** How the CLI shows a lint result: everything besides the result that the output depends on. */
+export interface CliShow {
+  format: FormatName;
+  quiet: boolean;
+  maxWarnings?: number;
+  /** False for --no-color. */
+  color?: boolean;
+  rules: RuleMeta[];
+  version: string;
+}
+
+export function ruleMeta(rules: readonly Rule[]): RuleMeta[] {
+  return rules.map(({ id, severity, description, docs, fixable }) => ({ id, severity, description, docs, ...(fixable ? { fixable } : {}) }));
+}
+
+function wantColor(flag: boolean | undefined): boolean {
+  if (flag === false || process.env.NO_COLOR) return false;
+  return Boolean(process.stdout.isTTY);
+}
+
+/** The counts of what is shown (--quiet hides warnings and infos from the summary line too). */
+export function recount(summary: Summary, shown: Diagnostic[]): Summary {
+  const n = (s: Severity) => shown.filter((d) => d.severity === s).length;
+  return { ...summary, errorCount: n('error'), warningCount: n('warning'), infoCount: n('info'), fixableCount: shown.filter((d) => d.fix).length };
+}
+
+/**
+ * Prints a lint result the way the CLI does (stdout: the format; stderr: the --max-warnings note) and returns the
+ * exit code. The one place a lint run's output is made, whether the result was just computed or cached.
+ */
+export function printLintResult(diagnostics: Diagnostic[], summary: Summary, show: CliShow): number {
+  const shown = show.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
+  const out = format(show.format, shown, recount(summary, shown), { color: wantColor(show.color), rules: show.rules as Rule[], version: show.version });
+  let exit = EXIT_OK;
+  let err = '';
+  if (summary.errorCount > 0) exit = EXIT_FINDINGS;
+  else if (show.maxWarnings !== undefined && summary.warningCount > show.maxWarnings) {
+    err =
+      show.format === 'stylish'
+        ? `lint-gitops found too many warnings (maximum: ${show.maxWarnings})\n`
+        : `lint-gitops: too many warnings (${summary.warningCount}, maximum: ${show.maxWarnings})\n`;
+    exit = EXIT_FINDINGS;
+  }
+  process.stdout.write(out);
+  if (err) process.stderr.write(err);
+  return exit;
+}
+
+/**
+ * The CLI's fast path, tried before anything heavy is imported: when this exact command line ran before in this
+ * directory, with this build, and every fact its result depends on still holds (src/cache/journal.ts), print that
+ * result. Undefined otherwise (the full CLI runs, and keeps its result for next time). Only lint runs that used
+ * the cache ever leave an entry: --no-cache, --fix and subcommands never find one.
+ */
+export function fastPath(argv: readonly string[]): number | undefined {
+  if (argv.some((a) => a === '--no-cache' || a === '--fix')) return undefined;
+  let entry;
+  try {
+    const dir = cacheDir();
+    entry = loadRun<CliShow>(dir, runKey(dir, argv, process.cwd()));
+  } catch {
+    return undefined;
+  }
+  if (!entry) return undefined;
+  try {
+    return printLintResult(entry.diagnostics, entry.summary, entry.show);
+  } catch {
+    // Formatting throws before anything is written: the full CLI takes over.
+    return undefined;
+  }
+}
