@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -7,8 +6,15 @@ import { ParseCache } from './parse-cache.js';
 import { fromBuffer, lazySourceFile, parseValues, type ParsedFile } from './parsed-file.js';
 import type { SourceFile } from './types.js';
 
-/** Below this much unparsed YAML in one batch, starting a worker costs more than it saves. */
-const MIN_PARALLEL_BYTES = 256 * 1024;
+/**
+ * Worker threads used when none are asked for: none. Measured on the bench fleets (2 cores, shared machine) with
+ * the fast parse path (src/load/fast-parse.ts), one worker made the 1,000-app load slower (best of 5: 8.7 s against
+ * 6.0 s), cost about 1 s more CPU (V8 serialize in the worker, deserialize here, the worker's own start-up) and
+ * 50 MB more peak RSS (its isolate), against a memory target of 3× the YAML + 100 MB (114 MB for that fleet); at
+ * 5,000 apps it was no faster either. Parsing is no longer the dominant cost, and the main thread must still
+ * deserialize every value a worker parses. $LINT_GITOPS_WORKERS or the `workers` option still turn them on.
+ */
+const DEFAULT_WORKERS = 0;
 /** Work is handed out in chunks of about this much text, or this many files. */
 const CHUNK_BYTES = 64 * 1024;
 const CHUNK_FILES = 64;
@@ -19,7 +25,7 @@ const CHUNK_FILES = 64;
 const WORKER_TIMEOUT_MS = 2 * 60 * 1000;
 
 export interface ParserOptions {
-  /** Worker threads besides the main thread: undefined picks (cores - 1) when a batch is large enough, 0 never. */
+  /** Worker threads besides the main thread: undefined is DEFAULT_WORKERS (none), N forces N. */
   workers?: number;
   cache?: ParseCache;
 }
@@ -63,8 +69,7 @@ export class YamlParser {
       if (hit) out[i] = lazySourceFile(item.path, item.text, fromBuffer(hit));
       else todo.push(i);
     });
-    const bytes = todo.reduce((n, i) => n + items[i].text.length, 0);
-    const pool = todo.length > 1 ? this.workers(bytes) : [];
+    const pool = todo.length > 1 ? this.workers() : [];
 
     // Work sharing: the files, largest first, in chunks; each worker keeps two chunks in flight and the main
     // thread parses the next chunk itself whenever none is free, so no thread idles while another has a backlog.
@@ -166,12 +171,12 @@ export class YamlParser {
     }
   }
 
-  /** The worker pool, started on first need; [] when threads would not pay off or cannot be used here. */
-  private workers(bytes: number): PoolWorker[] {
+  /** The worker pool, started on first need; [] when none are wanted or they cannot be used here. */
+  private workers(): PoolWorker[] {
     if (this.abandoned) return [];
-    if (this.pool) return this.pool.length > 0 && (this.workerCount !== undefined || bytes >= MIN_PARALLEL_BYTES) ? this.pool : [];
-    const wanted = this.workerCount ?? Math.min(Math.max(0, availableCores() - 1), 7);
-    if (wanted <= 0 || (this.workerCount === undefined && bytes < MIN_PARALLEL_BYTES)) return [];
+    if (this.pool) return this.pool;
+    const wanted = this.workerCount ?? DEFAULT_WORKERS;
+    if (wanted <= 0) return [];
     const script = new URL('./parse-worker.js', import.meta.url);
     // Run from TypeScript sources (the tests), there is no compiled worker to start: parse in this thread.
     if (!fs.existsSync(fileURLToPath(script))) {
@@ -191,11 +196,7 @@ export class YamlParser {
   }
 }
 
-function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
-
-/** Worker count from $LINT_GITOPS_WORKERS (a whole number), else undefined: automatic. */
+/** Worker count from $LINT_GITOPS_WORKERS (a whole number), else undefined: DEFAULT_WORKERS. */
 export function workersFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const v = env.LINT_GITOPS_WORKERS;
   if (v === undefined || v === '') return undefined;
