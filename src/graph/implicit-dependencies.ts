@@ -1,7 +1,7 @@
 import { isFluxKustomization, locate, objectKey, splitApiVersion, type Cluster, type KObject } from '../load/index.js';
 import { byPosition, dependencyGraph, type DependencyGraph, type DependencyNode } from './dependency-graph.js';
 import { objectIndex, type CrdProvider, type Produced } from './objects.js';
-import { usesOf, type Use } from './uses.js';
+import { usesOf, type Use } from './references.js';
 
 /** One thing an object needs, and the Kustomization that builds it. */
 export interface ImplicitNeed {

@@ -11,5 +11,5 @@ export {
   type DependencyCycle,
 } from './dependency-graph.js';
 export { implicitDependencies, type ImplicitDependency, type ImplicitReason } from './implicit-dependencies.js';
-export { usesOf, type Use } from './uses.js';
+export { usesOf, type Use } from './references.js';
 export { clusterWaves, graph, type ClusterWaves, type GraphResult, type WaveKustomization, type WaveRef } from './waves.js';

@@ -2,16 +2,47 @@ import { isClusterScoped, isObject, splitApiVersion, type Cluster, type KObject,
 import { isExternal, type ExternalObject } from '../config/external.js';
 import type { ObjectIndex, Produced } from './objects.js';
 
-/** The fields through which one object names another that its controller reads. */
-export type ReferenceField = 'dependsOn' | 'sourceRef' | 'chartRef' | 'valuesFrom' | 'substituteFrom' | 'secretStoreRef' | 'varsFrom';
+/** The fields through which one object names another that a controller (or the API server) reads. */
+export type ReferenceField =
+  | 'dependsOn'
+  | 'sourceRef'
+  | 'chartRef'
+  | 'valuesFrom'
+  | 'substituteFrom'
+  | 'varsFrom'
+  /** ExternalSecret `spec.secretStoreRef`, ClusterExternalSecret `spec.externalSecretSpec.secretStoreRef`. */
+  | 'secretStoreRef'
+  /** The store of one ExternalSecret `data[]`/`dataFrom[]` source (`sourceRef.storeRef`). */
+  | 'storeRef'
+  /** Kustomization `spec.decryption.secretRef`. */
+  | 'decryption'
+  /** Terraform `spec.serviceAccountName`, a pod's `serviceAccountName`. */
+  | 'serviceAccountName'
+  /** CloudNative-PG Database `spec.cluster`. */
+  | 'cluster'
+  /** CloudNative-PG Cluster `superuserSecret`, `bootstrap.initdb.secret`, `managed.roles[].passwordSecret`. */
+  | 'secret'
+  /** cert-manager Certificate `spec.issuerRef`. */
+  | 'issuerRef'
+  /** A container's `envFrom[]`, `env[].valueFrom`, a pod's `volumes[]` Secret or ConfigMap. */
+  | 'envFrom'
+  | 'env'
+  | 'volumes';
 
-/** The controller that resolves a reference, and so decides whether it may cross namespaces. */
-export type ReferenceController = 'kustomize-controller' | 'helm-controller' | 'tofu-controller' | 'external-secrets';
+/** Who resolves a reference, and so decides whether it may cross namespaces. */
+export type ReferenceController =
+  | 'kustomize-controller'
+  | 'helm-controller'
+  | 'tofu-controller'
+  | 'external-secrets'
+  | 'cloudnative-pg'
+  | 'cert-manager'
+  /** The API server and kubelet, for pods. */
+  | 'kubernetes';
 
 /**
  * One reference an object makes, with the defaults its controller applies: a missing namespace is the referrer's,
- * a missing ExternalSecret store kind is SecretStore. References whose name is not a plain string (unset, or a
- * `${VAR}` that post-build substitution left unresolved) are not listed: nothing can be said about their target.
+ * a missing ExternalSecret store kind is SecretStore, a missing Certificate issuer kind is Issuer.
  */
 export interface Reference {
   /** The object that makes the reference. */
@@ -22,15 +53,20 @@ export interface Reference {
   label: string;
   /** Kind referred to ('' when the reference does not say and no default applies). */
   kind: string;
-  /** API group of that kind ('' for core ConfigMap/Secret). */
+  /** API group of that kind ('' for core kinds). */
   group: string;
   name: string;
   /** Effective namespace of the target; undefined for a cluster-scoped kind. */
   namespace?: string;
   /** True when the reference writes `namespace:` itself (only sourceRef, chartRef and dependsOn can). */
   namespaceWritten: boolean;
-  /** `optional: true`: the controller carries on when the target does not exist. */
+  /** `optional: true`: the controller carries on when the target does not exist (where its API has the field). */
   optional: boolean;
+  /**
+   * Its name or written namespace holds a `${VAR}` that post-build substitution left unresolved: nothing can be said
+   * about the target. `referencesOf` and `clusterReferences` leave these out.
+   */
+  unresolved: boolean;
   /** Node path of the reference inside `from` (pass to `objectLocation(from, path)`). */
   path: NodePath;
   /** Node path of its `name`. */
@@ -39,11 +75,22 @@ export interface Reference {
   namespacePath: NodePath;
 }
 
+/** Something an object needs to exist before it can be applied or reconciled (what implicit-dependency checks). */
+export type Use =
+  /** The Namespace the object lives in. */
+  | { type: 'namespace'; namespace: string }
+  /** The CRD that defines the object's kind. */
+  | { type: 'crd'; group: string; kind: string }
+  /** Another object it names (`field`: the reference's label); `group` narrows kinds that several APIs share (`Cluster`). */
+  | { type: 'object'; kind: string; name: string; namespace?: string; group?: string; field: string };
+
 const FLUX_KUSTOMIZE = 'kustomize.toolkit.fluxcd.io';
 const FLUX_HELM = 'helm.toolkit.fluxcd.io';
 const FLUX_SOURCE = 'source.toolkit.fluxcd.io';
 const TOFU = 'infra.contrib.fluxcd.io';
 const ESO = 'external-secrets.io';
+const CNPG = 'postgresql.cnpg.io';
+const CERT_MANAGER = 'cert-manager.io';
 
 /** The namespace a namespaced object lands in: its own, or 'default' (what Flux applies it to without one). */
 export function effectiveNamespace(obj: KObject): string | undefined {
@@ -55,98 +102,230 @@ export function describeTarget(ref: Pick<Reference, 'kind' | 'name' | 'namespace
   return `${ref.kind} '${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}'`;
 }
 
+const walked = new WeakMap<KObject, readonly Reference[]>();
+const NONE: readonly Reference[] = Object.freeze([]);
+
 /**
- * Every reference an object makes through the fields Flux, tofu-controller and External Secrets resolve:
- * - Kustomization: `dependsOn`, `sourceRef`, `postBuild.substituteFrom`;
- * - HelmRelease: `dependsOn`, `chart.spec.sourceRef`, `chartRef`, `valuesFrom`;
- * - Terraform: `dependsOn`, `sourceRef`, `varsFrom`;
- * - ExternalSecret: `secretStoreRef` and the `storeRef` of `data[]`/`dataFrom[]` sources; ClusterExternalSecret:
- *   its `ClusterSecretStore` (a namespaced SecretStore depends on the namespaces it selects, unknown here).
- * Credentials (`secretRef` of sources, `kubeConfig`, `decryption`) are left out on purpose: `flux bootstrap` and
- * operators usually create those Secrets outside Git.
+ * Every reference an object makes, in one walk of its spec (see WALKS for the fields of each kind), cached per object
+ * so every rule shares it. References whose name is not a plain non-empty string are left out.
  */
-export function referencesOf(obj: KObject): Reference[] {
-  const spec = isObject(obj.value.spec) ? obj.value.spec : undefined;
-  if (!spec) return [];
+function walk(obj: KObject): readonly Reference[] {
+  let refs = walked.get(obj);
+  if (refs) return refs;
+  const spec = obj.value.spec;
+  if (!isObject(spec)) return NONE;
   const [group] = splitApiVersion(obj.apiVersion);
-  const out: Reference[] = [];
-  const ns = effectiveNamespace(obj);
-  const add = (
+  const kindWalk = WALKS.get(`${group}/${obj.kind}`);
+  const pod = podSpecPath(group, obj.kind);
+  // Most objects name nothing: they get no collector and no cache entry (re-walking them is this much).
+  if (!kindWalk && !pod) return NONE;
+  const c = new Collector(obj);
+  kindWalk?.(c, spec);
+  if (pod) podReferences(c, obj.value, pod);
+  refs = c.out.length > 0 ? c.out : NONE;
+  walked.set(obj, refs);
+  return refs;
+}
+
+/** Collects the references of one object, with the referrer's defaults applied. */
+class Collector {
+  readonly out: Reference[] = [];
+  private readonly ns: string | undefined;
+
+  constructor(private readonly from: KObject) {
+    this.ns = effectiveNamespace(from);
+  }
+
+  /** A reference written as a map: `{kind?, name, namespace?, optional?}` (`nameKey` for a volume's `secretName`). */
+  entry(
     field: ReferenceField,
     controller: ReferenceController,
     path: NodePath,
-    entry: unknown,
-    kind: { group: string; kind?: string; defaultKind?: string },
-    allowNamespace: boolean,
-  ) => {
-    if (!isObject(entry) || typeof entry.name !== 'string' || entry.name === '' || entry.name.includes('${')) return;
-    const k = kind.kind ?? (typeof entry.kind === 'string' ? entry.kind : (kind.defaultKind ?? ''));
-    const written = allowNamespace && typeof entry.namespace === 'string' && entry.namespace !== '' ? entry.namespace : undefined;
-    if (written?.includes('${')) return;
-    out.push({
-      from: obj,
+    value: unknown,
+    target: { group: string; kind?: string; defaultKind?: string },
+    allowNamespace = false,
+    nameKey = 'name',
+  ): void {
+    if (!isObject(value)) return;
+    const name = value[nameKey];
+    if (typeof name !== 'string' || name === '') return;
+    const kind = target.kind ?? (typeof value.kind === 'string' ? value.kind : (target.defaultKind ?? ''));
+    const namespace = allowNamespace && typeof value.namespace === 'string' && value.namespace !== '' ? value.namespace : undefined;
+    this.push(field, controller, path, [...path, nameKey], kind, target.group, name, namespace, value.optional === true);
+  }
+
+  /** A reference written as a bare name: `serviceAccountName: tf-runner`. */
+  bare(field: ReferenceField, controller: ReferenceController, path: NodePath, name: unknown, kind: string): void {
+    if (typeof name === 'string' && name !== '') this.push(field, controller, path, path, kind, '', name, undefined, false);
+  }
+
+  private push(
+    field: ReferenceField,
+    controller: ReferenceController,
+    path: NodePath,
+    namePath: NodePath,
+    kind: string,
+    group: string,
+    name: string,
+    written: string | undefined,
+    optional: boolean,
+  ): void {
+    this.out.push({
+      from: this.from,
       field,
       controller,
       label: labelOf(path),
-      kind: k,
-      group: k === 'ConfigMap' || k === 'Secret' ? '' : kind.group,
-      name: entry.name,
-      namespace: isClusterScoped(k) ? undefined : (written ?? ns),
+      kind,
+      group: kind === 'ConfigMap' || kind === 'Secret' ? '' : group,
+      name,
+      namespace: isClusterScoped(kind) ? undefined : (written ?? this.ns),
       namespaceWritten: written !== undefined,
-      optional: entry.optional === true,
+      optional,
+      unresolved: name.includes('${') || (written?.includes('${') ?? false),
       path,
-      namePath: [...path, 'name'],
+      namePath,
       namespacePath: written !== undefined ? [...path, 'namespace'] : path,
     });
-  };
-  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  }
+}
 
-  if (group === FLUX_KUSTOMIZE && obj.kind === 'Kustomization') {
-    list(spec.dependsOn).forEach((d, i) => add('dependsOn', 'kustomize-controller', ['spec', 'dependsOn', i], d, { group: FLUX_KUSTOMIZE, kind: 'Kustomization' }, true));
-    add('sourceRef', 'kustomize-controller', ['spec', 'sourceRef'], spec.sourceRef, { group: FLUX_SOURCE }, true);
-    const postBuild = isObject(spec.postBuild) ? spec.postBuild : {};
-    list(postBuild.substituteFrom).forEach((s, i) =>
-      add('substituteFrom', 'kustomize-controller', ['spec', 'postBuild', 'substituteFrom', i], s, { group: '' }, false),
-    );
-  }
-  if (group === FLUX_HELM && obj.kind === 'HelmRelease') {
-    list(spec.dependsOn).forEach((d, i) => add('dependsOn', 'helm-controller', ['spec', 'dependsOn', i], d, { group: FLUX_HELM, kind: 'HelmRelease' }, true));
-    if (isObject(spec.chart) && isObject(spec.chart.spec)) {
-      add('sourceRef', 'helm-controller', ['spec', 'chart', 'spec', 'sourceRef'], spec.chart.spec.sourceRef, { group: FLUX_SOURCE }, true);
-    }
-    add('chartRef', 'helm-controller', ['spec', 'chartRef'], spec.chartRef, { group: FLUX_SOURCE }, true);
-    list(spec.valuesFrom).forEach((v, i) => add('valuesFrom', 'helm-controller', ['spec', 'valuesFrom', i], v, { group: '' }, false));
-  }
-  if (group === TOFU && obj.kind === 'Terraform') {
-    list(spec.dependsOn).forEach((d, i) => add('dependsOn', 'tofu-controller', ['spec', 'dependsOn', i], d, { group: TOFU, kind: 'Terraform' }, true));
-    add('sourceRef', 'tofu-controller', ['spec', 'sourceRef'], spec.sourceRef, { group: FLUX_SOURCE }, true);
-    list(spec.varsFrom).forEach((v, i) => add('varsFrom', 'tofu-controller', ['spec', 'varsFrom', i], v, { group: '' }, false));
-  }
-  if (group === ESO && obj.kind === 'ExternalSecret') {
-    const store = { group: ESO, defaultKind: 'SecretStore' };
-    add('secretStoreRef', 'external-secrets', ['spec', 'secretStoreRef'], spec.secretStoreRef, store, false);
-    for (const field of ['data', 'dataFrom'] as const) {
-      list(spec[field]).forEach((d, i) => {
-        if (isObject(d) && isObject(d.sourceRef)) add('secretStoreRef', 'external-secrets', ['spec', field, i, 'sourceRef', 'storeRef'], d.sourceRef.storeRef, store, false);
+const each = (v: unknown, fn: (item: unknown, i: number) => void): void => {
+  if (Array.isArray(v)) v.forEach(fn);
+};
+const sub = (v: unknown, key: string): unknown => (isObject(v) ? v[key] : undefined);
+const SOURCE = { group: FLUX_SOURCE };
+const CORE = { group: '' };
+const SECRET = { group: '', kind: 'Secret' };
+const CONFIG_MAP = { group: '', kind: 'ConfigMap' };
+const STORE = { group: ESO, defaultKind: 'SecretStore' };
+
+/**
+ * One walk per kind (`group/kind`) that names other objects. Credentials (`decryption`, service accounts) are listed
+ * too: which fields a rule checks is the rule's choice (they are often created outside Git, so ref-not-found leaves
+ * them alone; implicit-dependency still wants them built first when Git has them).
+ */
+const WALKS = new Map<string, (c: Collector, spec: Record<string, unknown>) => void>([
+  [
+    `${FLUX_KUSTOMIZE}/Kustomization`,
+    (c, spec) => {
+      const k = 'kustomize-controller';
+      each(spec.dependsOn, (d, i) => c.entry('dependsOn', k, ['spec', 'dependsOn', i], d, { group: FLUX_KUSTOMIZE, kind: 'Kustomization' }, true));
+      c.entry('sourceRef', k, ['spec', 'sourceRef'], spec.sourceRef, SOURCE, true);
+      each(sub(spec.postBuild, 'substituteFrom'), (s, i) => c.entry('substituteFrom', k, ['spec', 'postBuild', 'substituteFrom', i], s, CORE));
+      c.entry('decryption', k, ['spec', 'decryption', 'secretRef'], sub(spec.decryption, 'secretRef'), SECRET);
+    },
+  ],
+  [
+    `${FLUX_HELM}/HelmRelease`,
+    (c, spec) => {
+      const k = 'helm-controller';
+      each(spec.dependsOn, (d, i) => c.entry('dependsOn', k, ['spec', 'dependsOn', i], d, { group: FLUX_HELM, kind: 'HelmRelease' }, true));
+      c.entry('sourceRef', k, ['spec', 'chart', 'spec', 'sourceRef'], sub(sub(spec.chart, 'spec'), 'sourceRef'), SOURCE, true);
+      c.entry('chartRef', k, ['spec', 'chartRef'], spec.chartRef, SOURCE, true);
+      each(spec.valuesFrom, (v, i) => c.entry('valuesFrom', k, ['spec', 'valuesFrom', i], v, CORE));
+    },
+  ],
+  [
+    `${TOFU}/Terraform`,
+    (c, spec) => {
+      const k = 'tofu-controller';
+      each(spec.dependsOn, (d, i) => c.entry('dependsOn', k, ['spec', 'dependsOn', i], d, { group: TOFU, kind: 'Terraform' }, true));
+      c.entry('sourceRef', k, ['spec', 'sourceRef'], spec.sourceRef, SOURCE, true);
+      each(spec.varsFrom, (v, i) => c.entry('varsFrom', k, ['spec', 'varsFrom', i], v, CORE));
+      c.bare('serviceAccountName', k, ['spec', 'serviceAccountName'], spec.serviceAccountName, 'ServiceAccount');
+    },
+  ],
+  [
+    `${ESO}/ExternalSecret`,
+    (c, spec) => {
+      c.entry('secretStoreRef', 'external-secrets', ['spec', 'secretStoreRef'], spec.secretStoreRef, STORE);
+      for (const field of ['data', 'dataFrom'] as const) {
+        each(spec[field], (d, i) => c.entry('storeRef', 'external-secrets', ['spec', field, i, 'sourceRef', 'storeRef'], sub(sub(d, 'sourceRef'), 'storeRef'), STORE));
+      }
+    },
+  ],
+  [
+    // Only its ClusterSecretStore: a namespaced SecretStore depends on the namespaces it selects, unknown here.
+    `${ESO}/ClusterExternalSecret`,
+    (c, spec) => {
+      const ref = sub(spec.externalSecretSpec, 'secretStoreRef');
+      if (isObject(ref) && ref.kind === 'ClusterSecretStore') c.entry('secretStoreRef', 'external-secrets', ['spec', 'externalSecretSpec', 'secretStoreRef'], ref, { group: ESO });
+    },
+  ],
+  [`${CNPG}/Database`, (c, spec) => c.entry('cluster', 'cloudnative-pg', ['spec', 'cluster'], spec.cluster, { group: CNPG, kind: 'Cluster' })],
+  [
+    `${CNPG}/Cluster`,
+    (c, spec) => {
+      c.entry('secret', 'cloudnative-pg', ['spec', 'superuserSecret'], spec.superuserSecret, SECRET);
+      c.entry('secret', 'cloudnative-pg', ['spec', 'bootstrap', 'initdb', 'secret'], sub(sub(spec.bootstrap, 'initdb'), 'secret'), SECRET);
+      each(sub(spec.managed, 'roles'), (r, i) => c.entry('secret', 'cloudnative-pg', ['spec', 'managed', 'roles', i, 'passwordSecret'], sub(r, 'passwordSecret'), SECRET));
+    },
+  ],
+  [
+    `${CERT_MANAGER}/Certificate`,
+    (c, spec) => {
+      const ref = spec.issuerRef;
+      if (!isObject(ref)) return;
+      // An issuerRef of another group is an external issuer (step-ca, AWS PCA…): its kinds are that project's.
+      if (typeof ref.group === 'string' && ref.group !== '' && ref.group !== CERT_MANAGER) return;
+      const kind = typeof ref.kind === 'string' && ref.kind !== '' ? ref.kind : 'Issuer';
+      c.entry('issuerRef', 'cert-manager', ['spec', 'issuerRef'], ref, { group: CERT_MANAGER, kind });
+    },
+  ],
+]);
+
+/** Where the pod template of a workload kind is. */
+function podSpecPath(group: string, kind: string): NodePath | undefined {
+  if (group === '' && kind === 'Pod') return ['spec'];
+  if (group === 'apps' || (group === 'batch' && kind === 'Job')) return ['spec', 'template', 'spec'];
+  if (group === 'batch' && kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+  return undefined;
+}
+
+/** A pod's service account, its containers' and init containers' env Secrets and ConfigMaps, and its volumes'. */
+function podReferences(c: Collector, value: unknown, podPath: NodePath): void {
+  let pod = value;
+  for (const key of podPath) pod = sub(pod, key as string);
+  if (!isObject(pod)) return;
+  const k = 'kubernetes';
+  c.bare('serviceAccountName', k, [...podPath, 'serviceAccountName'], pod.serviceAccountName, 'ServiceAccount');
+  for (const list of ['containers', 'initContainers'] as const) {
+    each(pod[list], (container, ci) => {
+      if (!isObject(container)) return;
+      const at = [...podPath, list, ci];
+      each(container.envFrom, (e, i) => {
+        if (!isObject(e)) return;
+        c.entry('envFrom', k, [...at, 'envFrom', i, 'secretRef'], e.secretRef, SECRET);
+        c.entry('envFrom', k, [...at, 'envFrom', i, 'configMapRef'], e.configMapRef, CONFIG_MAP);
       });
-    }
+      each(container.env, (e, i) => {
+        const from = sub(e, 'valueFrom');
+        if (!isObject(from)) return;
+        c.entry('env', k, [...at, 'env', i, 'valueFrom', 'secretKeyRef'], from.secretKeyRef, SECRET);
+        c.entry('env', k, [...at, 'env', i, 'valueFrom', 'configMapKeyRef'], from.configMapKeyRef, CONFIG_MAP);
+      });
+    });
   }
-  if (group === ESO && obj.kind === 'ClusterExternalSecret' && isObject(spec.externalSecretSpec)) {
-    const ref = spec.externalSecretSpec.secretStoreRef;
-    if (isObject(ref) && ref.kind === 'ClusterSecretStore') {
-      add('secretStoreRef', 'external-secrets', ['spec', 'externalSecretSpec', 'secretStoreRef'], ref, { group: ESO }, false);
-    }
-  }
-  return out;
+  each(pod.volumes, (v, i) => {
+    if (!isObject(v)) return;
+    c.entry('volumes', k, [...podPath, 'volumes', i, 'secret'], v.secret, SECRET, false, 'secretName');
+    c.entry('volumes', k, [...podPath, 'volumes', i, 'configMap'], v.configMap, CONFIG_MAP);
+  });
+}
+
+/** Every reference an object makes whose target can be named (WALKS lists the fields of each kind, then pods). */
+export function referencesOf(obj: KObject): Reference[] {
+  return walk(obj).filter((r) => !r.unresolved);
 }
 
 const cache = new WeakMap<Cluster, Reference[]>();
 
-/** Every reference made by every object of a cluster, in the cluster's object order; computed once per cluster. */
+/** Every reference made by every object of a cluster whose target can be named, in the cluster's object order. */
 export function clusterReferences(cluster: Cluster): Reference[] {
   let refs = cache.get(cluster);
   if (!refs) {
-    refs = cluster.objects.flatMap(referencesOf);
+    refs = [];
+    for (const o of cluster.objects) for (const r of walk(o)) if (!r.unresolved) refs.push(r);
     cache.set(cluster, refs);
   }
   return refs;
@@ -173,6 +352,47 @@ export function isSatisfied(index: ObjectIndex, ref: Reference, external: readon
 export function namesNear(index: ObjectIndex, ref: Pick<Reference, 'kind' | 'namespace'>): string[] {
   const names = index.namesOf(ref.kind, ref.namespace);
   return ref.namespace === 'default' ? [...names, ...index.namesOf(ref.kind, undefined)] : names;
+}
+
+/** Fields whose `optional: true` the reading controller honours: it carries on without the target. */
+const HONOURS_OPTIONAL: ReadonlySet<ReferenceField> = new Set<ReferenceField>(['valuesFrom', 'substituteFrom', 'varsFrom', 'envFrom', 'env', 'volumes']);
+
+/**
+ * What an object needs from the rest of the cluster: its namespace, its kind's CRD, and the objects its references
+ * name — but not its dependsOn (the dependency graph has those), nor ExternalSecret `data[]` stores and
+ * ClusterExternalSecret stores. Optional references are left out where the controller carries on without them.
+ * The object references are looked up as they are written: a target namespace is the one the reference writes, else
+ * the referrer's own as loaded (unset stays unset), and `${VAR}` names are kept.
+ */
+export function usesOf(o: KObject): Use[] {
+  const out: Use[] = [];
+  if (o.namespace !== undefined && o.kind !== 'Namespace') out.push({ type: 'namespace', namespace: o.namespace });
+  const [group] = splitApiVersion(o.apiVersion);
+  if (!isBuiltInGroup(group)) out.push({ type: 'crd', group, kind: o.kind });
+  for (const r of walk(o)) {
+    if (r.field === 'dependsOn' || r.field === 'storeRef' || o.kind === 'ClusterExternalSecret') continue;
+    if (r.optional && HONOURS_OPTIONAL.has(r.field)) continue;
+    // External Secrets reads an empty store kind as SecretStore.
+    const kind = r.kind === '' && r.field === 'secretStoreRef' ? 'SecretStore' : r.kind;
+    if (kind === '') continue;
+    const namespace = r.namespaceWritten || r.namespace === undefined ? r.namespace : o.namespace;
+    const use: Use = { type: 'object', kind, name: r.name, namespace, field: r.label };
+    // Only CNPG's Cluster is looked up by group: Cluster API has a Cluster kind too.
+    if (r.field === 'cluster') use.group = r.group;
+    out.push(use);
+  }
+  return out;
+}
+
+/**
+ * API groups the API server serves itself: their kinds need no CRD. Anything else with a dot is a CRD that some
+ * Kustomization must install first.
+ */
+function isBuiltInGroup(group: string): boolean {
+  if (group === '' || !group.includes('.')) return true;
+  return /^(apps|batch|policy|autoscaling|rbac\.authorization\.k8s\.io|networking\.k8s\.io|storage\.k8s\.io|admissionregistration\.k8s\.io|apiextensions\.k8s\.io|apiregistration\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|node\.k8s\.io|discovery\.k8s\.io|events\.k8s\.io|flowcontrol\.apiserver\.k8s\.io|certificates\.k8s\.io|authentication\.k8s\.io|authorization\.k8s\.io|resource\.k8s\.io|internal\.apiserver\.k8s\.io)$/.test(
+    group,
+  );
 }
 
 /** `['spec', 'valuesFrom', 1]` → `spec.valuesFrom[1]`. */

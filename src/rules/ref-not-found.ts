@@ -10,6 +10,7 @@ const KINDS: Partial<Record<ReferenceField, string[]>> = {
   substituteFrom: ['ConfigMap', 'Secret'],
   varsFrom: ['ConfigMap', 'Secret'],
   secretStoreRef: ['SecretStore', 'ClusterSecretStore'],
+  storeRef: ['SecretStore', 'ClusterSecretStore'],
 };
 
 export const refNotFound: Rule = {
