@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/index.js';
 import { fastParse, fastParseDeclines } from '../../src/load/fast-parse.js';
+import { ParseCache } from '../../src/load/parse-cache.js';
 import { parseValues } from '../../src/load/parsed-file.js';
 import { parseYamlFile } from '../../src/load/yaml-file.js';
-import { FIXTURES, SHARED } from '../helpers.js';
+import { CLUSTER, FIXTURES, SHARED, fixtureCopy, lintTree } from '../helpers.js';
 import { expectFastPathAgrees } from './fast-parse-equivalence.js';
 
 function yamlFiles(dir: string): string[] {
@@ -180,5 +184,24 @@ describe('the fast parse path', () => {
     for (const text of ['a: |\n  x\n\n  y\n', 'a: |-\n  x\n', 'a: |+\n  x\n\n', 'a: >\n  x\n  y\n\n  z\n', 'a: >-\n  x\n\n']) {
       expect(expectFastPathAgrees(text), text).toBe(true);
     }
+  });
+
+  it('keys parse cache entries by the parser as well as the bytes: an entry made for the bytes alone is never read', () => {
+    const repo = fixtureCopy();
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-fast-parse-'));
+    const file = 'flux-apps/vault/namespace.yaml';
+    const text = read(path.join(repo, file));
+    // A cached parse that says the document is broken, so reading it shows up as a finding.
+    const planted = serialize({ docs: [{ value: undefined, problems: [{ code: 'PLANTED', message: 'planted by the test', start: 0, end: 1 }] }] });
+    const plant = (key: string) => {
+      const c = ParseCache.open(cache, [repo, CLUSTER].join('\0'));
+      c.set(key, planted);
+      c.save();
+    };
+    plant(createHash('sha256').update(text).digest('base64'));
+    expect(lintTree(repo, { cache }).diagnostics).toEqual([]);
+    // The same entry under the key this parser uses is read (so the cache is consulted, and the test can fail).
+    plant(ParseCache.key(text));
+    expect(lintTree(repo, { cache }).diagnostics.map((d) => [d.ruleId, d.file, d.message])).toEqual([['yaml-syntax', file, 'YAML syntax error: planted by the test']]);
   });
 });
