@@ -22,6 +22,7 @@ export interface VarUse {
 /** Variables a string uses, escaped ones excluded. */
 export function varUses(s: string): VarUse[] {
   const out: VarUse[] = [];
+  if (!s.includes('${')) return out;
   for (const m of s.matchAll(TOKEN)) {
     if (m[0].startsWith('$$')) continue;
     const inner = m[1];
@@ -64,26 +65,30 @@ export function substituteValue(v: unknown, vars: ReadonlyMap<string, string>): 
     return out ?? v;
   }
   if (isObject(v)) {
-    const keys = Object.keys(v);
-    const subKeys: string[] = new Array(keys.length);
-    const subValues: unknown[] = new Array(keys.length);
+    // Anything but a plain object becomes one, as it always did.
     const proto = Object.getPrototypeOf(v);
-    let changed = proto !== Object.prototype && proto !== null;
+    const plain = proto === Object.prototype || proto === null;
+    const keys = Object.keys(v);
+    let out: JsonObject | undefined = plain ? undefined : {};
     for (let i = 0; i < keys.length; i++) {
-      subKeys[i] = substituteString(keys[i], vars);
-      subValues[i] = substituteValue(v[keys[i]], vars);
-      if (subKeys[i] !== keys[i] || subValues[i] !== v[keys[i]]) changed = true;
+      const k = keys[i];
+      const sk = substituteString(k, vars);
+      const sv = substituteValue(v[k], vars);
+      if (out === undefined && (sk !== k || sv !== v[k])) {
+        out = {};
+        for (let j = 0; j < i; j++) setOwn(out, keys[j], v[keys[j]]);
+      }
+      if (out !== undefined) setOwn(out, sk, sv);
     }
-    if (!changed) return v;
-    const out: JsonObject = {};
-    for (let i = 0; i < keys.length; i++) {
-      // A YAML key `__proto__` is an own property, never the prototype.
-      if (subKeys[i] === '__proto__') Object.defineProperty(out, '__proto__', { value: subValues[i], enumerable: true, writable: true, configurable: true });
-      else out[subKeys[i]] = subValues[i];
-    }
-    return out;
+    return out ?? v;
   }
   return v;
+}
+
+/** Sets a key as an own property: a YAML key `__proto__` is data, never the prototype. */
+function setOwn(o: JsonObject, k: string, value: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+  else o[k] = value;
 }
 
 export function substitutionDisabled(obj: JsonObject): boolean {

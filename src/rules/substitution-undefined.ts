@@ -68,29 +68,38 @@ interface Use {
  */
 function writtenUses(obj: KObject): Use[] {
   const out: Use[] = [];
-  const walk = (v: unknown, rel: NodePath, at: (p: NodePath) => Location, followPatches: boolean) => {
+  // One path, extended and shortened as the walk goes: every object of a large repository is walked, and only the
+  // few strings that hold a ${ need a path of their own.
+  const rel: (string | number)[] = [];
+  const walk = (v: unknown, at: (p: NodePath) => Location, followPatches: boolean) => {
     // A value a patch replaced is read from the patch below.
     if (followPatches && rel.length > 0 && obj.provenance?.has(JSON.stringify(rel))) return;
     if (typeof v === 'string') {
-      for (const u of varUses(v)) out.push({ ...u, at: at(rel) });
+      if (v.includes('${')) for (const u of varUses(v)) out.push({ ...u, at: at([...rel]) });
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, [...rel, i], at, followPatches));
+      for (let i = 0; i < v.length; i++) {
+        rel.push(i);
+        walk(v[i], at, followPatches);
+        rel.pop();
+      }
     } else if (isObject(v)) {
-      for (const [k, child] of Object.entries(v)) {
-        for (const u of varUses(k)) out.push({ ...u, at: { ...at([...rel, k]), key: true } });
-        walk(child, [...rel, k], at, followPatches);
+      for (const k of Object.keys(v)) {
+        rel.push(k);
+        if (k.includes('${')) for (const u of varUses(k)) out.push({ ...u, at: { ...at([...rel]), key: true } });
+        walk(v[k], at, followPatches);
+        rel.pop();
       }
     }
   };
   // Generated ConfigMaps/Secrets point at their generator entry, whose literals are the written values.
-  walk(getIn(obj.doc.value, obj.docPath), [], (p) => ({ doc: obj.doc, path: [...obj.docPath, ...p] }), !obj.generated);
+  walk(getIn(obj.doc.value, obj.docPath), (p) => ({ doc: obj.doc, path: [...obj.docPath, ...p] }), !obj.generated);
   // Values set by patches, once per place written (one inline patch string sets many paths).
   const seen = new Set<string>();
   for (const loc of obj.provenance?.values() ?? []) {
     const key = `${loc.doc.file.path}\0${loc.doc.index}\0${JSON.stringify(loc.path)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    walk(getIn(loc.doc.value, loc.path), [], (p) => ({ doc: loc.doc, path: [...loc.path, ...p] }), false);
+    walk(getIn(loc.doc.value, loc.path), (p) => ({ doc: loc.doc, path: [...loc.path, ...p] }), false);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadRepo, type RepoModel } from '../../src/load/index.js';
+import { substituteValue } from '../../src/load/substitute.js';
 import { CLUSTER, fixtureCopy } from '../helpers.js';
 
 function tree(files: Record<string, string>): string {
@@ -94,5 +95,29 @@ describe('the clean fixture', () => {
     const { seen, fresh } = documentsAsWritten(model);
     expect(seen.length).toBeGreaterThan(100);
     expect(seen).toEqual(fresh);
+  });
+});
+
+describe('substitution', () => {
+  const vars = new Map([['COLOR', 'blue']]);
+
+  it('returns what it leaves unchanged as it is, and copies only the path to a change', () => {
+    const value = { metadata: { name: 'a', labels: { x: '1' } }, data: { color: '${COLOR}', other: { y: '2' } } };
+    const out = substituteValue(value, vars) as typeof value;
+    expect(out).toEqual({ metadata: { name: 'a', labels: { x: '1' } }, data: { color: 'blue', other: { y: '2' } } });
+    expect(out.metadata).toBe(value.metadata);
+    expect(out.data.other).toBe(value.data.other);
+    expect(value.data.color).toBe('${COLOR}');
+    // An undefined variable without a default stays as written (rules report it), so nothing here changes.
+    const untouched = { a: ['x', { b: '${UNSET}' }] };
+    expect(substituteValue(untouched, new Map())).toBe(untouched);
+  });
+
+  it('keeps a __proto__ key as data when it copies an object', () => {
+    const value = JSON.parse('{"__proto__": {"k": "${COLOR}"}, "c": "${COLOR}"}') as Record<string, unknown>;
+    const out = substituteValue(value, vars) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'c']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ k: 'blue' });
   });
 });
