@@ -77,7 +77,8 @@ function loadLib() {
     const convert = await import(pathToFileURL(join(outDir, 'convert.js')).href);
     const ajv = await import(pathToFileURL(join(outDir, 'ajv.js')).href);
     const { schemaHash } = await import(pathToFileURL(join(outDir, 'schema-hash.js')).href);
-    return { ...convert, ...ajv, schemaHash };
+    const { splitForCompile } = await import(pathToFileURL(join(outDir, 'split.js')).href);
+    return { ...convert, ...ajv, schemaHash, splitForCompile };
   })();
   return libPromise;
 }
@@ -608,10 +609,12 @@ const REMOVED_FLUX = [
 // Every kind with a schema gets an ajv standalone validator (precompiled/), so
 // that no run compiles a bundled schema: compiling the large CRDs (the
 // external-secrets stores, CNPG, Terraform) takes hundreds of milliseconds,
-// loading their code a few tens. The code is megabytes of repetitive
-// JavaScript (24 MB for every kind), so it is stored brotli-compressed (about
-// 1/19th; decompressing costs ~1.5 ms per MB). Kinds whose schemas are
-// identical (SecretStore and ClusterSecretStore, ...) share one file.
+// loading their code a few tens. Each schema is split first (src/schema/split.ts:
+// one function per large subschema, so V8 compiles only what an object reaches).
+// The code is megabytes of repetitive JavaScript (20 MB for every kind), so it
+// is stored brotli-compressed (about 1/15th; decompressing costs ~1.5 ms per
+// MB). Kinds whose schemas are identical (SecretStore and ClusterSecretStore,
+// ...) share one file.
 // Each index entry also records the hash of its schema (schemaHash): the
 // runtime recognises a CRD of the linted tree that is the bundled one by it.
 // ---------------------------------------------------------------------------
@@ -631,7 +634,7 @@ async function precompile(lib, files, index, serialize) {
     entry.schemaHash = lib.schemaHash(schema);
     // same options as the runtime; formats come from the loader as __formats
     const ajv = lib.createAjv({ code: { source: true, formats: _`__formats` } });
-    const code = standaloneCode(ajv, ajv.compile(schema));
+    const code = standaloneCode(ajv, ajv.compile(lib.splitForCompile(schema)));
     let shared = byCode.get(code);
     if (!shared) {
       shared = { file: `precompiled/${entry.file.replace(/\.json$/, '').replace(/\//g, '_')}.cjs.br`, sources: [], keys: [] };

@@ -8,6 +8,7 @@ import { kubernetesFormats } from './formats.js';
 import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
 import { convertCrd, type JsonObject } from './convert.js';
 import { schemaHash } from './schema-hash.js';
+import { splitForCompile } from './split.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 
 export interface IndexEntry {
@@ -310,10 +311,11 @@ export class SchemaRegistry {
       let v = this.addedValidators.get(entry.key);
       if (!v) {
         const t0 = performance.now();
-        if (this.cache) v = this.cache.validator(added, kubernetesFormats());
+        const schema = splitForCompile(added);
+        if (this.cache) v = this.cache.validator(schema, kubernetesFormats());
         else {
           this.ajv ??= createAjv();
-          v = this.ajv.compile(added);
+          v = this.ajv.compile(schema);
         }
         compileTimes.set(entry.key, performance.now() - t0);
         validatorOrigins.set(entry.key, 'compiled');
@@ -332,8 +334,9 @@ export class SchemaRegistry {
       v = precompiled ? this.loadPrecompiled(join(dir, precompiled), entry.precompiledHash) : undefined;
       validatorOrigins.set(entry.key, v ? 'precompiled' : 'compiled');
       if (!v) {
-        // what the generator compiles: the schema file without its $comment
-        const { $comment: _c, ...schema } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
+        // what the generator compiles: the schema file without its $comment, split
+        const { $comment: _c, ...written } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JsonObject;
+        const schema = splitForCompile(written);
         if (this.cache) v = this.cache.validator(schema, kubernetesFormats());
         else {
           sharedAjv ??= createAjv();
