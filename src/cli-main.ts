@@ -18,7 +18,7 @@ import { FORMATS, type FormatName } from './report/index.js';
 import { ruleById, rules } from './rules/index.js';
 import { printLintResult, ruleMeta, type CliShow } from './cache/cli.js';
 import { Journal, host, recording } from './cache/journal.js';
-import { lintCached } from './cache/run.js';
+import { lintCached, type CacheContext } from './cache/run.js';
 import { runKey, saveRun } from './cache/run-entry.js';
 import { cacheDir as userCacheDir } from './cache/dir.js';
 
@@ -71,7 +71,7 @@ interface LintFlags {
   changed?: boolean;
 }
 
-function runLint(paths: string[], flags: LintFlags, argv: string[]): number {
+function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<CacheContext, 'journal'>): number {
   const cwd = process.cwd();
   let lintPaths = paths;
   let root = flags.root;
@@ -102,7 +102,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[]): number {
     result = fixing.result;
     process.stderr.write(fixReport(fixing.fixed, fixing.files));
   } else if (cacheResults) {
-    const cached = lintCached(options, cacheDir!, facts);
+    const cached = lintCached(options, cacheDir!, { ...cache, journal: facts });
     saveRun(cacheDir!, runKey(cacheDir!, argv, cwd), cached, show);
     result = cached;
   } else {
@@ -137,7 +137,7 @@ function fixReport(fixed: AppliedFix[], files: string[]): string {
 
 const severityWidth = Math.max(...(['error', 'warning', 'info'] as Severity[]).map((s) => s.length));
 
-export function main(argv: string[]): number {
+export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}): number {
   let exitCode = EXIT_OK;
   const program = new Command();
   program
@@ -163,7 +163,7 @@ export function main(argv: string[]): number {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
-      exitCode = runLint(paths, flags, argv);
+      exitCode = runLint(paths, flags, argv, cache);
     });
 
   program

@@ -143,10 +143,21 @@ export interface ComposedRun {
   diagnostics: Diagnostic[];
   summary: Summary;
   yamlFilesInScope: string[];
+  /** Every file the clusters read, in order (what the scope depends on besides the disk). */
+  read: string[];
 }
 
-/** The run-wide steps over the clusters' parts: merge, unreferenced files, discovery limits, suppressions, ignore globs, summary. */
-export function composeRun(plan: RepoPlan, parts: ClusterPart[], options: Pick<LintOptions, 'ignore'>, { ruleSet, settings, ruleOptions }: RunSettings): ComposedRun {
+/**
+ * The run-wide steps over the clusters' parts: merge, unreferenced files, discovery limits, suppressions, ignore
+ * globs, summary. `scope`: the YAML files in scope when known (the result cache keeps them with what they depend on).
+ */
+export function composeRun(
+  plan: RepoPlan,
+  parts: ClusterPart[],
+  options: Pick<LintOptions, 'ignore'>,
+  { ruleSet, settings, ruleOptions }: RunSettings,
+  scope?: (read: string[]) => string[] | undefined,
+): ComposedRun {
   const read: string[] = [];
   const isRead = new Set<string>();
   for (const part of parts) {
@@ -156,7 +167,7 @@ export function composeRun(plan: RepoPlan, parts: ClusterPart[], options: Pick<L
       read.push(f);
     }
   }
-  const scope = yamlFilesInScope(plan, read);
+  const inScope = scope?.(read) ?? yamlFilesInScope(plan, read);
   const runModel: RepoModel = {
     root: plan.root,
     rootReason: plan.rootReason,
@@ -165,7 +176,7 @@ export function composeRun(plan: RepoPlan, parts: ClusterPart[], options: Pick<L
     refs: [],
     limits: plan.discoveryLimits,
     kustomizeDirs: new Map(),
-    yamlFilesInScope: scope.filter((f) => !isRead.has(f)),
+    yamlFilesInScope: inScope.filter((f) => !isRead.has(f)),
     fluxVersions: [],
   };
   const runFound = runRules(runModel, ruleSet.filter((r) => RUN_RULES.has(r.id)), settings, ruleOptions);
@@ -183,7 +194,7 @@ export function composeRun(plan: RepoPlan, parts: ClusterPart[], options: Pick<L
   const unused = ran.has(unusedSuppression.id) ? (settings[unusedSuppression.id] as Severity | undefined) ?? unusedSuppression.severity : undefined;
   const known = new Set([...allRules, ...ruleSet].map((r) => r.id));
   const diagnostics = sortDiagnostics(dropIgnored(applyDirectives(directives, found, ran, known, unused), options.ignore));
-  return { diagnostics, summary: summarize(plan, parts, read.length, diagnostics), yamlFilesInScope: scope };
+  return { diagnostics, summary: summarize(plan, parts, read.length, diagnostics), yamlFilesInScope: inScope, read };
 }
 
 /** The clusters' models as one (LintResult.model): files by path (roles merged), everything else side by side. */

@@ -3,7 +3,8 @@ import type { Summary } from '../lint.js';
 import { format, type FormatName } from '../report/index.js';
 import type { Rule } from '../rules/types.js';
 import { cacheDir } from './dir.js';
-import { loadRun, runKey } from './run-entry.js';
+import { loadRun, runKey, type KeptCluster, type RunEntry } from './run-entry.js';
+import type { Verifier } from './verify.js';
 
 /** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings). */
 const EXIT_OK = 0;
@@ -65,19 +66,25 @@ export function printLintResult(diagnostics: Diagnostic[], summary: Summary, sho
  * directory, with this build, and every fact its result depends on still holds (src/cache/journal.ts), print that
  * result. Undefined otherwise (the full CLI runs, and keeps its result for next time). Only lint runs that used
  * the cache ever leave an entry: --no-cache, --fix and subcommands never find one.
+ *
+ * When only clusters changed (the config, discovery and scope facts hold), the entry is returned: the run can
+ * resume from it (resumeRun) without parsing the command line or the config again. What was learnt is handed on
+ * either way: `verifier` keeps the answers the disk gave, and `known` the clusters' entries read on the way, so
+ * the clusters that did not change are neither read nor checked twice.
  */
-export function fastPath(argv: readonly string[]): number | undefined {
+export function fastPath(argv: readonly string[], verifier: Verifier, known: Map<string, KeptCluster>): number | RunEntry<CliShow> | undefined {
   if (argv.some((a) => a === '--no-cache' || a === '--fix')) return undefined;
-  let entry;
+  let found;
   try {
     const dir = cacheDir();
-    entry = loadRun<CliShow>(dir, runKey(dir, argv, process.cwd()));
+    found = loadRun<CliShow>(dir, runKey(dir, argv, process.cwd()), verifier, known);
   } catch {
     return undefined;
   }
-  if (!entry) return undefined;
+  if (!found) return undefined;
+  if (found.holds === 'clusters') return found.entry;
   try {
-    return printLintResult(entry.diagnostics, entry.summary, entry.show);
+    return printLintResult(found.entry.diagnostics, found.entry.summary, found.entry.show);
   } catch {
     // Formatting throws before anything is written: the full CLI takes over.
     return undefined;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 
 /**
@@ -12,22 +12,137 @@ import fs from 'node:fs';
  * (and nothing is hashed) when no journal is active.
  */
 export class Journal {
-  /** `op\0argument` → answer. */
-  readonly facts = new Map<string, string>();
+  /** Answers to RepoFs questions, by repository root, question (kind, list, read) and repo-relative path. */
+  readonly repos = new Map<string, Map<RepoOp, Map<string, string>>>();
+  /** For a file's bytes: its stat signature when they were read, if it had settled (see fileSignature), by root and path. */
+  readonly signatures = new Map<string, Map<string, string>>();
+  /** Answers to `host` questions, by question and absolute path. */
+  readonly host = new Map<string, Map<string, string>>();
   /** The same question got two answers during the run (the disk changed under it): never reuse such a run. */
   conflict = false;
 
-  record(key: string, answer: string): void {
-    const had = this.facts.get(key);
+  recordRepo(root: string, op: RepoOp, rel: string, answer: string, signature?: string): void {
+    let byOp = this.repos.get(root);
+    if (!byOp) {
+      byOp = new Map();
+      this.repos.set(root, byOp);
+    }
+    let answers = byOp.get(op);
+    if (!answers) {
+      answers = new Map();
+      byOp.set(op, answers);
+    }
+    const had = answers.get(rel);
     if (had !== undefined && had !== answer) this.conflict = true;
-    this.facts.set(key, answer);
+    answers.set(rel, answer);
+    if (op !== 'read') return;
+    let sigs = this.signatures.get(root);
+    if (!sigs) {
+      sigs = new Map();
+      this.signatures.set(root, sigs);
+    }
+    // A signature vouches only if every read of the file saw it.
+    if (had === undefined && signature !== undefined) sigs.set(rel, signature);
+    else if (sigs.get(rel) !== signature) sigs.delete(rel);
+  }
+
+  recordHost(op: string, path: string, answer: string): void {
+    let answers = this.host.get(op);
+    if (!answers) {
+      answers = new Map();
+      this.host.set(op, answers);
+    }
+    const had = answers.get(path);
+    if (had !== undefined && had !== answer) this.conflict = true;
+    answers.set(path, answer);
   }
 
   /** Copies another journal's facts in (a run's journal is its phases' journals together). */
   add(other: Journal): void {
-    for (const [k, v] of other.facts) this.record(k, v);
+    for (const [op, answers] of other.host) for (const [p, a] of answers) this.recordHost(op, p, a);
+    for (const [root, byOp] of other.repos) {
+      for (const [op, answers] of byOp) {
+        const sigs = other.signatures.get(root);
+        for (const [rel, a] of answers) this.recordRepo(root, op, rel, a, sigs?.get(rel));
+      }
+    }
     if (other.conflict) this.conflict = true;
   }
+
+  /** The journal as stored in a cache entry. */
+  stored(): StoredJournal {
+    const host: StoredJournal['host'] = [];
+    for (const [op, answers] of this.host) for (const [p, a] of answers) host.push([op, p, a]);
+    const repos: StoredJournal['repos'] = [];
+    for (const [root, byOp] of this.repos) {
+      const sigs = this.signatures.get(root);
+      const kind: [string, string][] = [];
+      const list: [string, string][] = [];
+      const read: ([string, string] | [string, string, string])[] = [];
+      // A plain file or directory's kind names its own path: stored as just the kind.
+      for (const [rel, a] of byOp.get('kind') ?? []) kind.push([rel, a === `file ${rel}` ? 'file' : a === `dir ${rel}` ? 'dir' : a]);
+      for (const [rel, a] of byOp.get('list') ?? []) list.push([rel, a]);
+      for (const [rel, a] of byOp.get('read') ?? []) {
+        const sig = sigs?.get(rel);
+        read.push(sig === undefined ? [rel, a] : [rel, a, sig]);
+      }
+      repos.push({ root, kind, list, read });
+    }
+    return { host, repos };
+  }
+
+  static fromStored(stored: StoredJournal): Journal {
+    const j = new Journal();
+    for (const [op, p, a] of stored.host) j.recordHost(op, p, a);
+    for (const r of stored.repos) {
+      for (const [rel, a] of r.kind) j.recordRepo(r.root, 'kind', rel, kindAnswer(rel, a));
+      for (const [rel, a] of r.list) j.recordRepo(r.root, 'list', rel, a);
+      for (const [rel, a, sig] of r.read) j.recordRepo(r.root, 'read', rel, a, sig);
+    }
+    return j;
+  }
+}
+
+export type RepoOp = 'kind' | 'list' | 'read';
+
+/**
+ * A journal in a cache entry: host facts as [op, path, answer]; RepoFs facts per root and question as
+ * [rel, answer] ([rel, answer, signature?] for bytes; a kind without a space is `<kind> <rel>`).
+ */
+export interface StoredJournal {
+  host: [string, string, string][];
+  repos: { root: string; kind: [string, string][]; list: [string, string][]; read: ([string, string] | [string, string, string])[] }[];
+}
+
+/** A stored kind answer in full. */
+export function kindAnswer(rel: string, stored: string): string {
+  return stored.includes(' ') ? stored : `${stored} ${rel}`;
+}
+
+/** A stored journal's shape, checked before it is trusted to be one. */
+export function isStoredJournal(v: unknown): v is StoredJournal {
+  const j = v as StoredJournal | undefined;
+  return (
+    typeof j === 'object' &&
+    j !== null &&
+    Array.isArray(j.host) &&
+    Array.isArray(j.repos) &&
+    j.repos.every((r) => typeof r?.root === 'string' && Array.isArray(r.kind) && Array.isArray(r.list) && Array.isArray(r.read))
+  );
+}
+
+/** A file changed less than this long ago may change again within its timestamps' resolution. */
+export const RACY_MS = 3000;
+
+/**
+ * A file's stat signature: size, modification and change time, inode and device. Equal signatures mean equal
+ * bytes when the first was taken after the file had settled — unchanged for RACY_MS — since any later write moves
+ * the change time past it (it cannot be set back). git's index makes the same bet. `now`: the signature is only
+ * given for a settled file.
+ */
+export function fileSignature(st: fs.Stats, now?: number): string | undefined {
+  if (now !== undefined && !(st.mtimeMs < now - RACY_MS && st.ctimeMs < now - RACY_MS)) return undefined;
+  return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
 }
 
 let active: Journal | undefined;
@@ -47,14 +162,24 @@ export function isRecording(): boolean {
   return active !== undefined;
 }
 
-/** Records an answer in the active journal. */
-export function note(op: string, arg: string, answer: string): void {
-  active?.record(`${op}\0${arg}`, answer);
+/** The journal recording now, if any (a memo can skip noting what it noted in this journal already). */
+export function activeJournal(): Journal | undefined {
+  return active;
+}
+
+/** Records a host answer in the active journal. */
+export function note(op: string, path: string, answer: string): void {
+  active?.recordHost(op, path, answer);
+}
+
+/** Records a RepoFs answer in the active journal. */
+export function noteRepo(root: string, op: RepoOp, rel: string, answer: string, signature?: string): void {
+  active?.recordRepo(root, op, rel, answer, signature);
 }
 
 /** The cache's content hash: collisions must be out of reach, since equal hashes mean equal results. */
 export function digest(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('base64');
+  return crypto.hash('sha256', data, 'base64');
 }
 
 export type HostStat = { type: 'file'; size: number } | { type: 'dir' | 'other' };

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
-import { digest, type Journal } from './journal.js';
+import type { ClusterPart, LintOptions, Summary } from '../lint.js';
+import type { LimitHit, RootReason } from '../load/types.js';
+import { digest, isStoredJournal, type Journal, type StoredJournal } from './journal.js';
 import { readEntry, writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
@@ -10,9 +11,62 @@ import { Verifier } from './verify.js';
  * imports (no parser, no schemas, no rules), so an unchanged re-run costs little more than starting Node.
  */
 
-/** A run's entry (the CLI's fast path): every fact the run depends on, its result, and how the CLI shows it. */
+/** A cluster's entry: what it saw of the disk, and what it contributes to a run. */
+export interface ClusterEntry {
+  journal: StoredJournal;
+  part: ClusterPart;
+}
+
+/** A cluster entry as read or written: its key, and the hash of its body (what a run entry names it by). */
+export interface KeptCluster {
+  key: string;
+  entry: ClusterEntry;
+  /** Undefined when it could not be kept (the disk changed while it was linted, or the cache cannot be written). */
+  digest?: string;
+}
+
+/** A run's plan (src/load/index.ts RepoPlan) without its RepoFs. */
+export interface StoredPlan {
+  root: string;
+  rootReason: RootReason;
+  cwd: string;
+  clusterDirs: string[];
+  /** Limits discovery hit (always at a path, before any file is read). */
+  discoveryLimits: LimitHit[];
+}
+
+/** The YAML files in scope, and the files read they were found from (a hash of the list). */
+export interface StoredScope {
+  read: string;
+  files: string[];
+}
+
+/** What lintCached returns. */
+export interface CachedLint {
+  diagnostics: Diagnostic[];
+  summary: Summary;
+  /** Clusters whose part came from the cache, and clusters linted. */
+  reused: string[];
+  linted: string[];
+  /** Facts of the run outside its clusters: config lookup, discovery, the run-wide steps. */
+  journal: Journal;
+  clusters: KeptCluster[];
+  options: LintOptions;
+  plan: StoredPlan;
+  scope: StoredScope;
+}
+
+/**
+ * A run's entry (the CLI's fast path): the facts of the run outside its clusters, its clusters' entries (by key and
+ * body hash: an entry another run has since replaced is not this run's), the result, and how the CLI shows it.
+ */
 export interface RunEntry<Show = unknown> {
-  journal: [string, string][];
+  journal: StoredJournal;
+  /** What the run-level facts decided: the options (with the config's), the root and clusters, the scope. */
+  options: LintOptions;
+  plan: StoredPlan;
+  scope: StoredScope;
+  clusters: { key: string; digest: string }[];
   diagnostics: Diagnostic[];
   summary: Summary;
   /** What the CLI needs to print the result as the uncached run did (format, flags, rule metadata, version). */
@@ -31,16 +85,50 @@ export function runKey(cacheDir: string, argv: readonly string[], cwd: string, e
   return digest(JSON.stringify({ tool: toolId(cacheDir), env: envKey(env), cwd, argv }));
 }
 
-/** Keeps a run's result for the CLI's fast path, unless the disk changed while it ran. */
-export function saveRun<Show>(cacheDir: string, key: string, result: { diagnostics: Diagnostic[]; summary: Summary; journal: Journal }, show: Show): void {
-  if (result.journal.conflict) return;
-  const entry: RunEntry<Show> = { journal: [...result.journal.facts], diagnostics: result.diagnostics, summary: result.summary, show };
+/** Keeps a run's result for the CLI's fast path, unless the disk changed while it ran or a cluster was not kept. */
+export function saveRun<Show>(cacheDir: string, key: string, result: CachedLint, show: Show): void {
+  if (result.journal.conflict || result.clusters.some((c) => c.digest === undefined)) return;
+  const entry: RunEntry<Show> = {
+    journal: result.journal.stored(),
+    options: result.options,
+    plan: result.plan,
+    scope: result.scope,
+    clusters: result.clusters.map((c) => ({ key: c.key, digest: c.digest! })),
+    diagnostics: result.diagnostics,
+    summary: result.summary,
+    show,
+  };
   writeEntry(cacheDir, 'run', key, entry);
 }
 
-/** A run's entry when every fact it depends on still holds. */
-export function loadRun<Show>(cacheDir: string, key: string): RunEntry<Show> | undefined {
-  const entry = readEntry<RunEntry<Show>>(cacheDir, 'run', key);
-  if (!entry || !Array.isArray(entry.journal) || !Array.isArray(entry.diagnostics) || !entry.summary) return undefined;
-  return new Verifier().holds(entry.journal) ? entry : undefined;
+/** A cluster's entry from the cache (`digest`: only that very entry). */
+export function readCluster(cacheDir: string, key: string, expected?: string): KeptCluster | undefined {
+  const read = readEntry<ClusterEntry>(cacheDir, 'cluster', key);
+  if (!read || (expected !== undefined && read.digest !== expected)) return undefined;
+  if (!isStoredJournal(read.value?.journal) || typeof read.value.part !== 'object' || read.value.part === null) return undefined;
+  return { key, entry: read.value, digest: read.digest };
+}
+
+/**
+ * A run's entry, checked through `verifier` (which remembers the answers): `hit` when every fact it depends on
+ * still holds; `clusters` when its run-level facts hold (config, discovery, scope) but some cluster's do not — the
+ * cluster entries read on the way are left in `known`. Undefined when there is none, or its run-level facts changed.
+ */
+export function loadRun<Show>(
+  cacheDir: string,
+  key: string,
+  verifier: Verifier,
+  known: Map<string, KeptCluster>,
+): { entry: RunEntry<Show>; holds: 'hit' | 'clusters' } | undefined {
+  const entry = readEntry<RunEntry<Show>>(cacheDir, 'run', key)?.value;
+  if (!entry || !isStoredJournal(entry.journal) || !Array.isArray(entry.clusters) || !Array.isArray(entry.diagnostics) || !entry.summary) return undefined;
+  if (!entry.options || !entry.plan || !Array.isArray(entry.plan.clusterDirs) || !entry.scope || !Array.isArray(entry.scope.files)) return undefined;
+  if (!verifier.holds(entry.journal)) return undefined;
+  for (const c of entry.clusters) {
+    const cluster = readCluster(cacheDir, c.key, c.digest);
+    if (!cluster) return { entry, holds: 'clusters' };
+    known.set(c.key, cluster);
+    if (!verifier.holds(cluster.entry.journal)) return { entry, holds: 'clusters' };
+  }
+  return { entry, holds: 'hit' };
 }

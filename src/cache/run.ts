@@ -1,33 +1,18 @@
-import type { Diagnostic } from '../diagnostic.js';
 import { ClusterLoader, planRepo, type RepoPlan } from '../load/index.js';
-import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions, type Summary } from '../lint.js';
+import { RepoFs } from '../load/repo-fs.js';
+import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../lint.js';
 import { Journal, digest, recording } from './journal.js';
-import { envKey } from './run-entry.js';
-import { readEntry, writeEntry } from './store.js';
+import { printLintResult, type CliShow } from './cli.js';
+import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunEntry } from './run-entry.js';
+import { writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
-
-/** A cluster's entry: what it saw of the disk, and what it contributes to a run. */
-interface ClusterEntry {
-  journal: [string, string][];
-  part: ClusterPart;
-}
-
-export interface CachedLint {
-  diagnostics: Diagnostic[];
-  summary: Summary;
-  /** Clusters whose part came from the cache, and clusters linted. */
-  reused: string[];
-  linted: string[];
-  /** Every fact the result depends on (for a run entry). */
-  journal: Journal;
-}
 
 /**
  * The key of a cluster's part: the tool, where it runs, the cluster, and every option that changes what its rules
  * report. The disk is not in the key: it is in the entry's journal, checked before the part is used.
  */
-function clusterKey(cacheDir: string, plan: RepoPlan, dirs: string[], options: LintOptions): string {
+function clusterKey(cacheDir: string, plan: Pick<RepoPlan, 'root' | 'cwd'>, dirs: string[], options: LintOptions): string {
   return digest(
     JSON.stringify({
       tool: toolId(cacheDir),
@@ -48,51 +33,95 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+export interface CacheContext {
+  /** Facts the caller gathered before (the config file lookup): part of the run's journal. */
+  journal?: Journal;
+  /** Answers the disk gave moments ago in this process (the CLI's fast path), reused. */
+  verifier?: Verifier;
+  /** Cluster entries already read (from a run entry that missed), by key. */
+  known?: ReadonlyMap<string, KeptCluster>;
+  /**
+   * A run entry whose run-level facts were just found to hold (the CLI's fast path): its plan and, when the
+   * clusters read the same files, its scope are this run's; its journal is this run's run-level journal.
+   */
+  resume?: RunEntry;
+}
+
 /**
  * lint() with the result cache in `cacheDir`: each cluster's part is taken from the cache when every fact its
  * journal holds is still true, and linted (and kept) otherwise; the run-wide steps always run. The result is the
  * one lint() gives, byte for byte: a part is a function of the facts in its journal, and lint() composes the same
- * parts the same way. `journal`: facts the caller gathered before (the config file lookup), added to the result's.
- * Custom rule sets are not cached (their code is not part of the key).
+ * parts the same way. Custom rule sets are not cached (their code is not part of the key).
  */
-export function lintCached(options: LintOptions, cacheDir: string, journal: Journal = new Journal()): CachedLint {
+export function lintCached(options: LintOptions, cacheDir: string, context: CacheContext = {}): CachedLint {
   if (options.ruleSet) throw new Error('lintCached: a custom ruleSet cannot be cached');
-  const all = new Journal();
-  all.add(journal);
-  const planJournal = new Journal();
-  const plan = recording(planJournal, () => planRepo(options));
-  all.add(planJournal);
+  const verifier = context.verifier ?? new Verifier();
+  const resume = context.resume;
+  const runJournal = resume ? Journal.fromStored(resume.journal) : new Journal();
+  if (context.journal) runJournal.add(context.journal);
+  const plan: RepoPlan = resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : recording(runJournal, () => planRepo(options));
   const run = runSettings(options);
-  const verifier = new Verifier();
-  const parts: ClusterPart[] = [];
+  const clusters: KeptCluster[] = [];
   const reused: string[] = [];
   const linted: string[] = [];
-  let loader: ClusterLoader | undefined;
+  // The clusters whose entry still holds, then the others linted.
+  const groups = clusterGroups(plan).map((dirs) => {
+    const key = clusterKey(cacheDir, plan, dirs, options);
+    const kept = context.known?.get(key) ?? readCluster(cacheDir, key);
+    return { dirs, key, kept: kept && verifier.holds(kept.entry.journal) ? kept : undefined };
+  });
+  const stale = groups.filter((g) => !g.kept);
+  const loader = stale.length > 0 ? new ClusterLoader(plan, options) : undefined;
   try {
-    for (const dirs of clusterGroups(plan)) {
-      const key = clusterKey(cacheDir, plan, dirs, options);
-      const entry = readEntry<ClusterEntry>(cacheDir, 'cluster', key);
-      if (entry && Array.isArray(entry.journal) && entry.part && verifier.holds(entry.journal)) {
-        parts.push(entry.part);
-        for (const [k, v] of entry.journal) all.record(k, v);
+    for (const { dirs, key, kept } of groups) {
+      if (kept) {
+        clusters.push(kept);
         reused.push(...dirs);
         continue;
       }
-      loader ??= new ClusterLoader(plan, options);
-      const clusterJournal = new Journal();
-      const part = recording(clusterJournal, () => lintCluster(loader!.load(dirs, { scope: false }), dirs, run));
-      parts.push(part);
-      all.add(clusterJournal);
+      const journal = new Journal();
+      const part: ClusterPart = recording(journal, () => lintCluster(loader!.load(dirs, { scope: false }), dirs, run));
       linted.push(...dirs);
-      if (!clusterJournal.conflict) writeEntry(cacheDir, 'cluster', key, { journal: [...clusterJournal.facts], part } satisfies ClusterEntry);
+      const entry: ClusterEntry = { journal: journal.stored(), part };
+      clusters.push({ key, entry, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });
     }
   } catch (e) {
     loader?.close(false);
     throw e;
   }
-  loader?.close(true);
-  const composeJournal = new Journal();
-  const composed = recording(composeJournal, () => composeRun(plan, parts, options, run));
-  all.add(composeJournal);
-  return { diagnostics: composed.diagnostics, summary: composed.summary, reused, linted, journal: all };
+  loader?.close(stale.length === groups.length);
+  // The scope depends on the disk (its facts are in the run journal, which holds when resuming) and on the files
+  // the clusters read: the same files, the same scope.
+  const known = resume?.scope;
+  const composed = recording(runJournal, () =>
+    composeRun(
+      plan,
+      clusters.map((c) => c.entry.part),
+      options,
+      run,
+      (read) => (known && known.read === digest(read.join('\0')) ? known.files : undefined),
+    ),
+  );
+  const { repoFs: _fs, ...storedPlan } = plan;
+  return {
+    diagnostics: composed.diagnostics,
+    summary: composed.summary,
+    reused,
+    linted,
+    journal: runJournal,
+    clusters,
+    options,
+    plan: storedPlan,
+    scope: { read: digest(composed.read.join('\0')), files: composed.yamlFilesInScope },
+  };
+}
+
+/**
+ * The CLI's run when only clusters changed since `entry` (see fastPath in src/cache/cli.ts): the same options,
+ * root and clusters; the changed clusters are linted again, the others reused; printed as the entry's run was.
+ */
+export function resumeRun(argv: readonly string[], entry: RunEntry<CliShow>, cacheDir: string, context: Pick<CacheContext, 'verifier' | 'known'>): number {
+  const result = lintCached(entry.options, cacheDir, { ...context, resume: entry });
+  saveRun(cacheDir, runKey(cacheDir, argv, entry.options.cwd ?? process.cwd()), result, entry.show);
+  return printLintResult(result.diagnostics, result.summary, entry.show);
 }

@@ -18,7 +18,7 @@ export type EntryKind = 'run' | 'cluster' | 'tool';
  * renamed over the entry, so a concurrent reader sees the old entry or the new one, never half of one; a write
  * that fails (a read-only cache directory) is skipped: the cache is an optimisation, never a reason to fail.
  */
-export function readEntry<T>(cacheDir: string, kind: EntryKind, key: string): T | undefined {
+export function readEntry<T>(cacheDir: string, kind: EntryKind, key: string): { value: T; digest: string } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(entryFile(cacheDir, kind, key), 'utf8');
@@ -31,27 +31,31 @@ export function readEntry<T>(cacheDir: string, kind: EntryKind, key: string): T 
     const header = JSON.parse(text.slice(0, nl)) as { format?: unknown; kind?: unknown; key?: unknown; body?: unknown };
     const body = text.slice(nl + 1);
     if (header.format !== ENTRY_FORMAT || header.kind !== kind || header.key !== key || header.body !== digest(body)) return undefined;
-    return JSON.parse(body) as T;
+    return { value: JSON.parse(body) as T, digest: header.body };
   } catch {
     return undefined;
   }
 }
 
-export function writeEntry(cacheDir: string, kind: EntryKind, key: string, value: unknown): void {
+/** Writes an entry; returns the hash of its body, or undefined when it could not be written. */
+export function writeEntry(cacheDir: string, kind: EntryKind, key: string, value: unknown): string | undefined {
   const file = entryFile(cacheDir, kind, key);
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const body = JSON.stringify(value);
+    const hash = digest(body);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, `${JSON.stringify({ format: ENTRY_FORMAT, kind, key, body: digest(body) })}\n${body}`);
+    fs.writeFileSync(tmp, `${JSON.stringify({ format: ENTRY_FORMAT, kind, key, body: hash })}\n${body}`);
     fs.renameSync(tmp, file);
     prune(path.dirname(file), kind, file);
+    return hash;
   } catch {
     try {
       fs.rmSync(tmp, { force: true });
     } catch {
       // Nothing more to do: the entry is simply not kept.
     }
+    return undefined;
   }
 }
 

@@ -28,7 +28,7 @@ export function toolId(cacheDir?: string): string {
   if (id === undefined) {
     const codeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const manifestKey = digest(`${codeDir}\0${process.version}`);
-    const known = cacheDir ? readEntry<Manifest>(cacheDir, 'tool', manifestKey) : undefined;
+    const known = cacheDir ? readEntry<Manifest>(cacheDir, 'tool', manifestKey)?.value : undefined;
     const result = computeToolId(codeDir, path.resolve(codeDir, '..'), { known });
     if (cacheDir && result.changed) writeEntry(cacheDir, 'tool', manifestKey, result.manifest);
     id = result.id;

@@ -1,53 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { RepoFs } from '../load/repo-fs.js';
-import { HOST_OPS, Journal, recording } from './journal.js';
+import { HOST_OPS, Journal, digest, fileSignature, kindAnswer, recording, type StoredJournal } from './journal.js';
 
-/** Questions RepoFs answers (see src/load/repo-fs.ts): the argument is `root\0relative path`. */
+/** Questions RepoFs answers (see src/load/repo-fs.ts). */
 const REPO_OPS = new Set(['kind', 'list', 'read']);
 
 /**
  * Asks a journal's questions again and tells whether every answer is still the same. Each question is asked once
  * per Verifier (clusters share many), through the same code that answered it during the lint (RepoFs, `host`), so
- * "the same answer" means exactly what the loader would see now.
+ * "the same answer" means exactly what the loader would see now. A file's bytes are vouched for by its stat
+ * signature when the journal has one (see fileSignature), so an unchanged tree is checked without reading it.
  */
 export class Verifier {
-  private readonly now = new Map<string, string | undefined>();
+  /** Answers by root ('' for host questions), op and argument. */
+  private readonly now = new Map<string, Map<string, Map<string, string | undefined>>>();
   private readonly repos = new Map<string, RepoFs | undefined>();
+  private readonly listings = new Map<string, fs.Dirent[] | undefined>();
+  private readonly foldedNames = new Map<string, Set<string> | undefined>();
 
-  /** True when every fact still holds. */
-  holds(facts: Iterable<readonly [string, string]>): boolean {
-    for (const [key, answer] of facts) if (this.answer(key) !== answer) return false;
+  /** True when every fact of a stored journal still holds. */
+  holds(journal: StoredJournal): boolean {
+    for (const [op, p, answer] of journal.host) if (!this.holdsFact(this.memo(undefined, op), op, undefined, p, answer)) return false;
+    for (const r of journal.repos) {
+      const kinds = this.memo(r.root, 'kind');
+      for (const [rel, a] of r.kind) if (!this.holdsFact(kinds, 'kind', r.root, rel, kindAnswer(rel, a))) return false;
+      const lists = this.memo(r.root, 'list');
+      for (const [rel, a] of r.list) if (!this.holdsFact(lists, 'list', r.root, rel, a)) return false;
+      const reads = this.memo(r.root, 'read');
+      for (const [rel, a, sig] of r.read) if (!this.holdsFact(reads, 'read', r.root, rel, a, sig)) return false;
+    }
     return true;
   }
 
+  /** True when the question gets the same answer now (or, for a file's bytes, the file has the same signature). */
+  private holdsFact(memo: Map<string, string | undefined>, op: string, root: string | undefined, arg: string, answer: string, sig?: string): boolean {
+    const now = memo.get(arg);
+    if (now !== undefined || memo.has(arg)) return now === answer;
+    if (sig !== undefined && root !== undefined && this.signature(root, arg) === sig) return true;
+    return this.ask(op, root, arg, memo) === answer;
+  }
+
+  private memo(root: string | undefined, op: string): Map<string, string | undefined> {
+    let byOp = this.now.get(root ?? '');
+    if (!byOp) {
+      byOp = new Map();
+      this.now.set(root ?? '', byOp);
+    }
+    let m = byOp.get(op);
+    if (!m) {
+      m = new Map();
+      byOp.set(op, m);
+    }
+    return m;
+  }
+
   /** The answer the disk gives now; undefined for a question this version cannot ask. */
-  answer(key: string): string | undefined {
-    if (this.now.has(key)) return this.now.get(key);
-    const scratch = new Journal();
-    const sep = key.indexOf('\0');
-    const op = key.slice(0, sep);
-    const arg = key.slice(sep + 1);
+  private ask(op: string, root: string | undefined, arg: string, memo: Map<string, string | undefined>): string | undefined {
+    const scratch = root === undefined ? new Journal() : undefined;
     try {
-      if (op in HOST_OPS) recording(scratch, () => HOST_OPS[op](arg));
-      else if (REPO_OPS.has(op)) {
-        const cut = arg.indexOf('\0');
-        const repo = this.repo(arg.slice(0, cut));
-        const rel = arg.slice(cut + 1);
-        if (repo) recording(scratch, () => (op === 'kind' ? repo.kind(rel) : op === 'list' ? repo.list(rel) : repo.read(rel)));
+      if (root === undefined && (op === 'readdir' || op === 'readdirTypes')) {
+        const answer = this.hostListing(op, arg);
+        memo.set(arg, answer);
+        return answer;
       }
+      if (root !== undefined && REPO_OPS.has(op)) {
+        const repo = this.repo(root);
+        const answer = repo && recording(undefined, () => repo.answer(op as 'kind' | 'list' | 'read', arg));
+        memo.set(arg, answer);
+        return answer;
+      }
+      if (scratch && op in HOST_OPS) recording(scratch, () => HOST_OPS[op](arg));
     } catch {
       // A question that now throws has no answer: the fact no longer holds.
     }
-    // Everything asked on the way (a kind asks for its parent's listing) is a current answer too.
-    for (const [k, v] of scratch.facts) if (!this.now.has(k)) this.now.set(k, v);
-    if (!this.now.has(key)) this.now.set(key, undefined);
-    return this.now.get(key);
+    // Everything asked on the way is a current answer too.
+    for (const [o, answers] of scratch?.host ?? []) {
+      const m = this.memo(undefined, o);
+      for (const [p, v] of answers) if (!m.has(p)) m.set(p, v);
+    }
+    if (!memo.has(arg)) memo.set(arg, undefined);
+    return memo.get(arg);
+  }
+
+  /** The stat signature of the file a `read` fact is about, as RepoFs.read would stat it. */
+  private signature(root: string, rel: string): string | undefined {
+    const repo = this.repo(root);
+    if (!repo) return undefined;
+    try {
+      return fileSignature(fs.statSync(repo.absolute(rel)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** host.readdir and host.readdirTypes (src/cache/journal.ts), from one listing per directory. */
+  private hostListing(op: 'readdir' | 'readdirTypes', abs: string): string {
+    // Discovery asks every directory for a flux-system/ it mostly does not have: the parent's listing (which the
+    // next question needs anyway) says so without a failing call. Any name like it (case, Unicode form) is asked.
+    if (!this.listings.has(abs) && path.dirname(abs) !== abs) {
+      const siblings = this.folded(path.dirname(abs));
+      if (siblings && !siblings.has(fold(path.basename(abs)))) return '!';
+    }
+    const list = this.listing(abs);
+    if (!list) return '!';
+    return digest(list.map((e) => (op === 'readdir' ? e.name : `${e.isDirectory() ? 'd' : '-'}${e.name}`)).join('\0'));
+  }
+
+  private folded(abs: string): Set<string> | undefined {
+    if (!this.foldedNames.has(abs)) {
+      const list = this.listing(abs);
+      this.foldedNames.set(abs, list && new Set(list.map((e) => fold(e.name))));
+    }
+    return this.foldedNames.get(abs);
+  }
+
+  /** A directory's entries with their types, sorted by name; undefined when it cannot be listed. One readdir each. */
+  private listing(abs: string): fs.Dirent[] | undefined {
+    if (!this.listings.has(abs)) {
+      let list: fs.Dirent[] | undefined;
+      try {
+        list = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch {
+        list = undefined;
+      }
+      this.listings.set(abs, list);
+    }
+    return this.listings.get(abs);
   }
 
   private repo(root: string): RepoFs | undefined {
     if (!this.repos.has(root)) {
       let repo: RepoFs | undefined;
       try {
-        repo = recording(undefined, () => new RepoFs(root));
+        // Listed through this verifier: RepoFs and discovery's questions about one directory cost one readdir.
+        const readdir = (abs: string) => {
+          const list = this.listing(abs);
+          if (!list) throw new Error(`cannot list ${abs}`);
+          return list;
+        };
+        repo = recording(undefined, () => new RepoFs(root, readdir));
       } catch {
         repo = undefined;
       }
@@ -55,4 +147,9 @@ export class Verifier {
     }
     return this.repos.get(root);
   }
+}
+
+/** A name as a case-insensitive, normalising file system may match it. */
+function fold(name: string): string {
+  return name.normalize('NFC').toLowerCase();
 }

@@ -189,7 +189,11 @@ export class ClusterLoader {
     };
   }
 
-  /** Stops the parser's threads; `save`: keep the parse cache (after a load that went through). */
+  /**
+   * Stops the parser's threads; `save`: keep the parse cache (after a load that went through). The parse cache
+   * keeps what this load used, so a load of only some of the plan's clusters (the others' results were cached)
+   * does not save: the whole run's parses stay for the next time they are all needed.
+   */
   close(save: boolean): void {
     this.parser.close();
     try {

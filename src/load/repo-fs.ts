@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { digest, isRecording, note } from '../cache/journal.js';
+import { activeJournal, digest, fileSignature, isRecording, note, noteRepo, type Journal } from '../cache/journal.js';
 import type { FileProblem } from './types.js';
 
 /** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
@@ -17,16 +17,26 @@ export type Kind = 'file' | 'dir' | 'missing' | 'outside-root' | 'loop' | 'unrea
  */
 export class RepoFs {
   readonly root: string;
+  private readonly posixRoot: string | undefined;
   private readonly realRoot: string;
   private readonly kinds = new Map<string, Kind>();
   private readonly listings = new Map<string, string[]>();
   private readonly listed = new Map<string, Set<string>>();
+  /** Entries of listed directories that are plain files or directories (not symlinks): name → kind. */
+  private readonly plain = new Map<string, Map<string, 'file' | 'dir'>>();
   private readonly reals = new Map<string, string>();
   /** Digests of listings, for the journal. */
   private readonly listingDigests = new Map<string, string>();
+  /** The journal each kind was last noted in: a memoized kind asked again is noted once per journal. */
+  private readonly kindNoted = new Map<string, Journal>();
 
-  constructor(root: string) {
+  /** `readdir`: how directories are listed (withFileTypes), for a caller that lists them anyway (the cache's verifier). */
+  constructor(
+    root: string,
+    private readonly readdir: (abs: string) => fs.Dirent[] = (abs) => fs.readdirSync(abs, { withFileTypes: true }),
+  ) {
     this.root = path.resolve(root);
+    this.posixRoot = path.sep === '/' ? (this.root.endsWith('/') ? this.root : `${this.root}/`) : undefined;
     this.realRoot = fs.realpathSync(this.root);
     if (isRecording()) note('realpath', this.root, this.realRoot);
   }
@@ -40,7 +50,9 @@ export class RepoFs {
   }
 
   absolute(rel: string): string {
-    return rel === '.' ? this.root : path.join(this.root, ...rel.split('/'));
+    if (rel === '.') return this.root;
+    // A repo-relative path is normalised POSIX (no '.', '..' or empty segments): on POSIX, joining is appending.
+    return this.posixRoot !== undefined ? this.posixRoot + rel : path.join(this.root, ...rel.split('/'));
   }
 
   /** Joins a path as written in a file onto a repo-relative directory; undefined when it escapes the root. */
@@ -55,8 +67,23 @@ export class RepoFs {
       k = this.computeKind(rel);
       this.kinds.set(rel, k);
     }
-    if (isRecording()) note('kind', `${this.root}\0${rel}`, `${k} ${this.reals.get(rel) ?? ''}`);
+    const journal = activeJournal();
+    if (journal && this.kindNoted.get(rel) !== journal) {
+      noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
+      this.kindNoted.set(rel, journal);
+    }
     return k;
+  }
+
+  /**
+   * What the journal records as the answer to `kind`, `list` or `read` of `rel` (src/cache/journal.ts), asked
+   * without recording: the result cache's verifier compares it with the recorded one.
+   */
+  answer(op: 'kind' | 'list' | 'read', rel: string): string {
+    if (op === 'kind') return `${this.kind(rel)} ${this.reals.get(rel) ?? ''}`;
+    if (op === 'list') return this.listingDigest(rel);
+    const result = this.readUnrecorded(rel, () => {});
+    return 'problem' in result ? JSON.stringify(result.problem) : digest(result.text);
   }
 
   /**
@@ -69,6 +96,25 @@ export class RepoFs {
   }
 
   private computeKind(rel: string): Kind {
+    // In a directory that is where it says it is (no symlink on the way), its listing already tells a plain file
+    // or directory, at its own path, and a name it does not hold is missing — what realpath and stat would say,
+    // without walking the path for each of 30,000 files.
+    if (rel !== '.') {
+      const slash = rel.lastIndexOf('/');
+      const parent = slash < 0 ? '.' : rel.slice(0, slash);
+      if (this.kind(parent) === 'dir' && this.reals.get(parent) === parent) {
+        this.names(parent);
+        if (this.listed.has(parent)) {
+          const name = rel.slice(slash + 1);
+          const plain = this.plain.get(parent)!.get(name);
+          if (plain) {
+            this.reals.set(rel, rel);
+            return plain;
+          }
+          if (!this.listed.get(parent)!.has(name)) return 'missing';
+        }
+      }
+    }
     const abs = this.absolute(rel);
     let real: string;
     try {
@@ -103,15 +149,17 @@ export class RepoFs {
   /** Sorted entry names of a directory inside the root; [] when it cannot be listed. */
   list(rel: string): string[] {
     const names = this.names(rel);
-    if (isRecording()) {
-      let d = this.listingDigests.get(rel);
-      if (d === undefined) {
-        d = digest(names.join('\0'));
-        this.listingDigests.set(rel, d);
-      }
-      note('list', `${this.root}\0${rel}`, d);
-    }
+    if (isRecording()) noteRepo(this.root, 'list', rel, this.listingDigest(rel));
     return names;
+  }
+
+  private listingDigest(rel: string): string {
+    let d = this.listingDigests.get(rel);
+    if (d === undefined) {
+      d = digest(this.names(rel).join('\0'));
+      this.listingDigests.set(rel, d);
+    }
+    return d;
   }
 
   private names(rel: string): string[] {
@@ -120,8 +168,15 @@ export class RepoFs {
       names = [];
       if (this.kind(rel) === 'dir') {
         try {
-          names = fs.readdirSync(this.absolute(rel)).sort();
+          const entries = this.readdir(this.absolute(rel));
+          const plain = new Map<string, 'file' | 'dir'>();
+          for (const e of entries) {
+            if (e.isFile()) plain.set(e.name, 'file');
+            else if (e.isDirectory()) plain.set(e.name, 'dir');
+          }
+          names = entries.map((e) => e.name).sort();
           this.listed.set(rel, new Set(names));
+          this.plain.set(rel, plain);
         } catch {
           names = [];
         }
@@ -132,12 +187,16 @@ export class RepoFs {
   }
 
   read(rel: string): ReadResult {
-    const result = this.readUnrecorded(rel);
-    if (isRecording()) note('read', `${this.root}\0${rel}`, 'problem' in result ? JSON.stringify(result.problem) : digest(result.text));
+    let stat: fs.Stats | undefined;
+    const result = this.readUnrecorded(rel, (st) => (stat = st));
+    if (isRecording()) {
+      const answer = 'problem' in result ? JSON.stringify(result.problem) : digest(result.text);
+      noteRepo(this.root, 'read', rel, answer, stat && fileSignature(stat, Date.now()));
+    }
     return result;
   }
 
-  private readUnrecorded(rel: string): ReadResult {
+  private readUnrecorded(rel: string, statted: (st: fs.Stats) => void): ReadResult {
     const kind = this.kind(rel);
     if (kind === 'outside-root') return { problem: { kind: 'outside-root', realPath: rel } };
     if (kind === 'loop') return { problem: { kind: 'symlink-loop' } };
@@ -145,7 +204,9 @@ export class RepoFs {
     const abs = this.absolute(rel);
     let buf: Buffer;
     try {
-      const size = fs.statSync(abs).size;
+      const st = fs.statSync(abs);
+      statted(st);
+      const size = st.size;
       if (size > MAX_FILE_BYTES) return { problem: { kind: 'too-large', size, limit: MAX_FILE_BYTES } };
       buf = fs.readFileSync(abs);
     } catch (e) {
