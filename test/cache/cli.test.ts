@@ -138,6 +138,30 @@ describe('the CLI with the result cache', () => {
     expect(miss.stdout).toBe(cli([CLUSTER, '--no-cache'], repo, cache).stdout);
   });
 
+  it('after a change in one cluster (the run resumes from its entry) prints what a run without cache prints', () => {
+    const repo = withFindings();
+    const cache = tmp('cache');
+    const crds = tmp('crds');
+    fs.writeFileSync(path.join(crds, 'empty.yaml'), '');
+    const args = [CLUSTER, '--format', 'json', '--crds', crds];
+    const steps: (() => void)[] = [
+      () => fs.appendFileSync(path.join(repo, 'flux-apps/grafana/release.yaml'), '# a comment\n'),
+      () => fs.writeFileSync(path.join(repo, 'flux-apps/grafana/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n'),
+      () => fs.writeFileSync(path.join(repo, 'flux-apps/grafana/kustomization.yaml'), fs.readFileSync(path.join(repo, 'flux-apps/grafana/kustomization.yaml'), 'utf8').replace('- releases.yaml', '- release.yaml')),
+      () => fs.writeFileSync(path.join(crds, 'empty.yaml'), 'not: [a crd'),
+      // The --crds directory goes away: a usage error (exit 2), cached or not.
+      () => fs.rmSync(crds, { recursive: true }),
+    ];
+    cli(args, repo, cache);
+    for (const step of steps) {
+      step();
+      const cached = cli(args, repo, cache);
+      const uncached = cli([...args, '--no-cache'], repo, cache);
+      expect([cached.code, cached.stdout, cached.stderr]).toEqual([uncached.code, uncached.stdout, uncached.stderr]);
+    }
+    expect(cli(args, repo, cache).code).toBe(2);
+  });
+
   it('a config file that changes, appears or goes away is a miss; so is another option or environment', () => {
     const repo = withFindings();
     const cache = tmp('cache');
