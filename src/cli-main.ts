@@ -157,7 +157,7 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
     .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (a directory or file of YAML): their kinds are validated too (repeatable)', collect)
-    .option('--no-cache', 'do not keep parse results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
+    .option('--no-cache', 'do not keep parse and lint results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
     // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
     .enablePositionalOptions()
     .exitOverride()
