@@ -61,6 +61,9 @@ export function printLintResult(diagnostics: Diagnostic[], summary: Summary, sho
   return exit;
 }
 
+const NOT_CACHED = new Set(['--no-cache', '--fix', '-h', '--help', '-v', '--version']);
+const SUBCOMMANDS = new Set(['rules', 'explain', 'graph', 'help']);
+
 /**
  * The CLI's fast path, tried before anything heavy is imported: when this exact command line ran before in this
  * directory, with this build, and every fact its result depends on still holds (src/cache/journal.ts), print that
@@ -73,7 +76,8 @@ export function printLintResult(diagnostics: Diagnostic[], summary: Summary, sho
  * the clusters that did not change are neither read nor checked twice.
  */
 export function fastPath(argv: readonly string[], verifier: Verifier, known: Map<string, KeptCluster>): number | RunEntry<CliShow> | undefined {
-  if (argv.some((a) => a === '--no-cache' || a === '--fix')) return undefined;
+  // Only lint runs that used the cache leave an entry: do not even look for the others.
+  if (argv.some((a) => NOT_CACHED.has(a)) || SUBCOMMANDS.has(argv[0])) return undefined;
   let found;
   try {
     const dir = cacheDir();
