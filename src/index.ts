@@ -10,6 +10,9 @@ export { formatStylish } from './report/stylish.js';
 export { FORMATS, format, formatSarif, formatGithub, formatJunit, formatMarkdown, type FormatName, type FormatOptions } from './report/index.js';
 export { resolveConfig, configToOptions, parseConfig, configSchema, isExternal, ConfigError, type LintGitopsConfig, type ExternalObject } from './config/index.js';
 export { lintAndFix, type FixResult, type AppliedFix } from './fix.js';
+/** lint() with the result cache (README "The result cache"): clusters whose files did not change are not linted again. */
+export { lintCached, type CacheContext } from './cache/run.js';
+export type { CachedLint } from './cache/run-entry.js';
 export { affectedClusters, type ChangedSelection } from './changed.js';
 export { graph, clusterWaves, type GraphResult, type ClusterWaves, type WaveKustomization, type WaveRef } from './graph/waves.js';
 export { formatGraphTable } from './report/graph-table.js';
