@@ -16,8 +16,16 @@ export class Journal {
   readonly repos = new Map<string, Map<RepoOp, Map<string, string>>>();
   /** For a file's bytes: its stat signature when they were read, if it had settled (see fileSignature), by root and path. */
   readonly signatures = new Map<string, Map<string, string>>();
+  /**
+   * Stat signatures of directories taken (settled) just before they were listed, by root and path: an unchanged
+   * directory signature vouches for its listing and for the kind of each plain file or directory in it (entries
+   * cannot be added, removed, renamed or replaced without the directory's times changing).
+   */
+  readonly dirSignatures = new Map<string, Map<string, string>>();
   /** Answers to `host` questions, by question and absolute path. */
   readonly host = new Map<string, Map<string, string>>();
+  /** For host listings: the directory's settled signature taken before listing it, by path. */
+  readonly hostSignatures = new Map<string, string>();
   /** The same question got two answers during the run (the disk changed under it): never reuse such a run. */
   conflict = false;
 
@@ -46,7 +54,7 @@ export class Journal {
     else if (sigs.get(rel) !== signature) sigs.delete(rel);
   }
 
-  recordHost(op: string, path: string, answer: string): void {
+  recordHost(op: string, path: string, answer: string, signature?: string): void {
     let answers = this.host.get(op);
     if (!answers) {
       answers = new Map();
@@ -55,11 +63,22 @@ export class Journal {
     const had = answers.get(path);
     if (had !== undefined && had !== answer) this.conflict = true;
     answers.set(path, answer);
+    if (signature !== undefined) recordSignature(this.hostSignatures, path, signature);
+  }
+
+  recordDirSignature(root: string, rel: string, signature: string): void {
+    let sigs = this.dirSignatures.get(root);
+    if (!sigs) {
+      sigs = new Map();
+      this.dirSignatures.set(root, sigs);
+    }
+    recordSignature(sigs, rel, signature);
   }
 
   /** Copies another journal's facts in (a run's journal is its phases' journals together). */
   add(other: Journal): void {
-    for (const [op, answers] of other.host) for (const [p, a] of answers) this.recordHost(op, p, a);
+    for (const [op, answers] of other.host) for (const [p, a] of answers) this.recordHost(op, p, a, other.hostSignatures.get(p));
+    for (const [root, sigs] of other.dirSignatures) for (const [rel, sig] of sigs) this.recordDirSignature(root, rel, sig);
     for (const [root, byOp] of other.repos) {
       for (const [op, answers] of byOp) {
         const sigs = other.signatures.get(root);
@@ -72,7 +91,12 @@ export class Journal {
   /** The journal as stored in a cache entry. */
   stored(): StoredJournal {
     const host: StoredJournal['host'] = [];
-    for (const [op, answers] of this.host) for (const [p, a] of answers) host.push([op, p, a]);
+    for (const [op, answers] of this.host) {
+      for (const [p, a] of answers) {
+        const sig = op === 'readdir' || op === 'readdirTypes' ? this.hostSignatures.get(p) : undefined;
+        host.push(sig === undefined ? [op, p, a] : [op, p, a, sig]);
+      }
+    }
     const repos: StoredJournal['repos'] = [];
     for (const [root, byOp] of this.repos) {
       const sigs = this.signatures.get(root);
@@ -86,15 +110,17 @@ export class Journal {
         const sig = sigs?.get(rel);
         read.push(sig === undefined ? [rel, a] : [rel, a, sig]);
       }
-      repos.push({ root, kind, list, read });
+      const dirs = [...(this.dirSignatures.get(root) ?? [])].filter(([, sig]) => sig !== CONFLICTING);
+      repos.push({ root, kind, list, read, dirs });
     }
     return { host, repos };
   }
 
   static fromStored(stored: StoredJournal): Journal {
     const j = new Journal();
-    for (const [op, p, a] of stored.host) j.recordHost(op, p, a);
+    for (const [op, p, a, sig] of stored.host) j.recordHost(op, p, a, sig);
     for (const r of stored.repos) {
+      for (const [rel, sig] of r.dirs) j.recordDirSignature(r.root, rel, sig);
       for (const [rel, a] of r.kind) j.recordRepo(r.root, 'kind', rel, kindAnswer(rel, a));
       for (const [rel, a] of r.list) j.recordRepo(r.root, 'list', rel, a);
       for (const [rel, a, sig] of r.read) j.recordRepo(r.root, 'read', rel, a, sig);
@@ -110,8 +136,23 @@ export type RepoOp = 'kind' | 'list' | 'read';
  * [rel, answer] ([rel, answer, signature?] for bytes; a kind without a space is `<kind> <rel>`).
  */
 export interface StoredJournal {
-  host: [string, string, string][];
-  repos: { root: string; kind: [string, string][]; list: [string, string][]; read: ([string, string] | [string, string, string])[] }[];
+  host: ([string, string, string] | [string, string, string, string])[];
+  repos: {
+    root: string;
+    kind: [string, string][];
+    list: [string, string][];
+    read: ([string, string] | [string, string, string])[];
+    /** Settled directory signatures taken before listing: [rel, signature]. */
+    dirs: [string, string][];
+  }[];
+}
+
+/** Two signatures for one directory within a run: it changed, so neither vouches for anything. */
+const CONFLICTING = '!';
+
+function recordSignature(sigs: Map<string, string>, key: string, signature: string): void {
+  const had = sigs.get(key);
+  sigs.set(key, had === undefined || had === signature ? signature : CONFLICTING);
 }
 
 /** A stored kind answer in full. */
@@ -127,7 +168,7 @@ export function isStoredJournal(v: unknown): v is StoredJournal {
     j !== null &&
     Array.isArray(j.host) &&
     Array.isArray(j.repos) &&
-    j.repos.every((r) => typeof r?.root === 'string' && Array.isArray(r.kind) && Array.isArray(r.list) && Array.isArray(r.read))
+    j.repos.every((r) => typeof r?.root === 'string' && Array.isArray(r.kind) && Array.isArray(r.list) && Array.isArray(r.read) && Array.isArray(r.dirs))
   );
 }
 
@@ -168,8 +209,23 @@ export function activeJournal(): Journal | undefined {
 }
 
 /** Records a host answer in the active journal. */
-export function note(op: string, path: string, answer: string): void {
-  active?.recordHost(op, path, answer);
+export function note(op: string, path: string, answer: string, signature?: string): void {
+  active?.recordHost(op, path, answer, signature);
+}
+
+/** The settled signature of a directory (or file) about to be listed (or read), when recording; else undefined. */
+export function settledSignature(p: string): string | undefined {
+  if (!active) return undefined;
+  try {
+    return fileSignature(fs.statSync(p), Date.now());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records a directory's signature (taken before listing it) in the active journal. */
+export function noteDirSignature(root: string, rel: string, signature: string): void {
+  active?.recordDirSignature(root, rel, signature);
 }
 
 /** Records a RepoFs answer in the active journal. */
@@ -232,18 +288,21 @@ export const host = {
 
   /** fs.readdirSync, sorted; undefined when it fails. */
   readdir(p: string): string[] | undefined {
+    // Taken before listing: a change in between makes the signature older than the listing, never newer.
+    const sig = settledSignature(p);
     let names: string[] | undefined;
     try {
       names = fs.readdirSync(p).sort();
     } catch {
       names = undefined;
     }
-    if (active) note('readdir', p, names === undefined ? '!' : digest(names.join('\0')));
+    if (active) note('readdir', p, names === undefined ? '!' : digest(names.join('\0')), names && sig);
     return names;
   },
 
   /** fs.readdirSync with file types (a symlink is not a directory here), sorted by name; undefined when it fails. */
   readdirTypes(p: string): { name: string; dir: boolean }[] | undefined {
+    const sig = settledSignature(p);
     let entries: { name: string; dir: boolean }[] | undefined;
     try {
       entries = fs
@@ -253,7 +312,7 @@ export const host = {
     } catch {
       entries = undefined;
     }
-    if (active) note('readdirTypes', p, entries === undefined ? '!' : digest(entries.map((e) => `${e.dir ? 'd' : '-'}${e.name}`).join('\0')));
+    if (active) note('readdirTypes', p, entries === undefined ? '!' : digest(entries.map((e) => `${e.dir ? 'd' : '-'}${e.name}`).join('\0')), entries && sig);
     return entries;
   },
 

@@ -18,15 +18,42 @@ export class Verifier {
   private readonly repos = new Map<string, RepoFs | undefined>();
   private readonly listings = new Map<string, fs.Dirent[] | undefined>();
   private readonly foldedNames = new Map<string, Set<string> | undefined>();
+  private readonly dirSigs = new Map<string, string | undefined>();
 
-  /** True when every fact of a stored journal still holds. */
+  /**
+   * True when every fact of a stored journal still holds. A directory whose signature has not changed since it was
+   * listed (see Journal.dirSignatures) vouches for its listing and for the kind of each plain file or directory in
+   * it — when the directory's own kind (where it is) is in the journal too, and holds.
+   */
   holds(journal: StoredJournal): boolean {
-    for (const [op, p, answer] of journal.host) if (!this.holdsFact(this.memo(undefined, op), op, undefined, p, answer)) return false;
+    for (const [op, p, answer, sig] of journal.host) {
+      if (sig !== undefined && this.dirSignature(p) === sig) continue;
+      if (!this.holdsFact(this.memo(undefined, op), op, undefined, p, answer)) return false;
+    }
     for (const r of journal.repos) {
+      const repo = this.repo(r.root);
+      const dirs = new Map(r.dirs);
+      const unchanged = (rel: string) => {
+        const sig = dirs.get(rel);
+        return sig !== undefined && repo !== undefined && this.dirSignature(repo.absolute(rel)) === sig;
+      };
+      const recordedKinds = new Map(r.kind);
       const kinds = this.memo(r.root, 'kind');
-      for (const [rel, a] of r.kind) if (!this.holdsFact(kinds, 'kind', r.root, rel, kindAnswer(rel, a))) return false;
+      for (const [rel, a] of r.kind) {
+        // A plain entry ('file'/'dir' at its own path) of an unchanged directory that is itself where it was.
+        if ((a === 'file' || a === 'dir') && rel !== '.') {
+          const parent = parentOf(rel);
+          if (recordedKinds.get(parent) === 'dir' || (parent === '.' && recordedKinds.get('.') === 'dir .')) {
+            if (unchanged(parent)) continue;
+          }
+        }
+        if (!this.holdsFact(kinds, 'kind', r.root, rel, kindAnswer(rel, a))) return false;
+      }
       const lists = this.memo(r.root, 'list');
-      for (const [rel, a] of r.list) if (!this.holdsFact(lists, 'list', r.root, rel, a)) return false;
+      for (const [rel, a] of r.list) {
+        if (unchanged(rel)) continue;
+        if (!this.holdsFact(lists, 'list', r.root, rel, a)) return false;
+      }
       const reads = this.memo(r.root, 'read');
       for (const [rel, a, sig] of r.read) if (!this.holdsFact(reads, 'read', r.root, rel, a, sig)) return false;
     }
@@ -81,6 +108,20 @@ export class Verifier {
     }
     if (!memo.has(arg)) memo.set(arg, undefined);
     return memo.get(arg);
+  }
+
+  /** A directory's stat signature now (following symlinks, as listing it does). */
+  private dirSignature(abs: string): string | undefined {
+    let sig = this.dirSigs.get(abs);
+    if (sig === undefined && !this.dirSigs.has(abs)) {
+      try {
+        sig = fileSignature(fs.statSync(abs));
+      } catch {
+        sig = undefined;
+      }
+      this.dirSigs.set(abs, sig);
+    }
+    return sig;
   }
 
   /** The stat signature of the file a `read` fact is about, as RepoFs.read would stat it. */
@@ -147,6 +188,11 @@ export class Verifier {
     }
     return this.repos.get(root);
   }
+}
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '.' : rel.slice(0, i);
 }
 
 /** A name as a case-insensitive, normalising file system may match it. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeJournal, digest, fileSignature, isRecording, note, noteRepo, type Journal } from '../cache/journal.js';
+import { activeJournal, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type Journal } from '../cache/journal.js';
 import type { FileProblem } from './types.js';
 
 /** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
@@ -27,6 +27,8 @@ export class RepoFs {
   private readonly reals = new Map<string, string>();
   /** Digests of listings, for the journal. */
   private readonly listingDigests = new Map<string, string>();
+  /** Settled signatures of listed directories, taken just before listing them (only while recording). */
+  private readonly dirSigs = new Map<string, string>();
   /** The journal each kind was last noted in: a memoized kind asked again is noted once per journal. */
   private readonly kindNoted = new Map<string, Journal>();
 
@@ -69,8 +71,16 @@ export class RepoFs {
     }
     const journal = activeJournal();
     if (journal && this.kindNoted.get(rel) !== journal) {
-      noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
       this.kindNoted.set(rel, journal);
+      noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
+      if (rel !== '.') {
+        // A kind depends on where its parent is: the parent's kind goes in the same journal (memoized or not), and
+        // the parent's signature, which vouches for a plain entry's kind (see Journal.dirSignatures).
+        const parent = parentOf(rel);
+        this.kind(parent);
+        const parentSig = this.dirSigs.get(parent);
+        if (parentSig !== undefined) noteDirSignature(this.root, parent, parentSig);
+      }
     }
     return k;
   }
@@ -149,7 +159,11 @@ export class RepoFs {
   /** Sorted entry names of a directory inside the root; [] when it cannot be listed. */
   list(rel: string): string[] {
     const names = this.names(rel);
-    if (isRecording()) noteRepo(this.root, 'list', rel, this.listingDigest(rel));
+    if (isRecording()) {
+      noteRepo(this.root, 'list', rel, this.listingDigest(rel));
+      const sig = this.dirSigs.get(rel);
+      if (sig !== undefined) noteDirSignature(this.root, rel, sig);
+    }
     return names;
   }
 
@@ -168,7 +182,10 @@ export class RepoFs {
       names = [];
       if (this.kind(rel) === 'dir') {
         try {
+          // Taken before listing (when recording): a change in between leaves the signature older, never newer.
+          const sig = settledSignature(this.absolute(rel));
           const entries = this.readdir(this.absolute(rel));
+          if (sig !== undefined) this.dirSigs.set(rel, sig);
           const plain = new Map<string, 'file' | 'dir'>();
           for (const e of entries) {
             if (e.isFile()) plain.set(e.name, 'file');
@@ -223,6 +240,11 @@ export class RepoFs {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text };
   }
+}
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '.' : rel.slice(0, i);
 }
 
 export function dirname(rel: string): string {

@@ -114,6 +114,40 @@ describe('the journal', () => {
     expect(after.diagnostics.length).toBeGreaterThan(0);
   });
 
+  it('trusts a settled directory by its signature for its listing and plain entries, and notices any entry change', async () => {
+    const repo = fixtureCopy();
+    const cache = tmp('cache');
+    await new Promise((r) => setTimeout(r, RACY_MS + 200));
+    same(repo, cache);
+    const entry = JSON.parse(
+      fs.readFileSync(path.join(cache, 'results', fs.readdirSync(path.join(cache, 'results')).find((f) => f.startsWith('cluster-'))!), 'utf8').split('\n')[1],
+    ) as { journal: { repos: { dirs: string[][] }[] } };
+    expect(entry.journal.repos[0].dirs.length).toBeGreaterThan(20);
+    expect(same(repo, cache).linted).toEqual([]);
+    const dir = path.join(repo, 'flux-apps/grafana');
+    const changes: [string, () => void][] = [
+      ['a file added beside the base', () => fs.writeFileSync(path.join(dir, 'stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n')],
+      ['a file replaced by a directory of the same name', () => {
+        fs.rmSync(path.join(dir, 'database.yaml'));
+        fs.mkdirSync(path.join(dir, 'database.yaml'));
+      }],
+      ['a directory replaced by a symlink to a copy', () => {
+        fs.cpSync(path.join(repo, 'flux-apps/vault'), path.join(repo, 'vault-copy'), { recursive: true });
+        fs.rmSync(path.join(repo, 'flux-apps/vault'), { recursive: true });
+        fs.symlinkSync('../vault-copy', path.join(repo, 'flux-apps/vault'));
+      }],
+      ['a parent moved and linked back (same directory, another real path)', () => {
+        fs.renameSync(path.join(repo, 'flux-apps'), path.join(repo, 'apps-real'));
+        fs.symlinkSync('apps-real', path.join(repo, 'flux-apps'));
+      }],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      expect({ what, linted: same(repo, cache).linted }).toEqual({ what, linted: [CLUSTER] });
+      expect({ what, linted: same(repo, cache).linted }).toEqual({ what, linted: [] });
+    }
+  });
+
   it('a cluster entry from the cache is read only when it is the one asked for (key and body hash)', () => {
     const repo = fixtureCopy();
     const cache = tmp('cache');
