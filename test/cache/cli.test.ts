@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/report/index.js';
-import { CLI, CLUSTER, fixtureCopy, replaceOnce } from '../helpers.js';
+import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from '../helpers.js';
 
 /**
  * The CLI with the result cache: a hit prints the same bytes, to the same streams, with the same exit code as a
@@ -197,6 +197,27 @@ describe('the CLI with the result cache', () => {
     const miss = cli([file, '--format', 'json'], repo, cache);
     expect(miss.code).toBe(1);
     expect(miss.stdout).toBe(cli([file, '--format', 'json', '--no-cache'], repo, cache).stdout);
+  });
+
+  it('a changed build of lint-gitops (its code, the same size and time) never reuses results of the old one', () => {
+    // A copy of the built package, so its code can change under the test.
+    const pkg = tmp('pkg');
+    for (const name of ['dist', 'schemas', 'package.json']) fs.cpSync(path.join(REPO, name), path.join(pkg, name), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'));
+    const cli2 = path.join(pkg, 'dist/cli.js');
+    const repo = withFindings();
+    const cache = tmp('cache');
+    const run2 = () => spawnSync(process.execPath, [cli2, CLUSTER, '--format', 'json'], { cwd: repo, encoding: 'utf8', env: { ...process.env, LINT_GITOPS_CACHE_DIR: cache } });
+    const before = run2();
+    expect(before.stdout).toContain(' does not exist');
+    expect(run2().stdout).toBe(before.stdout);
+    const rule = path.join(pkg, 'dist/rules/path-not-found.js');
+    const { atime, mtime } = fs.statSync(rule);
+    fs.writeFileSync(rule, fs.readFileSync(rule, 'utf8').replace("' does not exist'", "' is not there!!'"));
+    fs.utimesSync(rule, atime, mtime);
+    const after = run2();
+    expect(after.stdout).not.toContain(' does not exist');
+    expect(after.stdout).toContain(' is not there!!');
   });
 
   it('ignores corrupt and truncated entries, and lints the same', () => {
