@@ -183,22 +183,42 @@ for (const [i, spec] of fleets.entries()) {
     rssLimitMB: 3 * mb + 100,
   };
   if (i === fleets.length - 1) {
-    // The pre-commit case: one file changed since the last run.
-    const changed = path.join(dir, 'flux-apps', fs.readdirSync(path.join(dir, 'flux-apps')).filter((n) => !n.startsWith('.')).sort().at(-1), 'release.yaml');
-    fs.appendFileSync(changed, '# touched by bench/run.mjs\n');
-    log('  lint-gitops, warm cache, one file changed');
-    const warm = lintRun(target, { cacheDir });
-    if (warm.findings !== cold.findings || warm.summary.objects !== cold.summary.objects) {
-      throw new Error(`warm run differs from cold run: ${warm.findings} vs ${cold.findings} findings`);
+    // The pre-commit case: one file changed since the last run. Two of them: the worst case, a base that every
+    // cluster reads (each cluster's results must be computed again), and the common one, one app's base that a
+    // single cluster reads.
+    const apps = fs.readdirSync(path.join(dir, 'flux-apps')).filter((n) => !n.startsWith('.')).sort();
+    const readers = new Map();
+    for (const c of fs.readdirSync(target)) {
+      for (const a of fs.readdirSync(path.join(target, c, 'apps'), { withFileTypes: true })) {
+        if (a.isDirectory()) readers.set(a.name, (readers.get(a.name) ?? 0) + 1);
+      }
     }
+    const shared = path.join(dir, 'flux-apps', apps.at(-1), 'release.yaml');
+    const single = path.join(dir, 'flux-apps', apps.find((a) => readers.get(a) === 1), 'release.yaml');
+    const rel = (f) => path.relative(dir, f).split(path.sep).join('/');
+    const warmAfter = (file, label) => {
+      fs.appendFileSync(file, '# touched by bench/run.mjs\n');
+      log(`  lint-gitops, warm cache, ${label} changed`);
+      const warm = lintRun(target, { cacheDir });
+      if (warm.findings !== cold.findings || warm.summary.objects !== cold.summary.objects) {
+        throw new Error(`warm run differs from cold run: ${warm.findings} vs ${cold.findings} findings`);
+      }
+      return warm;
+    };
+    const warm = warmAfter(shared, `a base every cluster reads (${rel(shared)})`);
     entry.warmMs = warm.ms;
     entry.warmRatio = warm.ms / cold.ms;
+    entry.changedFile = rel(shared);
+    entry.changedFileReaders = readers.get(apps.at(-1));
+    const warmOne = warmAfter(single, `a base one cluster reads (${rel(single)})`);
+    entry.warmOneMs = warmOne.ms;
+    entry.warmOneRatio = warmOne.ms / cold.ms;
+    entry.changedOneFile = rel(single);
     log('  lint-gitops, warm cache, nothing changed');
     const again = lintRun(target, { cacheDir });
     if (again.findings !== cold.findings) throw new Error(`unchanged re-run differs from cold run: ${again.findings} vs ${cold.findings} findings`);
     entry.unchangedMs = again.ms;
     entry.unchangedRatio = again.ms / cold.ms;
-    entry.changedFile = path.relative(dir, changed).split(path.sep).join('/');
   }
   results.fleets.push(entry);
 }
@@ -215,7 +235,8 @@ for (const [i, spec] of fleets.entries()) {
     'fixture ≤ 2× node -e 0 (warm cache, one file changed)': { value: results.fixture.changedRatio, limit: 2, met: results.fixture.changedRatio <= 2 },
     [`${small.apps} apps ≤ 1.0× yaml floor`]: { value: small.vsYamlFloor, limit: 1, met: small.vsYamlFloor <= 1 },
     [`${large.apps} apps ≤ 1.0× yaml floor`]: { value: large.vsYamlFloor, limit: 1, met: large.vsYamlFloor <= 1 },
-    [`${large.apps} apps warm re-run ≤ 0.2× cold`]: { value: large.warmRatio, limit: 0.2, met: large.warmRatio <= 0.2 },
+    [`${large.apps} apps warm re-run ≤ 0.2× cold (a base every cluster reads changed)`]: { value: large.warmRatio, limit: 0.2, met: large.warmRatio <= 0.2 },
+    [`${large.apps} apps warm re-run ≤ 0.2× cold (a base one cluster reads changed)`]: { value: large.warmOneRatio, limit: 0.2, met: large.warmOneRatio <= 0.2 },
     ...Object.fromEntries(
       results.fleets.map((f) => [`${f.apps} apps peak RSS ≤ 3× YAML + 100 MB`, { value: f.peakRssMB / f.rssLimitMB, limit: 1, met: f.peakRssMB <= f.rssLimitMB }]),
     ),
@@ -272,7 +293,8 @@ function markdown(r) {
     lines.push(`| ${name} | ${s(fl.coldMs)} | yaml floor: ${s(fl.yamlFloorMs)} | ${f(fl.vsYamlFloor)}× |`);
     lines.push(`| ${name} | ${s(fl.coldMs)} | js-yaml: ${s(fl.jsYamlFloorMs)} | ${f(fl.vsJsYaml)}× |`);
     lines.push(`| ${name}, peak RSS | ${f(fl.peakRssMB, 0)} MB | 3× YAML + 100 MB: ${f(fl.rssLimitMB, 0)} MB | ${f(fl.rssPerYamlMB, 1)} MB per MB of YAML |`);
-    if (fl.warmMs !== undefined) lines.push(`| ${name}, warm re-run, 1 file changed | ${s(fl.warmMs)} | cold run: ${s(fl.coldMs)} | ${f(fl.warmRatio)}× |`);
+    if (fl.warmMs !== undefined) lines.push(`| ${name}, warm re-run, a base all ${fl.changedFileReaders} clusters read changed | ${s(fl.warmMs)} | cold run: ${s(fl.coldMs)} | ${f(fl.warmRatio)}× |`);
+    if (fl.warmOneMs !== undefined) lines.push(`| ${name}, warm re-run, a base one cluster reads changed | ${s(fl.warmOneMs)} | cold run: ${s(fl.coldMs)} | ${f(fl.warmOneRatio)}× |`);
     if (fl.unchangedMs !== undefined) lines.push(`| ${name}, warm re-run, nothing changed | ${s(fl.unchangedMs)} | cold run: ${s(fl.coldMs)} | ${f(fl.unchangedRatio)}× |`);
   }
   lines.push(`| RSS growth between the fleets | ${f(r.rssSlopeMBperMB, 1)} MB per MB of YAML | | |`);
