@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAST_PARSER_VERSION } from './fast-parse.js';
+import { cacheDir } from '../cache/dir.js';
 
 /**
  * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
@@ -160,12 +160,5 @@ function readOrUndefined(url: URL): Buffer | undefined {
   }
 }
 
-/** Where the cache lives: $LINT_GITOPS_CACHE_DIR, else the platform's user cache directory. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LINT_GITOPS_CACHE_DIR) return path.resolve(env.LINT_GITOPS_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'lint-gitops');
-  const home = os.homedir();
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'lint-gitops');
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'lint-gitops', 'Cache');
-  return path.join(home, '.cache', 'lint-gitops');
-}
+/** Where the cache lives: $LINT_GITOPS_CACHE_DIR, else the platform's user cache directory (src/cache/dir.ts). */
+export const defaultCacheDir = cacheDir;
