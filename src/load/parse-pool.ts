@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ParseCache } from './parse-cache.js';
-import { fromBuffer, lazySourceFile, parseValues, type ParsedFile } from './parsed-file.js';
+import { fromBuffer, lazySourceFile, parseValues, toBuffer, type ParsedFile } from './parsed-file.js';
 import type { SourceFile } from './types.js';
 
 /**
@@ -101,7 +100,7 @@ export class YamlParser {
     const parseHere = (indexes: number[]) => {
       for (const i of indexes) {
         const parsed = parseValues(items[i].path, items[i].text);
-        if (this.cache.enabled) this.cache.set(keys[i], serialize(parsed));
+        if (this.cache.enabled) this.cache.set(keys[i], toBuffer(parsed));
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       }
     };
