@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import type { LoadContext } from './context.js';
 import { FLUX_KUSTOMIZE_GROUP } from './flux.js';
 import { KUSTOMIZATION_FILES } from './kustomize.js';
@@ -58,12 +57,10 @@ export function prefetch(ctx: LoadContext, clusterDirs: string[]): void {
 }
 
 function yamlBelow(fs: RepoFs, dir: string, want: (rel: string) => void, walked: Set<string>): void {
-  let real: string;
-  try {
-    real = realpathSync(fs.absolute(dir));
-  } catch {
-    return;
-  }
+  // Where the directory really is, from RepoFs (memoized, mostly from its parent's listing) rather than a
+  // realpath of each: a directory that is not one inside the root has none, and nothing to list either.
+  const real = fs.canonical(dir);
+  if (real === undefined) return;
   if (walked.has(real)) return;
   walked.add(real);
   for (const name of fs.list(dir)) {

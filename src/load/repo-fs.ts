@@ -59,6 +59,10 @@ export class RepoFs {
 
   /** Joins a path as written in a file onto a repo-relative directory; undefined when it escapes the root. */
   join(dir: string, written: string): string | undefined {
+    if (this.posixRoot !== undefined) {
+      const rel = joinInside(dir, written);
+      if (rel !== null) return rel;
+    }
     const abs = path.resolve(this.absolute(dir), written);
     return this.relative(abs);
   }
@@ -221,11 +225,18 @@ export class RepoFs {
     const abs = this.absolute(rel);
     let buf: Buffer;
     try {
-      const st = fs.statSync(abs);
-      statted(st);
-      const size = st.size;
-      if (size > MAX_FILE_BYTES) return { problem: { kind: 'too-large', size, limit: MAX_FILE_BYTES } };
-      buf = fs.readFileSync(abs);
+      // One open, then fstat and read on it (what readFileSync does inside), rather than a stat by path before:
+      // one path lookup less for each of 30,000 files, and the size checked is the size of what is read.
+      const fd = fs.openSync(abs, 'r');
+      try {
+        const st = fs.fstatSync(fd);
+        statted(st);
+        const size = st.size;
+        if (size > MAX_FILE_BYTES) return { problem: { kind: 'too-large', size, limit: MAX_FILE_BYTES } };
+        buf = readUpTo(fd, size);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (e) {
       return { problem: { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? 'error' } };
     }
@@ -254,4 +265,44 @@ export function dirname(rel: string): string {
 
 export function joinRel(dir: string, name: string): string {
   return dir === '.' ? name : `${dir}/${name}`;
+}
+
+/**
+ * The bytes of an open file, up to `size` (its size when it was fstat'ed), as readFileSync reads a regular file:
+ * a file that shrank meanwhile gives what is there.
+ */
+function readUpTo(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, buf, at, size - at, null);
+    if (n === 0) break;
+    at += n;
+  }
+  return at < size ? buf.subarray(0, at) : buf;
+}
+
+/**
+ * `dir` (repo-relative) joined with a path as written, normalised like path.resolve, when that stays inside the
+ * root without passing above it; null when the written path is absolute or climbs above the root (path.resolve
+ * decides those: `../<root's name>/x` comes back in). A string walk instead of resolve + relative + split for
+ * each of the ~100,000 references of a large fleet. POSIX roots only (the caller checks).
+ */
+export function joinInside(dir: string, written: string): string | undefined | null {
+  if (written.charCodeAt(0) === 47 /* '/' */) return null;
+  const segs: string[] = [];
+  for (const part of [dir, written]) {
+    if (part === '.' || part === '') continue;
+    for (const seg of part.split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') {
+        if (segs.length === 0) return null;
+        segs.pop();
+      } else segs.push(seg);
+    }
+  }
+  if (segs.length === 0) return '.';
+  const rel = segs.join('/');
+  // What relative() says of the same path: a first name that starts with '..' reads as outside the root.
+  return rel.startsWith('..') ? undefined : rel;
 }
