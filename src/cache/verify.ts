@@ -19,6 +19,8 @@ export class Verifier {
   private readonly listings = new Map<string, fs.Dirent[] | undefined>();
   private readonly foldedNames = new Map<string, Set<string> | undefined>();
   private readonly dirSigs = new Map<string, string | undefined>();
+  /** Questions whose answer is not the one some journal recorded, by root ('' for host) and op (see failsKnown). */
+  private readonly failing = new Map<string, Set<string>>();
 
   /**
    * True when every fact of a stored journal still holds. A directory whose signature has not changed since it was
@@ -26,6 +28,7 @@ export class Verifier {
    * it — when the directory's own kind (where it is) is in the journal too, and holds.
    */
   holds(journal: StoredJournal): boolean {
+    if (this.failing.size > 0 && this.failsKnown(journal)) return false;
     for (const [op, p, answer, sig] of journal.host) {
       if (sig !== undefined && this.dirSignature(p) === sig) continue;
       if (!this.holdsFact(this.memo(undefined, op), op, undefined, p, answer)) return false;
@@ -33,9 +36,16 @@ export class Verifier {
     for (const r of journal.repos) {
       const repo = this.repo(r.root);
       const dirs = new Map(r.dirs);
+      // Asked once per directory: most kinds are vouched for by their parent's signature, thousands per parent.
+      const vouched = new Map<string, boolean>();
       const unchanged = (rel: string) => {
-        const sig = dirs.get(rel);
-        return sig !== undefined && repo !== undefined && this.dirSignature(repo.absolute(rel)) === sig;
+        let yes = vouched.get(rel);
+        if (yes === undefined) {
+          const sig = dirs.get(rel);
+          yes = sig !== undefined && repo !== undefined && this.dirSignature(repo.absolute(rel)) === sig;
+          vouched.set(rel, yes);
+        }
+        return yes;
       };
       const recordedKinds = new Map(r.kind);
       const kinds = this.memo(r.root, 'kind');
@@ -60,12 +70,49 @@ export class Verifier {
     return true;
   }
 
+  /**
+   * True when one of the questions that already failed for another journal fails for this one too. A changed base
+   * that every cluster reads fails every cluster's journal at the same question: asked first, it spares checking
+   * each journal's thousands of other facts before getting there. Only the same holdsFact answers, so a journal
+   * found failing here fails the full check as well (or, where a directory's signature would have vouched for a
+   * kind, the check is stricter than that; a miss is never wrong).
+   */
+  private failsKnown(journal: StoredJournal): boolean {
+    const host = (op: string) => this.failing.get(`\0${op}`);
+    for (const [op, p, answer] of journal.host) {
+      if (host(op)?.has(p) && !this.holdsFact(this.memo(undefined, op), op, undefined, p, answer)) return true;
+    }
+    for (const r of journal.repos) {
+      for (const op of ['read', 'list', 'kind'] as const) {
+        const failed = this.failing.get(`${r.root}\0${op}`);
+        if (!failed) continue;
+        const memo = this.memo(r.root, op);
+        for (const [rel, a, sig] of r[op] as [string, string, string?][]) {
+          if (failed.has(rel) && !this.holdsFact(memo, op, r.root, rel, op === 'kind' ? kindAnswer(rel, a) : a, sig)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** True when the question gets the same answer now (or, for a file's bytes, the file has the same signature). */
   private holdsFact(memo: Map<string, string | undefined>, op: string, root: string | undefined, arg: string, answer: string, sig?: string): boolean {
     const now = memo.get(arg);
-    if (now !== undefined || memo.has(arg)) return now === answer;
+    if (now !== undefined || memo.has(arg)) return now === answer || this.fail(op, root, arg);
     if (sig !== undefined && root !== undefined && this.signature(root, arg) === sig) return true;
-    return this.ask(op, root, arg, memo) === answer;
+    return this.ask(op, root, arg, memo) === answer || this.fail(op, root, arg);
+  }
+
+  /** Notes a question whose answer changed (see failsKnown); false. */
+  private fail(op: string, root: string | undefined, arg: string): false {
+    const key = `${root ?? ''}\0${op}`;
+    let args = this.failing.get(key);
+    if (!args) {
+      args = new Set();
+      this.failing.set(key, args);
+    }
+    args.add(arg);
+    return false;
   }
 
   private memo(root: string | undefined, op: string): Map<string, string | undefined> {

@@ -148,6 +148,33 @@ describe('the journal', () => {
     }
   });
 
+  it('a question that failed for one journal is asked first of the next, and only fails journals that recorded another answer', () => {
+    const repo = fixtureCopy();
+    const record = () => {
+      const journal = new Journal();
+      recording(journal, () => loadRepo({ paths: [path.join(repo, CLUSTER)], cwd: repo }));
+      return journal.stored();
+    };
+    const release = path.join(repo, 'flux-apps/vault/release.yaml');
+    const before = record();
+    fs.appendFileSync(release, '# edited\n');
+    const edited = record();
+    const verifier = new Verifier();
+    expect(verifier.holds(before)).toBe(false);
+    // Again, now from the failed question: still a miss (two clusters that read the same changed base).
+    expect(verifier.holds(before)).toBe(false);
+    // A journal that recorded the new bytes asks the same question and gets its answer: it holds.
+    expect(verifier.holds(edited)).toBe(true);
+    // A kind and a listing that changed: a file removed. The journal that saw it fails, one that saw it gone holds.
+    fs.rmSync(path.join(repo, 'flux-apps/vault/namespace.yaml'));
+    const removed = record();
+    const after = new Verifier();
+    expect(after.holds(edited)).toBe(false);
+    expect(after.holds(edited)).toBe(false);
+    expect(after.holds(removed)).toBe(true);
+    expect(new Verifier().holds(removed)).toBe(true);
+  });
+
   it('a cluster entry from the cache is read only when it is the one asked for (key and body hash)', () => {
     const repo = fixtureCopy();
     const cache = tmp('cache');
