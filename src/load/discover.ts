@@ -114,14 +114,18 @@ export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
       if (seen === MAX_DIRS + 1) onLimit?.();
       return;
     }
-    for (const p of bootstrapPaths(d)) {
-      if (rootFromFluxPath(d, p) !== undefined) {
-        out.push({ clusterDir: d, path: p });
-        return;
+    // The directory's own listing says whether it has a flux-system/ to read: asking for it in every directory
+    // walked was a failing readdir (and stat) each, two thrown errors per directory of a large repository.
+    const entries = host.readdirTypes(d);
+    if (!entries || entries.some((e) => mayNameFluxSystem(e.name))) {
+      for (const p of bootstrapPaths(d)) {
+        if (rootFromFluxPath(d, p) !== undefined) {
+          out.push({ clusterDir: d, path: p });
+          return;
+        }
       }
     }
     if (depth >= MAX_DEPTH) return;
-    const entries = host.readdirTypes(d);
     if (!entries) return;
     // Symlinked directories are not followed while searching: a loop must not hang discovery.
     for (const e of entries) {
@@ -130,6 +134,15 @@ export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
   };
   walk(dir, 0);
   return out;
+}
+
+/**
+ * A name that `flux-system` may open: itself, or on a case-insensitive or normalising disk (macOS, Windows) any
+ * name that differs in case or is not plain ASCII (Unicode folding is the file system's own). Erring towards yes
+ * costs one readdir; a no must be certain, since the listing is then all the journal records of it.
+ */
+function mayNameFluxSystem(name: string): boolean {
+  return name.toLowerCase() === 'flux-system' || !/^[\x20-\x7e]*$/.test(name);
 }
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RACY_MS } from '../../src/cache/journal.js';
 import { lintCached } from '../../src/cache/run.js';
 import { computeToolId } from '../../src/cache/tool-id.js';
 import { lint, type LintOptions } from '../../src/lint.js';
@@ -195,6 +196,23 @@ describe('the result cache: every kind of change invalidates what it should', ()
     expect(after.linted).toEqual([LAB]);
     expect(after.reused).toEqual([CLUSTER]);
     expect((after.summary as { clusters: string[] }).clusters).toEqual([LAB, CLUSTER]);
+  });
+
+  it('a flux-system appearing in a directory discovery walked turns it into a cluster, settled tree or not', async () => {
+    for (const settle of [false, true]) {
+      const repo = fixtureCopy();
+      if (settle) await new Promise((r) => setTimeout(r, RACY_MS + 200));
+      const { cache } = warm(repo);
+      // flux-apps/grafana was walked and had no flux-system/; now it has one whose sync points back at it.
+      const fsDir = path.join(repo, 'flux-apps/grafana/flux-system');
+      fs.mkdirSync(fsDir);
+      fs.writeFileSync(
+        path.join(fsDir, 'gotk-sync.yaml'),
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./flux-apps/grafana\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      );
+      const after = run(repo, cache);
+      expect({ settle, clusters: (after.summary as { clusters: string[] }).clusters }).toEqual({ settle, clusters: ['flux-apps/grafana', CLUSTER] });
+    }
   });
 });
 
