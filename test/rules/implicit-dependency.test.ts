@@ -36,6 +36,20 @@ describe('implicit-dependency', () => {
     ]);
   });
 
+  it('tells uses apart by every field: a second Database naming a Cluster postgres in another namespace (which nothing builds) needs only the CRD', () => {
+    const second = '---\napiVersion: postgresql.cnpg.io/v1\nkind: Database\nmetadata:\n  name: forgejo2\n  namespace: forgejo\nspec:\n  name: forgejo2\n  owner: forgejo\n  cluster:\n    name: postgres\n';
+    const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg'), 'flux-apps/forgejo/database.yaml': (t) => t + second });
+    const database = (from: string) => lineOf(repo, 'flux-apps/forgejo/database.yaml', from);
+    const cnpg = lintRule(repo, 'implicit-dependency').find((d) => d.message.startsWith('forgejo uses what cloudnative-pg builds'));
+    expect(cnpg?.message).toBe(
+      'forgejo uses what cloudnative-pg builds without depending on it: ' +
+        `postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database('apiVersion:')}) needs Namespace databases, ` +
+        'its CRD (installed by HelmRelease cnpg-system/cloudnative-pg), postgresql.cnpg.io/Cluster databases/postgres; ' +
+        `postgresql.cnpg.io/Database forgejo/forgejo2 (flux-apps/forgejo/database.yaml:${database('---') + 1}) needs its CRD (installed by HelmRelease cnpg-system/cloudnative-pg); ` +
+        "add '- name: cloudnative-pg' to the spec.dependsOn of forgejo",
+    );
+  });
+
   it('reports each Kustomization that builds what is used, at metadata.name when there is no dependsOn', () => {
     const repo = fixtureCopy({
       [apps]: replaceOnce(`${appDoc('clickhouse')}  dependsOn:\n    - name: external-secrets-config\n`, appDoc('clickhouse')),
