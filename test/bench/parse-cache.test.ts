@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { FAST_PARSER_VERSION } from '../../src/load/fast-parse.js';
 import { ParseCache } from '../../src/load/parse-cache.js';
 import { CLUSTER, fixtureCopy, lineOf, lintTree, replaceOnce, runCli } from '../helpers.js';
 
@@ -11,6 +13,13 @@ const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-cache-')
 const findings = (repo: string, cache: string) => lintTree(repo, { cache }).diagnostics.map((d) => ({ ruleId: d.ruleId, file: d.file, line: d.line, message: d.message }));
 
 describe('the parse cache', () => {
+  it('keys an entry by the hash of the parser version, a NUL and the bytes, as it always has (caches stay valid)', () => {
+    expect(/^[\x00-\x7f]*$/.test(FAST_PARSER_VERSION)).toBe(true);
+    for (const text of ['', 'a: 1\n', 'name: ünïcödé ✓ 🚀\n', 'lone: \ud800\n', '\udc00leading low surrogate', 'x'.repeat(100_000)]) {
+      expect(ParseCache.key(text)).toBe(createHash('sha256').update(FAST_PARSER_VERSION).update('\0').update(text).digest('base64'));
+    }
+  });
+
   it('writes one cache file outside the repo and gives the same findings warm as cold', () => {
     const repo = fixtureCopy();
     const cache = tmpDir();
