@@ -76,9 +76,20 @@ export class ParseCache {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const fd = fs.openSync(tmp, 'w');
       try {
-        fs.writeSync(fd, len);
-        fs.writeSync(fd, header);
-        for (const [, v] of entries) fs.writeSync(fd, v);
+        // In chunks of about WRITE_CHUNK bytes: a write per entry was 30,000 system calls on a large fleet.
+        let pending: Uint8Array[] = [];
+        let size = 0;
+        const flush = () => {
+          if (size > 0) writeAll(fd, pending.length === 1 ? pending[0] : Buffer.concat(pending, size));
+          pending = [];
+          size = 0;
+        };
+        for (const part of [len, header, ...entries.map(([, v]) => v)]) {
+          pending.push(part);
+          size += part.byteLength;
+          if (size >= WRITE_CHUNK) flush();
+        }
+        flush();
       } finally {
         fs.closeSync(fd);
       }
@@ -103,6 +114,14 @@ export class ParseCache {
     }
     if (at !== buf.length) throw new Error('trailing bytes');
   }
+}
+
+/** Bytes gathered before each write of the cache file. */
+const WRITE_CHUNK = 1024 * 1024;
+
+/** Writes all of `buf` (a write may take only part of it). */
+function writeAll(fd: number, buf: Uint8Array): void {
+  for (let at = 0; at < buf.byteLength; ) at += fs.writeSync(fd, buf, at, buf.byteLength - at);
 }
 
 /** Cache files kept per directory: one per repository (and shard) linted; the least recently written go first. */
