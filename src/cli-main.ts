@@ -106,7 +106,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     saveRun(cacheDir!, runKey(cacheDir!, argv, cwd), cached, show);
     result = cached;
   } else {
-    result = lint(options);
+    result = lint({ ...options, model: false });
   }
   return printLintResult(result.diagnostics, result.summary, show);
 }

@@ -7,6 +7,9 @@ import { fastPath } from './cache/cli.js';
 import { cacheDir } from './cache/dir.js';
 import type { KeptCluster } from './cache/run-entry.js';
 import { Verifier } from './cache/verify.js';
+import { collectBetweenClusters } from './heap.js';
+
+collectBetweenClusters();
 
 const argv = process.argv.slice(2);
 const cache = { verifier: new Verifier(), known: new Map<string, KeptCluster>() };

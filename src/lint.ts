@@ -16,6 +16,7 @@ import {
 } from './load/index.js';
 import { rules as allRules, type At, type Rule, type RuleOptions } from './rules/index.js';
 import { dropIgnored } from './config/ignore.js';
+import { clusterDone } from './heap.js';
 import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
 
 export type RuleSetting = Severity | 'off';
@@ -27,6 +28,12 @@ export interface LintOptions extends LoadOptions, RuleOptions {
   ignore?: string[];
   /** Rules to run instead of the built-in set (tests, editors). */
   ruleSet?: readonly Rule[];
+  /**
+   * False: no `model` in the result. Each cluster's model (its files, parsed documents, builds) is then dropped
+   * as soon as its findings are taken, so a run holds one cluster's model at a time instead of every cluster's
+   * (the CLI's way). Default true.
+   */
+  model?: boolean;
 }
 
 export interface Summary {
@@ -101,17 +108,22 @@ export function clusterGroups(plan: RepoPlan): string[][] {
  * clusters share is read by each), then the findings are merged (a finding both report once), the run-wide rules
  * run, and suppressions and ignore globs apply.
  */
-export function lint(options: LintOptions): LintResult {
+export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
+export function lint(options: LintOptions): LintResult;
+export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
   const plan = planRepo(options);
   const run = runSettings(options);
   const loader = new ClusterLoader(plan, options);
+  const keepModels = options.model !== false;
   const models: RepoModel[] = [];
   const parts: ClusterPart[] = [];
   try {
-    for (const dirs of clusterGroups(plan)) {
+    const groups = clusterGroups(plan);
+    for (const [i, dirs] of groups.entries()) {
       const model = loader.load(dirs, { scope: false });
-      models.push(model);
+      if (keepModels) models.push(model);
       parts.push(lintCluster(model, dirs, run));
+      clusterDone(i < groups.length - 1);
     }
   } catch (e) {
     loader.close(false);
@@ -119,6 +131,7 @@ export function lint(options: LintOptions): LintResult {
   }
   loader.close(true);
   const composed = composeRun(plan, parts, options, run);
+  if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
   return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(plan, models, composed.yamlFilesInScope, loader.cacheDir) };
 }
 

@@ -25,6 +25,17 @@ export interface KeptCluster {
   digest?: string;
 }
 
+/**
+ * A cluster's part as a run holds it until the run is composed: its entry's key and body hash (what the run entry
+ * names), without the journal, which has been checked or written by then and is a cluster's largest piece.
+ */
+export interface RunCluster {
+  key: string;
+  /** Undefined when it could not be kept (see KeptCluster). */
+  digest?: string;
+  part: ClusterPart;
+}
+
 /** A run's plan (src/load/index.ts RepoPlan) without its RepoFs. */
 export interface StoredPlan {
   root: string;
@@ -50,7 +61,7 @@ export interface CachedLint {
   linted: string[];
   /** Facts of the run outside its clusters: config lookup, discovery, the run-wide steps. */
   journal: Journal;
-  clusters: KeptCluster[];
+  clusters: RunCluster[];
   options: LintOptions;
   plan: StoredPlan;
   scope: StoredScope;

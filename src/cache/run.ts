@@ -3,10 +3,11 @@ import { RepoFs } from '../load/repo-fs.js';
 import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../lint.js';
 import { Journal, digest, recording } from './journal.js';
 import { printLintResult, type CliShow } from './cli.js';
-import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunEntry } from './run-entry.js';
+import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunCluster, type RunEntry } from './run-entry.js';
 import { writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
+import { clusterDone } from '../heap.js';
 
 /**
  * The key of a cluster's part: the tool, where it runs, the cluster, and every option that changes what its rules
@@ -61,21 +62,22 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
   if (context.journal) runJournal.add(context.journal);
   const plan: RepoPlan = resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : recording(runJournal, () => planRepo(options));
   const run = runSettings(options);
-  const clusters: KeptCluster[] = [];
+  const clusters: RunCluster[] = [];
   const reused: string[] = [];
   const linted: string[] = [];
-  // The clusters whose entry still holds, then the others linted.
-  const groups = clusterGroups(plan).map((dirs) => {
+  // The clusters whose entry still holds, then the others linted. An entry's journal is dropped once checked.
+  const groups = clusterGroups(plan).map((dirs): { dirs: string[]; key: string; reuse?: RunCluster } => {
     const key = clusterKey(cacheDir, plan, dirs, options);
     const kept = context.known?.get(key) ?? readCluster(cacheDir, key);
-    return { dirs, key, kept: kept && verifier.holds(kept.entry.journal) ? kept : undefined };
+    return { dirs, key, reuse: kept && verifier.holds(kept.entry.journal) ? { key, digest: kept.digest, part: kept.entry.part } : undefined };
   });
-  const stale = groups.filter((g) => !g.kept);
+  const stale = groups.filter((g) => !g.reuse);
   const loader = stale.length > 0 ? new ClusterLoader(plan, options) : undefined;
   try {
-    for (const { dirs, key, kept } of groups) {
-      if (kept) {
-        clusters.push(kept);
+    let toLint = stale.length;
+    for (const { dirs, key, reuse } of groups) {
+      if (reuse) {
+        clusters.push(reuse);
         reused.push(...dirs);
         continue;
       }
@@ -83,7 +85,8 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
       const part: ClusterPart = recording(journal, () => lintCluster(loader!.load(dirs, { scope: false }), dirs, run));
       linted.push(...dirs);
       const entry: ClusterEntry = { journal: journal.stored(), part };
-      clusters.push({ key, entry, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });
+      clusters.push({ key, part, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });
+      clusterDone(--toLint > 0);
     }
   } catch (e) {
     loader?.close(false);
@@ -96,7 +99,7 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
   const composed = recording(runJournal, () =>
     composeRun(
       plan,
-      clusters.map((c) => c.entry.part),
+      clusters.map((c) => c.part),
       options,
       run,
       (read) => (known && known.read === digest(read.join('\0')) ? known.files : undefined),

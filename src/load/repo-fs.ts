@@ -29,8 +29,11 @@ export class RepoFs {
   private readonly listingDigests = new Map<string, string>();
   /** Settled signatures of listed directories, taken just before listing them (only while recording). */
   private readonly dirSigs = new Map<string, string>();
-  /** The journal each kind was last noted in: a memoized kind asked again is noted once per journal. */
-  private readonly kindNoted = new Map<string, Journal>();
+  /**
+   * The kinds noted in each journal: a memoized kind asked again is noted once per journal. Weak: a cluster's
+   * journal (and what it holds) must not outlive the cluster because this memo, which lives for the run, names it.
+   */
+  private readonly kindNoted = new WeakMap<Journal, Set<string>>();
 
   /** `readdir`: how directories are listed (withFileTypes), for a caller that lists them anyway (the cache's verifier). */
   constructor(
@@ -74,8 +77,13 @@ export class RepoFs {
       this.kinds.set(rel, k);
     }
     const journal = activeJournal();
-    if (journal && this.kindNoted.get(rel) !== journal) {
-      this.kindNoted.set(rel, journal);
+    let noted = journal && this.kindNoted.get(journal);
+    if (journal && !noted) {
+      noted = new Set();
+      this.kindNoted.set(journal, noted);
+    }
+    if (noted && !noted.has(rel)) {
+      noted.add(rel);
       noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
       if (rel !== '.') {
         // A kind depends on where its parent is: the parent's kind goes in the same journal (memoized or not), and
