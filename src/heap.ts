@@ -6,10 +6,11 @@ import vm from 'node:vm';
  * (about 10 MB on the bench's 1,000-app fleet, of 25-40 MB live in all), and once its findings are taken the model
  * is garbage. Left alone, V8 runs a full collection rarely (twice in a 1,000-app run) and grows the old generation
  * meanwhile by a factor of up to 4 of what was live, so the peak RSS follows what the clusters allocated, not what
- * is live: 212 MB on that fleet. A full collection between clusters, when the finished cluster is garbage and the
- * next has not started, keeps it to one cluster's worth: 165 MB (417 -> 280 MB on the 5,000-app fleet), for about
- * 30 ms a cluster. Measured and left out: a smaller young generation (--semi-space-growth-factor=1: 30 MB less
- * again, but 14 times as many scavenges) and --heap-growing-percent=50 (less saved than this, at a similar cost).
+ * is live: about 210 MB on that fleet. A full collection between clusters, when the finished cluster is garbage
+ * and the next has not started, keeps it to about one cluster's worth: about 165 MB (about 400 -> 280-310 MB on the
+ * 5,000-app fleet), for 30-70 ms a cluster on the shared 2-core machine. Measured and left out: a smaller young
+ * generation (--semi-space-growth-factor=1: 30 MB less again, but 14 times as many scavenges) and
+ * --heap-growing-percent=50 (less saved than this, at a similar cost).
  * The library never changes the process's heap: only the CLI turns this on.
  */
 
