@@ -9,7 +9,8 @@ import type { KeptCluster } from './cache/run-entry.js';
 import { Verifier } from './cache/verify.js';
 import { collectBetweenClusters } from './heap.js';
 
-collectBetweenClusters();
+// Opt-in: about 20% less peak memory for about 5% more time on a multi-cluster run (src/heap.ts).
+if (process.env.LINT_GITOPS_LOW_MEMORY === '1') collectBetweenClusters();
 
 const argv = process.argv.slice(2);
 const cache = { verifier: new Verifier(), known: new Map<string, KeptCluster>() };

@@ -128,12 +128,12 @@ describe('without the model, the same result', () => {
     expect(lint({ ...options, model: false })).toEqual({ diagnostics: full.diagnostics, summary: full.summary });
   });
 
-  it('the CLI (collecting garbage between clusters) prints what lint() gives, with the result cache and without', () => {
+  it('the CLI (also collecting garbage between clusters) prints what lint() gives, with the result cache and without', () => {
     const { diagnostics, summary } = lint({ paths: [apps], cwd: root, cache: false, workers: 0 });
     const expected = formatJson(diagnostics, summary);
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-release-cli-'));
-    for (const args of [['--no-cache'], [], []]) {
-      const r = runCli(['--format', 'json', ...args, 'flux-clusters'], root, { LINT_GITOPS_CACHE_DIR: cacheDir });
+    for (const [args, lowMemory] of [[['--no-cache'], '1'], [['--no-cache'], ''], [[], '1'], [[], '1'], [[], '']] as const) {
+      const r = runCli(['--format', 'json', ...args, 'flux-clusters'], root, { LINT_GITOPS_CACHE_DIR: cacheDir, LINT_GITOPS_LOW_MEMORY: lowMemory });
       expect(r.code).toBe(1);
       expect(r.stdout).toBe(expected);
     }
