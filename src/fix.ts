@@ -29,7 +29,9 @@ export const MAX_FIX_PASSES = 10;
  * the repository. Edits are dropped, never merged, when they overlap an earlier one in the same file (the next
  * pass picks them up), or when the file changed on disk since it was read.
  */
-export function lintAndFix(options: LintOptions): FixResult {
+export function lintAndFix(fixOptions: LintOptions): FixResult {
+  // Like the result cache, validation results are neither read nor written: --fix sees the files as they are.
+  const options: LintOptions = { ...fixOptions, validationCache: false };
   const fixed: AppliedFix[] = [];
   const written = new Set<string>();
   let result = lint(options);

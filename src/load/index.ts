@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { host } from '../cache/journal.js';
+import { ValidationResults } from '../cache/validations.js';
 import { LoadContext } from './context.js';
 import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot } from './discover.js';
 import type { LimitHit } from './types.js';
@@ -46,6 +47,11 @@ export interface LoadOptions {
    * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
    */
   cache?: boolean | string;
+  /**
+   * With `cache`, also keep schema validation results between runs (src/cache/validations.ts); true unless false.
+   * `--fix` turns it off: it reads and writes no lint results.
+   */
+  validationCache?: boolean;
   /** Worker threads for parsing YAML besides the main thread: undefined is $LINT_GITOPS_WORKERS, else none. */
   workers?: number;
 }
@@ -135,6 +141,8 @@ export function loadRepo(options: LoadOptions): RepoModel {
 export class ClusterLoader {
   readonly cacheDir?: string;
   private readonly cache?: ParseCache;
+  /** Schema validation results, read when the first cluster's rules ask and written when the run closes. */
+  private readonly validations?: ValidationResults;
   private readonly parser: YamlParser;
 
   constructor(
@@ -144,6 +152,7 @@ export class ClusterLoader {
     const cache = options.cache;
     this.cacheDir = cache ? (typeof cache === 'string' ? path.resolve(plan.cwd, cache) : defaultCacheDir()) : undefined;
     this.cache = this.cacheDir ? ParseCache.open(this.cacheDir, [plan.root, ...plan.clusterDirs].join('\0')) : undefined;
+    this.validations = this.cacheDir && options.validationCache !== false ? new ValidationResults(this.cacheDir) : undefined;
     this.parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache: this.cache });
   }
 
@@ -186,13 +195,15 @@ export class ClusterLoader {
       yamlFilesInScope: scope ? yamlFilesInScope(this.plan, readFiles(ctx.files)) : [],
       fluxVersions: fluxVersions(ctx),
       cacheDir: this.cacheDir,
+      validationResults: this.validations,
     };
   }
 
   /**
    * Stops the parser's threads; `save`: keep the parse cache (after a load that went through). The parse cache
    * keeps what this load used, so a load of only some of the plan's clusters (the others' results were cached)
-   * does not save: the whole run's parses stay for the next time they are all needed.
+   * does not save: the whole run's parses stay for the next time they are all needed. Validation results are
+   * kept whatever happened: each is a function of its key alone, and the older ones stay (ValidationResults).
    */
   close(save: boolean): void {
     this.parser.close();
@@ -200,6 +211,11 @@ export class ClusterLoader {
       if (save) this.cache?.save();
     } catch {
       // A cache directory that cannot be written (or is not a directory) costs the next run its parses, nothing more.
+    }
+    try {
+      this.validations?.save();
+    } catch {
+      // Likewise: the next run validates again.
     }
   }
 }

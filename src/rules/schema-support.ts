@@ -86,7 +86,7 @@ class SchemaContext {
   private writtenList?: WrittenDoc[];
 
   constructor(readonly model: RepoModel) {
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results: model.validationResults });
     this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
     this.collectCrds();
   }

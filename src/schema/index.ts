@@ -4,6 +4,7 @@ export {
   compareVersions,
   compileTimes,
   validatorOrigins,
+  validatorStats,
   indexKey,
   splitApiVersion,
   type IndexEntry,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { convertCrd, type JsonObject } from './convert.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
+import type { ValidationResults } from '../cache/validations.js';
 
 export interface IndexEntry {
   /** "<group>/<version>/<Kind>", or "<version>/<Kind>" for the core group */
@@ -82,6 +84,7 @@ export function bundledSchemasDir(): string {
 }
 
 let bundleCache: Bundle | undefined;
+let packageSchemasDir: string | undefined;
 function loadBundle(dir: string): Bundle {
   if (bundleCache && bundleCache.dir === dir) return bundleCache;
   const indexFile = join(dir, 'index.json');
@@ -109,6 +112,12 @@ let sharedAjv: Ajv | undefined;
 export const compileTimes = new Map<string, number>();
 /** How each validator was obtained, per index key. */
 export const validatorOrigins = new Map<string, 'precompiled' | 'compiled'>();
+/**
+ * What validation did in this process (tests count these; timings are not to be asserted): `requests` asks for a
+ * validator (loading or compiling it the first time), `calls` runs one on a value. A result kept by
+ * ValidationResults costs neither.
+ */
+export const validatorStats = { requests: 0, calls: 0 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -149,6 +158,55 @@ function needsCopy(value: unknown): boolean {
   return false;
 }
 
+/**
+ * The JSON of a value when it tells the value apart from every other value a validator could see differently;
+ * else undefined (such a value is validated, never looked up). JSON loses NaN and ±Infinity (null), -0 (0),
+ * undefined members, and anything not a plain object, array or primitive; a "__proto__" key is left out of the
+ * copy the validator sees. Parsed YAML has none of these except .nan/.inf and -0, and the walk costs about what
+ * needsCopy's does.
+ */
+function faithfulJson(value: unknown): { json: string; copy: boolean } | undefined {
+  nullMember = false;
+  try {
+    return faithful(value) ? { json: JSON.stringify(value), copy: nullMember } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Set by faithful(): the value has a null member, so the validator sees a copy without it (needsCopy's answer). */
+let nullMember = false;
+
+function faithful(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !faithful(v[i])) return false;
+        return true;
+      }
+      // Only plain objects: needsCopy's other reasons for a copy (a prototype, inherited keys, "__proto__") are
+      // all unfaithful, which leaves a null member as the one reason faithful values are copied.
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k) || k === '__proto__' || k === 'toJSON') return false;
+        const m = (v as Record<string, unknown>)[k];
+        if (m === null) nullMember = true;
+        else if (!faithful(m)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 const SOPS_VALUE = /^ENC\[[A-Za-z0-9_]+,/;
 /** Flux post-build substitution: ${VAR}, ${VAR:-default}, ${VAR:=default} */
 const FLUX_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=][^}]*)?\}/;
@@ -171,20 +229,28 @@ export class SchemaRegistry {
 
   private readonly usePrecompiled: boolean;
   private readonly cache: ValidatorCache | undefined;
+  private readonly results: ValidationResults | undefined;
+  /** The hash of each added schema (names its validator in ValidationResults' keys), computed when first needed. */
+  private readonly addedHashes = new Map<string, string>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults) {
     this.bundle = bundle;
     this.usePrecompiled = usePrecompiled;
     this.cache = cacheDir ? new ValidatorCache(cacheDir) : undefined;
+    this.results = results;
   }
 
   /**
    * The schemas/ folder shipped with the package. `precompiled: false`
    * ignores the precompiled validators (to compare them with fresh ones);
-   * `cacheDir` keeps validators compiled at run time between runs (src/schema/validator-cache.ts).
+   * `cacheDir` keeps validators compiled at run time between runs (src/schema/validator-cache.ts);
+   * `results` keeps validation results between runs (src/cache/validations.ts).
    */
-  static bundled(dir: string = bundledSchemasDir(), options: { precompiled?: boolean; cacheDir?: string } = {}): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir);
+  static bundled(
+    dir: string = bundledSchemasDir(),
+    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResults } = {},
+  ): SchemaRegistry {
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results);
   }
 
   /** A registry without bundled schemas (addCrd only). */
@@ -221,6 +287,7 @@ export class SchemaRegistry {
         source,
       };
       this.addedValidators.delete(key);
+      this.addedHashes.delete(key);
       const same = this.bundledFileIfSame(key, v.schema);
       if (same) {
         // the very schema we ship (e.g. the repository vendors the same Flux
@@ -276,6 +343,20 @@ export class SchemaRegistry {
     if (!entry) return { status: 'no-schema', issues: [] };
     if (!entry.served) return { status: 'not-served', issues: [], entry };
     if (entry.file === null) return { status: 'no-schema', issues: [], entry };
+    // A result kept from an earlier run (or cluster) with every input the same: no validator is loaded.
+    const results = this.results;
+    let key: string | undefined;
+    let copy: boolean | undefined;
+    if (results) {
+      const validator = this.validatorId(entry);
+      const seen = validator === undefined ? undefined : faithfulJson(value);
+      if (validator !== undefined && seen !== undefined) {
+        key = results.key(validator, kind, options.substitution === true, seen.json);
+        const kept = results.get(key);
+        if (kept) return { status: kept.length ? 'invalid' : 'ok', issues: kept, entry };
+        copy = seen.copy;
+      }
+    }
     let validate: ValidateFunction;
     try {
       validate = this.validatorFor(entry);
@@ -286,13 +367,17 @@ export class SchemaRegistry {
         issues: [{ path: [], keyword: 'schema', message: `the schema of ${entry.key} (${entry.source}) cannot be used: ${e instanceof Error ? e.message : String(e)}` }],
       };
     }
-    let data = needsCopy(value) ? withoutNulls(value) : value;
+    let data = (copy ?? needsCopy(value)) ? withoutNulls(value) : value;
     const sops = isPlainObject(data) && 'sops' in data;
     if (sops) {
       const { sops: _ignored, ...rest } = data as Record<string, unknown>;
       data = rest;
     }
-    if (validate(data)) return { status: 'ok', issues: [], entry };
+    validatorStats.calls++;
+    if (validate(data)) {
+      if (key !== undefined) results!.set(key, []);
+      return { status: 'ok', issues: [], entry };
+    }
     let raw: RawIssue[] = toIssues(validate.errors ?? [], data, kind || 'object');
     if (sops) {
       // SOPS replaces leaf values with "ENC[...]" strings: only the structure can be checked
@@ -302,10 +387,34 @@ export class SchemaRegistry {
       raw = raw.filter((i) => !(typeof i.data === 'string' && FLUX_VARIABLE.test(i.data)));
     }
     const issues: SchemaIssue[] = raw.map(({ data: _d, ...issue }) => issue);
+    if (key !== undefined) results!.set(key, issues);
     return { status: issues.length ? 'invalid' : 'ok', issues, entry };
   }
 
+  /**
+   * What names the validator of an entry in ValidationResults' keys, without loading it: the hash of a schema
+   * added at run time (a CRD of the tree or --crds), else the bundled precompiled code's hash, else the bundled
+   * schema file (its bytes are part of the tool's identity, which every key holds). Undefined (nothing is cached)
+   * for a bundle other than the package's own, whose files the tool's identity does not cover.
+   */
+  private validatorId(entry: IndexEntry): string | undefined {
+    const added = this.addedSchemas.get(entry.key);
+    if (added && this.added.get(entry.key) === entry) {
+      let hash = this.addedHashes.get(entry.key);
+      if (hash === undefined) {
+        hash = `schema ${createHash('sha256').update(JSON.stringify(added)).digest('base64url')}`;
+        this.addedHashes.set(entry.key, hash);
+      }
+      return hash;
+    }
+    const bundle = this.bundle;
+    if (!bundle || bundle.dir !== (packageSchemasDir ??= bundledSchemasDir())) return undefined;
+    if (this.usePrecompiled && entry.precompiled && entry.precompiledHash) return `precompiled ${entry.precompiledHash}`;
+    return `file ${entry.file}`;
+  }
+
   private validatorFor(entry: IndexEntry): ValidateFunction {
+    validatorStats.requests++;
     const added = this.addedSchemas.get(entry.key);
     if (added && this.added.get(entry.key) === entry) {
       let v = this.addedValidators.get(entry.key);
