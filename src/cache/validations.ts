@@ -10,8 +10,8 @@ export const VALIDATIONS_FORMAT = 'lint-gitops validation results 1';
 
 /**
  * The bound: entries kept, most recently used first. One entry per distinct object value and validator (an empty
- * result, the usual one, costs about 30 bytes on disk), so 200,000 holds the 5,000-app bench fleet (about 40,000
- * objects and kustomization files) five times over — several repositories, or branches of one, without evicting
+ * result, the usual one, costs about 40 bytes on disk), so 200,000 holds the 5,000-app bench fleet (50,122 results,
+ * 2 MB) four times over — several repositories, or branches of one, without evicting
  * each other — while the file stays a few megabytes, read in milliseconds. Issue lists can be long (an unknown
  * field lists every allowed key): the bytes are bounded too, so a broken tree cannot grow the file without limit.
  */

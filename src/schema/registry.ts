@@ -167,6 +167,9 @@ function needsCopy(value: unknown): boolean {
  */
 function faithfulJson(value: unknown): { json: string; copy: boolean } | undefined {
   nullMember = false;
+  // An enumerable property of Object.prototype would show in every for-in below (and in the validator's own
+  // loops): with none, a plain object's for-in yields exactly its own keys, and faithful() need not check each.
+  for (const _ in Object.prototype) return undefined;
   try {
     return faithful(value) ? { json: JSON.stringify(value), copy: nullMember } : undefined;
   } catch {
@@ -195,7 +198,7 @@ function faithful(v: unknown): boolean {
       // all unfaithful, which leaves a null member as the one reason faithful values are copied.
       if (Object.getPrototypeOf(v) !== Object.prototype) return false;
       for (const k in v) {
-        if (!Object.prototype.hasOwnProperty.call(v, k) || k === '__proto__' || k === 'toJSON') return false;
+        if (k === '__proto__' || k === 'toJSON') return false;
         const m = (v as Record<string, unknown>)[k];
         if (m === null) nullMember = true;
         else if (!faithful(m)) return false;
