@@ -28,6 +28,8 @@ export interface SchemaTarget {
   kind: string;
   /** Flux post-build substitution applies: issues on values written as ${VAR} are not schema errors. */
   substitution: boolean;
+  /** Set when the value is plain JSON data (ValidateOptions.plain), learnt in the walk targets() makes anyway. */
+  plain?: { copy: boolean };
   /** The cluster that builds it; undefined for kustomization files. */
   cluster?: Cluster;
 }
@@ -101,7 +103,7 @@ class SchemaContext {
     let r = this.validations.get(t);
     if (!r) {
       this.ensure(splitApiVersion(t.apiVersion).group, t.kind);
-      r = this.registry.validate(t.apiVersion, t.kind, t.value, { substitution: t.substitution });
+      r = this.registry.validate(t.apiVersion, t.kind, t.value, { substitution: t.substitution, plain: t.plain });
       this.validations.set(t, r);
     }
     return r;
@@ -144,7 +146,8 @@ class SchemaContext {
         // Generated objects carry placeholder data; an object without apiVersion is manifest-shape's.
         if (o.generated || !o.apiVersion) continue;
         // A YAML merge key (<<: *anchor) is left unresolved by the parser; its fields would look unknown or missing.
-        if (hasMergeKey(o.value)) continue;
+        const shape = inspect(o.value);
+        if (shape.merge) continue;
         const key = docKey(o.doc, o.docPath);
         const had = seen.get(key);
         if (had) {
@@ -156,15 +159,17 @@ class SchemaContext {
           had.json.add(json);
           had.values.push(o.value);
         } else seen.set(key, { values: [o.value] });
-        out.push({ at: o, value: o.value, apiVersion: o.apiVersion, kind: o.kind, substitution: substitutes(cluster, o), cluster });
+        out.push({ at: o, value: o.value, apiVersion: o.apiVersion, kind: o.kind, substitution: substitutes(cluster, o), cluster, ...(shape.plain ? { plain: shape.plain } : {}) });
       }
     }
     for (const kd of this.model.kustomizeDirs.values()) {
-      if (kd.generated || !kd.doc || !isObject(kd.doc.value) || hasMergeKey(kd.doc.value)) continue;
+      if (kd.generated || !kd.doc || !isObject(kd.doc.value)) continue;
+      const shape = inspect(kd.doc.value);
+      if (shape.merge) continue;
       const v = kd.doc.value;
       const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
       const kind = typeof v.kind === 'string' ? v.kind : 'Kustomization';
-      out.push({ at: { doc: kd.doc, docPath: [] }, value: v, apiVersion, kind, substitution: false });
+      out.push({ at: { doc: kd.doc, docPath: [] }, value: v, apiVersion, kind, substitution: false, ...(shape.plain ? { plain: shape.plain } : {}) });
     }
     const pathKeys = new Map(out.map((t) => [t, t.at.docPath.join('\0')]));
     out.sort((a, b) => cmp(a.at.doc.file.path, b.at.doc.file.path) || a.at.doc.index - b.at.doc.index || cmp(pathKeys.get(a)!, pathKeys.get(b)!));
@@ -482,33 +487,58 @@ function substitutes(cluster: Cluster, o: KObject): boolean {
 }
 
 /**
- * Whether the value's JSON has a `"<<":` key (a YAML merge key). Walks plain objects and arrays instead of
- * serialising every object; anything else (a Date, a typed array) is left to JSON.stringify itself. In JSON, `"<<":`
- * can only come from a key: a quote inside a string is escaped.
+ * One walk of a target's value. `merge`: whether its JSON has a `"<<":` key (a YAML merge key); plain objects and
+ * arrays are walked instead of serialising every object, anything else (a Date, a typed array) is left to
+ * JSON.stringify itself (in JSON, `"<<":` can only come from a key: a quote inside a string is escaped). `plain`:
+ * set when the value is plain JSON data (ValidateOptions.plain: plain objects and dense arrays of strings,
+ * booleans, nulls and finite numbers other than -0, no "__proto__" key), with whether it has a null member (the
+ * validator sees a copy without it).
  */
-function hasMergeKey(value: unknown): boolean {
-  const walk = (v: unknown): boolean | undefined => {
-    if (typeof v !== 'object' || v === null) return false;
+function inspect(value: unknown): { merge: boolean; plain?: { copy: boolean } } {
+  let faithful = true;
+  let copy = false;
+  const walk = (v: unknown, member: boolean): boolean | undefined => {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return false;
+      case 'number':
+        if (!Number.isFinite(v) || Object.is(v, -0)) faithful = false;
+        return false;
+      case 'object':
+        break;
+      default:
+        faithful = false;
+        return false;
+    }
+    if (v === null) {
+      if (member) copy = true;
+      return false;
+    }
     if (Array.isArray(v)) {
       if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
-      for (const item of v) {
-        const r = walk(item);
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) faithful = false;
+        const r = walk(v[i], false);
         if (r !== false) return r;
       }
       return false;
     }
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) return undefined;
+    if (proto === null) faithful = false;
     for (const k of Object.keys(v)) {
       const item = (v as Record<string, unknown>)[k];
       if (k === '<<' || k.endsWith('"<<') || k === 'toJSON') return undefined;
-      const r = walk(item);
+      if (k === '__proto__') faithful = false;
+      const r = walk(item, true);
       if (r !== false) return r;
     }
     return false;
   };
-  const r = walk(value);
-  return r === undefined ? (JSON.stringify(value) ?? '').includes('"<<":') : r;
+  const r = walk(value, false);
+  if (r === undefined) return { merge: (JSON.stringify(value) ?? '').includes('"<<":') };
+  return r || !faithful ? { merge: r } : { merge: false, plain: { copy } };
 }
 
 function docKey(doc: YamlDoc, docPath: NodePath): string {

@@ -167,14 +167,22 @@ function needsCopy(value: unknown): boolean {
  */
 function faithfulJson(value: unknown): { json: string; copy: boolean } | undefined {
   nullMember = false;
-  // An enumerable property of Object.prototype would show in every for-in below (and in the validator's own
-  // loops): with none, a plain object's for-in yields exactly its own keys, and faithful() need not check each.
-  for (const _ in Object.prototype) return undefined;
+  if (!cleanPrototype()) return undefined;
   try {
     return faithful(value) ? { json: JSON.stringify(value), copy: nullMember } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether Object.prototype has no enumerable property. One would show in every for-in (the validators' own loops
+ * too, and needsCopy's, which then copies): with none, a plain object's for-in yields exactly its own keys, and
+ * neither faithful() nor ValidateOptions.plain need check each key.
+ */
+function cleanPrototype(): boolean {
+  for (const _ in Object.prototype) return false;
+  return true;
 }
 
 /** Set by faithful(): the value has a null member, so the validator sees a copy without it (needsCopy's answer). */
@@ -221,6 +229,13 @@ export interface ValidateOptions {
    * a placeholder, so type/enum/pattern/format issues on it are dropped.
    */
   substitution?: boolean;
+  /**
+   * The caller's word that the value is plain JSON data: plain objects (prototype Object.prototype) and dense arrays
+   * of strings, booleans, nulls and finite numbers other than -0, without a "__proto__" key; `copy`: it has a null
+   * object member. Saves a walk of the value (SchemaContext learns this in the walk it makes anyway); a value that
+   * is not what it says may get another value's kept result.
+   */
+  plain?: { copy: boolean };
 }
 
 export class SchemaRegistry {
@@ -233,8 +248,8 @@ export class SchemaRegistry {
   private readonly usePrecompiled: boolean;
   private readonly cache: ValidatorCache | undefined;
   private readonly results: ValidationResults | undefined;
-  /** The hash of each added schema (names its validator in ValidationResults' keys), computed when first needed. */
-  private readonly addedHashes = new Map<string, string>();
+  /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
+  private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
   private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults) {
     this.bundle = bundle;
@@ -290,7 +305,6 @@ export class SchemaRegistry {
         source,
       };
       this.addedValidators.delete(key);
-      this.addedHashes.delete(key);
       const same = this.bundledFileIfSame(key, v.schema);
       if (same) {
         // the very schema we ship (e.g. the repository vendors the same Flux
@@ -352,7 +366,7 @@ export class SchemaRegistry {
     let copy: boolean | undefined;
     if (results) {
       const validator = this.validatorId(entry);
-      const seen = validator === undefined ? undefined : faithfulJson(value);
+      const seen = validator === undefined ? undefined : options.plain && cleanPrototype() ? { json: JSON.stringify(value), copy: options.plain.copy } : faithfulJson(value);
       if (validator !== undefined && seen !== undefined) {
         key = results.key(validator, kind, options.substitution === true, seen.json);
         const kept = results.get(key);
@@ -370,7 +384,7 @@ export class SchemaRegistry {
         issues: [{ path: [], keyword: 'schema', message: `the schema of ${entry.key} (${entry.source}) cannot be used: ${e instanceof Error ? e.message : String(e)}` }],
       };
     }
-    let data = (copy ?? needsCopy(value)) ? withoutNulls(value) : value;
+    let data = (copy ?? (options.plain && cleanPrototype() ? options.plain.copy : needsCopy(value))) ? withoutNulls(value) : value;
     const sops = isPlainObject(data) && 'sops' in data;
     if (sops) {
       const { sops: _ignored, ...rest } = data as Record<string, unknown>;
@@ -401,15 +415,16 @@ export class SchemaRegistry {
    * for a bundle other than the package's own, whose files the tool's identity does not cover.
    */
   private validatorId(entry: IndexEntry): string | undefined {
+    // By entry: addCrd makes a new entry for each CRD it registers, so a replaced schema is never named by the old hash.
+    if (this.validatorIds.has(entry)) return this.validatorIds.get(entry);
+    const id = this.computeValidatorId(entry);
+    this.validatorIds.set(entry, id);
+    return id;
+  }
+
+  private computeValidatorId(entry: IndexEntry): string | undefined {
     const added = this.addedSchemas.get(entry.key);
-    if (added && this.added.get(entry.key) === entry) {
-      let hash = this.addedHashes.get(entry.key);
-      if (hash === undefined) {
-        hash = `schema ${createHash('sha256').update(JSON.stringify(added)).digest('base64url')}`;
-        this.addedHashes.set(entry.key, hash);
-      }
-      return hash;
-    }
+    if (added && this.added.get(entry.key) === entry) return `schema ${createHash('sha256').update(JSON.stringify(added)).digest('base64url')}`;
     const bundle = this.bundle;
     if (!bundle || bundle.dir !== (packageSchemasDir ??= bundledSchemasDir())) return undefined;
     if (this.usePrecompiled && entry.precompiled && entry.precompiledHash) return `precompiled ${entry.precompiledHash}`;

@@ -118,6 +118,18 @@ describe('validation results kept between runs', () => {
     expect(run(repo, cache)).toEqual({ findings: hourly.findings, requests: 0, calls: 0 });
   });
 
+  it('a value JSON cannot tell from another (.nan and null) is validated every time', () => {
+    const repo = fixtureCopy({ [gotk]: (t) => t.replace('replicas: 1', 'replicas: .nan') });
+    const cache = tmp('cache');
+    const nan = run(repo, cache);
+    expect(nan.findings.filter((f) => f.startsWith(`schema ${gotk}`))).toEqual([`schema ${gotk}:${lineOf(repo, gotk, 'replicas: .nan')} spec.replicas must be an integer`]);
+    expect(run(repo, cache).calls).toBe(1);
+    edit(repo, gotk, (t) => t.replace('replicas: .nan', 'replicas: null'));
+    const none = run(repo, cache);
+    expect(none.findings.filter((f) => f.startsWith(`schema ${gotk}`))).toEqual([]);
+    expect(none.calls).toBe(1);
+  });
+
   it('a corrupt, truncated, foreign or emptied cache file is ignored: everything is validated again', () => {
     const repo = fixtureCopy({ [forgejo]: replaceOnce('  interval: 30m\n', '  interval: 30\n') });
     const cache = tmp('cache');
