@@ -24,8 +24,11 @@ describe('the parse cache', () => {
     const repo = fixtureCopy();
     const cache = tmpDir();
     expect(findings(repo, cache)).toEqual([]);
-    // Beside the parse cache lives validators/ (compiled schema validators, src/schema/validator-cache.ts).
-    const files = fs.readdirSync(cache).filter((f) => f !== 'validators');
+    // Beside the parse cache live validators/ (compiled schema validators, src/schema/validator-cache.ts),
+    // validations.json (validation results, src/cache/validations.ts) and results/ (with the build's identity they
+    // are keyed on, src/cache/tool-id.ts).
+    expect(fs.readdirSync(cache).sort()).toEqual([expect.stringMatching(/^parse-/), 'results', 'validations.json', 'validators']);
+    const files = fs.readdirSync(cache).filter((f) => !['validators', 'validations.json', 'results'].includes(f));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^parse-.*\.bin$/);
     expect(findings(repo, cache)).toEqual([]);
