@@ -75,6 +75,15 @@ interface CrdRecord {
 
 const CRD_GROUP = 'apiextensions.k8s.io/';
 
+/**
+ * Validation results kept between runs (src/cache/validations.ts) are used for models of up to this many objects
+ * and kustomization files. A lookup (the object's JSON and its hash, 8-10 µs) costs about what validating a typical
+ * object does, so what the cache saves is loading validators (5-30 ms a kind; about 70 ms of the fixture's 0.3-0.4 s
+ * warm run). In a cluster of thousands of objects that load is a small share of the run, while keeping every
+ * result cost the cold 1,000-app bench fleet (about 2,050 objects per cluster) 3-7% more CPU.
+ */
+export const MAX_OBJECTS_WITH_KEPT_RESULTS = 1000;
+
 class SchemaContext {
   /** Bundled schemas plus the tree's CRDs (added lazily, per group/kind, when an object of that kind is checked). */
   readonly registry: SchemaRegistry;
@@ -88,7 +97,10 @@ class SchemaContext {
   private writtenList?: WrittenDoc[];
 
   constructor(readonly model: RepoModel) {
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results: model.validationResults });
+    let objects = model.kustomizeDirs.size;
+    for (const c of model.clusters) objects += c.objects.length;
+    const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? model.validationResults : undefined;
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results });
     this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
     this.collectCrds();
   }

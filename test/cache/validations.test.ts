@@ -8,6 +8,9 @@ import { lint } from '../../src/lint.js';
 import { SchemaRegistry, validatorStats } from '../../src/schema/index.js';
 import { CLUSTER, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 import { LAB, twoClusters } from '../integrations/two-clusters.js';
+import { MAX_OBJECTS_WITH_KEPT_RESULTS } from '../../src/rules/schema-support.js';
+// @ts-expect-error plain ESM script without types
+import { writeFleet } from '../../bench/generate-fleet.mjs';
 
 /**
  * The validation result cache (src/cache/validations.ts) never changes a finding: after each change to an input
@@ -169,6 +172,18 @@ describe('validation results kept between runs', () => {
     fs.mkdirSync(validationsFile(cache), { recursive: true });
     const first = run(repo, cache);
     expect(run(repo, cache)).toEqual(first);
+  });
+
+  it('a cluster of more objects than MAX_OBJECTS_WITH_KEPT_RESULTS validates without them', () => {
+    const fleet = path.join(tmp('fleet'), 'fleet');
+    writeFleet({ apps: 150, clusters: 1, out: fleet });
+    const cache = tmp('cache');
+    const paths = [path.join(fleet, 'flux-clusters')];
+    const first = run(fleet, cache, paths);
+    expect(first.findings).toEqual([]);
+    expect(lint({ paths, cwd: fleet }).summary.objects).toBeGreaterThan(MAX_OBJECTS_WITH_KEPT_RESULTS);
+    expect(fs.existsSync(validationsFile(cache))).toBe(false);
+    expect(run(fleet, cache, paths).calls).toBe(first.calls);
   });
 
   it('--no-cache, --fix and the library without a cache directory keep no validation results', () => {
