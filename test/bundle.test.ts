@@ -26,11 +26,11 @@ describe('the bundled command', () => {
 
   it('finds every file it names relative to a module (schemas, the parse worker, package.json) where dist/ has it', () => {
     const named: string[] = [];
-    for (const f of fs.readdirSync(BIN_DIR)) {
+    for (const f of fs.readdirSync(BIN_DIR).filter((n) => /\.c?js$/.test(n))) {
       const text = fs.readFileSync(path.join(BIN_DIR, f), 'utf8');
-      for (const m of text.matchAll(/new URL\("(\.\.?\/[^"]+)", import\.meta\.url\)/g)) named.push(m[1]!);
+      for (const m of text.matchAll(/new URL\("(\.\.?\/[^"]+)", (?:import\.meta\.url|__lintGitopsUrl)\)/g)) named.push(m[1]!);
     }
-    expect(named).toEqual(expect.arrayContaining(['../load/parse-pool.js', '../schema/registry.js', '../cache/tool-id.js']));
+    expect(named).toEqual(expect.arrayContaining(['../launch.js', '../load/parse-pool.js', '../schema/registry.js', '../cache/tool-id.js']));
     for (const rel of named) expect(fs.existsSync(path.join(BIN_DIR, rel)), rel).toBe(true);
   });
 
