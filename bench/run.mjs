@@ -24,7 +24,8 @@ import { writeFleet } from './generate-fleet.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
+// What users run: package.json's bin (the bundle with its code caches, src/launch.ts), not dist/cli.js.
+const CLI = path.join(REPO, JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).bin['lint-gitops']);
 const RSS = path.join(HERE, 'rss.mjs');
 const FIXTURE_CLUSTER = path.join(REPO, 'fixtures', 'flux-clusters', 'stefanzhelev');
 
@@ -45,7 +46,7 @@ const fleets = quick
     ];
 
 if (!fs.existsSync(CLI)) {
-  process.stderr.write('bench: dist/cli.js is missing; run `npm run build` first (npm run bench does)\n');
+  process.stderr.write(`bench: ${path.relative(REPO, CLI)} is missing; run \`npm run build\` first (npm run bench does)\n`);
   process.exit(2);
 }
 

@@ -247,6 +247,29 @@ describe('the tool identity', () => {
     expect(computeToolId(code, dir).id).not.toBe(dep);
   });
 
+  it('changes when a file of the bundle, its code cache or a nested schema changes, and not for a type declaration', () => {
+    const { code, dir } = pkg();
+    fs.mkdirSync(path.join(code, 'bin'));
+    fs.mkdirSync(path.join(dir, 'schemas/precompiled'));
+    fs.writeFileSync(path.join(code, 'bin/main.cjs'), 'exports.a = 1;\n');
+    fs.writeFileSync(path.join(code, 'bin/main.cjs.v8'), 'v8');
+    fs.writeFileSync(path.join(dir, 'schemas/precompiled/x.cjs.br'), 'br');
+    fs.writeFileSync(path.join(code, 'load/a.d.ts'), 'export declare const a: number;\n');
+    const ids = [computeToolId(code, dir).id];
+    fs.writeFileSync(path.join(code, 'load/a.d.ts'), 'export declare const a: 1;\n');
+    expect(computeToolId(code, dir).id).toBe(ids[0]);
+    for (const [file, text] of [
+      ['dist/bin/main.cjs', 'exports.a = 2;\n'],
+      ['dist/bin/main.cjs.v8', 'V8'],
+      ['schemas/precompiled/x.cjs.br', 'BR'],
+    ]) {
+      fs.writeFileSync(path.join(dir, file!), text!);
+      const id = computeToolId(code, dir).id;
+      expect(ids, file).not.toContain(id);
+      ids.push(id);
+    }
+  });
+
   it('trusts a kept hash only while the file keeps its signature, even when a rewrite keeps size and mtime', () => {
     const { code, dir } = pkg();
     const first = computeToolId(code, dir, { now: later() });
