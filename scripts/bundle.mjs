@@ -104,15 +104,28 @@ const fast = await esbuild.build({
   outfile: join(outdir, 'fast.cjs'),
   plugins: [mainPart, ownUrls('__lintGitopsUrl', '__lintGitopsImportMetaResolve')],
 });
+// The names each of them exports (no module of dist/ exports a `let` that changes, so a copy of each binding is
+// the binding): main.cjs reads them once, where a CommonJS stand-in would copy every namespace on each import.
+const fastExports = new Map();
+for (const f of fastModules) {
+  if (/^export (let|var)\b/m.test(readFileSync(f, 'utf8'))) throw new Error(`${f} exports a variable: main.cjs would keep a stale copy`);
+  fastExports.set(f, Object.keys(await import(pathToFileURL(f).href)));
+}
 /** In main.cjs, a module of fast.cjs is fast.cjs's instance of it. */
 const fastPart = {
   name: 'fast-part',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const file = resolve(args.resolveDir, args.path);
-      return fastName.has(file) ? { path: file, namespace: 'fast-part' } : undefined;
+      return fastName.has(file) ? { path: relative(repoRoot, file).split(sep).join('/'), namespace: 'fast-part' } : undefined;
     });
-    build.onLoad({ filter: /.*/, namespace: 'fast-part' }, (args) => ({ contents: `module.exports = __lintGitopsOther.${fastName.get(args.path)};`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'fast-part' }, (args) => {
+      const file = resolve(repoRoot, args.path);
+      const ns = `__lintGitopsOther.${fastName.get(file)}`;
+      const names = fastExports.get(file);
+      const contents = names.map((n) => (n === 'default' ? `export default ${ns}.default;` : `export const ${n} = ${ns}.${n};`)).join('\n');
+      return { contents, loader: 'js' };
+    });
   },
 };
 const main = await esbuild.build({
@@ -129,7 +142,7 @@ const main = await esbuild.build({
   plugins: [fastPart, ownUrls('__lintGitopsUrl', '__lintGitopsImportMetaResolve')],
 });
 for (const [name, r] of [['main.cjs', main]]) {
-  const doubled = Object.keys(r.metafile.inputs).filter((f) => fastName.has(resolve(repoRoot, f)));
+  const doubled = Object.keys(r.metafile.inputs).filter((f) => !f.startsWith('fast-part:') && fastName.has(resolve(repoRoot, f)));
   if (doubled.length) throw new Error(`${name} bundles modules fast.cjs holds: ${doubled.join(', ')}`);
 }
 // The launcher: the bin, an ES module (import.meta.resolve for the bundle).
