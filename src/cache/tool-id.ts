@@ -14,8 +14,9 @@ const ids = new Map<string, string>();
 
 /**
  * Which lint-gitops this is, for the result cache: a hash of every file of the built code (dist/, or src/ when run
- * from sources; not the type declarations, which never run) and of schemas/, of the package.json and of each
- * dependency's package.json, and of the Node.js version. No build step has to remember to write an id, so `tsc` alone can never leave a stale one.
+ * from sources; not the type declarations, which never run, nor V8 code caches) and of schemas/, of the
+ * package.json and of each dependency's package.json, and of the Node.js version. No build step has to remember to
+ * write an id, so `tsc` alone can never leave a stale one.
  *
  * Cheap all the same: the content hashes are kept in `cacheDir` with each file's stat signature (size, modification
  * and change time, inode), and a file whose signature has not changed is not read again — git's index does the
@@ -84,8 +85,10 @@ export function computeToolId(
       return;
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      // Type declarations never run (tsc writes one beside every module: a fifth of the files to stat).
-      if (e.name.endsWith('.d.ts')) continue;
+      // Type declarations never run (tsc writes one beside every module: a fifth of the files to stat); V8 code
+      // caches (dist/bin/*.v8, src/launch.ts) are used only for the exact script they were made from, and differ
+      // from build to build of the same code.
+      if (e.name.endsWith('.d.ts') || e.name.endsWith('.v8')) continue;
       const abs = `${dir}${path.sep}${e.name}`;
       if (e.isDirectory()) addTree(abs, `${label}/${e.name}`);
       else addFile(abs, `${label}/${e.name}`);
