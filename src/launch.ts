@@ -30,8 +30,8 @@ import type { Reached, run } from './cli-run.js';
 const FORMAT = 'lint-gitops code cache 1';
 /** How much of the bundle a run compiled: a cache from a run that went less far is replaced. */
 const DEPTH: Record<Reached, number> = { fast: 1, resume: 2, full: 3 };
-/** Code caches kept in the user cache directory (one per build and Node.js version); the oldest go first. */
-const MAX_KEPT = 4;
+/** Code caches kept in the user cache directory (two per build and Node.js version); the oldest go first. */
+const MAX_KEPT = 8;
 
 export interface LaunchOptions {
   argv: string[];
