@@ -1,4 +1,5 @@
 import { serialize, deserialize } from 'node:v8';
+import { jsonExact } from '../json-exact.js';
 import { fastParse } from './fast-parse.js';
 import { parseYamlFile } from './yaml-file.js';
 import type { Document, LineCounter } from 'yaml';
@@ -52,34 +53,7 @@ export function fromBuffer(buf: Uint8Array): ParsedFile {
   return deserialize(buf) as ParsedFile;
 }
 
-/** True when JSON.parse(JSON.stringify(v)) gives back a value equal to v in every respect the loader can see. */
-export function jsonExact(v: unknown): boolean {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case 'object': {
-      if (v === null) return true;
-      const proto = Object.getPrototypeOf(v);
-      if (Array.isArray(v)) {
-        if (proto !== Array.prototype) return false;
-        // A hole reads as undefined, which JSON would turn into null.
-        for (let i = 0; i < v.length; i++) if (!jsonExact(v[i])) return false;
-        return true;
-      }
-      if (proto !== Object.prototype) return false;
-      const o = v as Record<string, unknown>;
-      // Own enumerable string keys are what both JSON and V8's serializer keep (a '__proto__' key is an own data
-      // property either way); the parser makes plain data objects, nothing else.
-      for (const k of Object.keys(o)) if (!jsonExact(o[k])) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
-}
+export { jsonExact };
 
 /**
  * A SourceFile built from a ParsedFile. `lineCounter` and each document's `ast` are parsed from the text on first

@@ -10,6 +10,7 @@ import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
 import { convertCrd, type JsonObject } from './convert.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
+import { jsonExact } from '../json-exact.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
 import type { ValidationResults } from '../cache/validations.js';
 
@@ -166,10 +167,17 @@ function needsCopy(value: unknown): boolean {
  * needsCopy's does.
  */
 function faithfulJson(value: unknown): { json: string; copy: boolean } | undefined {
-  nullMember = false;
+  let nullMember = false;
+  // A "__proto__" key is left out of the copy the validator sees, and a "toJSON" one changes what JSON says:
+  // either way the JSON no longer tells the value apart. A null member makes the validator see a copy without it.
+  const member = (key: string, m: unknown): boolean => {
+    if (key === '__proto__' || key === 'toJSON') return false;
+    if (m === null) nullMember = true;
+    return true;
+  };
   if (!cleanPrototype()) return undefined;
   try {
-    return faithful(value) ? { json: JSON.stringify(value), copy: nullMember } : undefined;
+    return jsonExact(value, member) ? { json: JSON.stringify(value), copy: nullMember } : undefined;
   } catch {
     return undefined;
   }
@@ -178,45 +186,13 @@ function faithfulJson(value: unknown): { json: string; copy: boolean } | undefin
 /**
  * Whether Object.prototype has no enumerable property. One would show in every for-in (the validators' own loops
  * too, and needsCopy's, which then copies): with none, a plain object's for-in yields exactly its own keys, and
- * neither faithful() nor ValidateOptions.plain need check each key.
+ * neither faithfulJson() nor ValidateOptions.plain need check each key.
  */
 function cleanPrototype(): boolean {
   for (const _ in Object.prototype) return false;
   return true;
 }
 
-/** Set by faithful(): the value has a null member, so the validator sees a copy without it (needsCopy's answer). */
-let nullMember = false;
-
-function faithful(v: unknown): boolean {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case 'object': {
-      if (v === null) return true;
-      if (Array.isArray(v)) {
-        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
-        for (let i = 0; i < v.length; i++) if (!(i in v) || !faithful(v[i])) return false;
-        return true;
-      }
-      // Only plain objects: needsCopy's other reasons for a copy (a prototype, inherited keys, "__proto__") are
-      // all unfaithful, which leaves a null member as the one reason faithful values are copied.
-      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-      for (const k in v) {
-        if (k === '__proto__' || k === 'toJSON') return false;
-        const m = (v as Record<string, unknown>)[k];
-        if (m === null) nullMember = true;
-        else if (!faithful(m)) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
-}
 
 const SOPS_VALUE = /^ENC\[[A-Za-z0-9_]+,/;
 /** Flux post-build substitution: ${VAR}, ${VAR:-default}, ${VAR:=default} */
