@@ -18,12 +18,13 @@
  * it would run the old code of a same-length edit), and a hash of its own bytes, so a damaged file reads as none.
  * Whatever is used, the same code runs: the cache only spares V8 the compile.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { writeFileAtomic } from './cache/atomic.js';
 import { cacheDir } from './cache/dir.js';
 import type { Reached, run } from './cli-run.js';
 
@@ -160,22 +161,8 @@ function readCode(file: string, key: string): Kept | undefined {
 
 /** Writes a code cache file (to a temporary file renamed over it); false when it could not be written. */
 function writeCode(file: string, key: string, depth: number, data: Buffer): boolean {
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const header = [FORMAT, key, String(depth), createHash('sha256').update(data).digest('hex')].join('\t');
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${header}\n`, 'latin1'), data]));
-    fs.renameSync(tmp, file);
-    return true;
-  } catch {
-    // The cache is an optimisation, never a reason to fail.
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing more to do
-    }
-    return false;
-  }
+  const header = [FORMAT, key, String(depth), createHash('sha256').update(data).digest('hex')].join('\t');
+  return writeFileAtomic(file, Buffer.concat([Buffer.from(`${header}\n`, 'latin1'), data]));
 }
 
 function prune(dir: string, keep: string): void {

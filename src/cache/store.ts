@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './atomic.js';
 import { digest } from './journal.js';
 
 /** Bumped whenever what an entry holds changes shape. */
@@ -40,21 +40,13 @@ export function readEntry<T>(cacheDir: string, kind: EntryKind, key: string): { 
 /** Writes an entry; returns the hash of its body, or undefined when it could not be written. */
 export function writeEntry(cacheDir: string, kind: EntryKind, key: string, value: unknown): string | undefined {
   const file = entryFile(cacheDir, kind, key);
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const body = JSON.stringify(value);
     const hash = digest(body);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, `${JSON.stringify({ format: ENTRY_FORMAT, kind, key, body: hash })}\n${body}`);
-    fs.renameSync(tmp, file);
+    if (!writeFileAtomic(file, `${JSON.stringify({ format: ENTRY_FORMAT, kind, key, body: hash })}\n${body}`)) return undefined;
     prune(path.dirname(file), kind, file);
     return hash;
   } catch {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // Nothing more to do: the entry is simply not kept.
-    }
     return undefined;
   }
 }

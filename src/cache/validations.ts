@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SchemaIssue } from '../schema/messages.js';
+import { writeFileAtomic } from './atomic.js';
 import { digest } from './journal.js';
 import { toolId } from './tool-id.js';
 
@@ -108,19 +109,7 @@ export class ValidationResults {
     const body = `[${parts.join(',')}]`;
     const header = JSON.stringify({ format: VALIDATIONS_FORMAT, tool: this.tool ?? toolId(this.cacheDir), body: digest(body) });
     const file = validationsFile(this.cacheDir);
-    const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(tmp, `${header}\n${body}`);
-      fs.renameSync(tmp, file);
-      this.added = 0;
-    } catch {
-      try {
-        fs.rmSync(tmp, { force: true });
-      } catch {
-        // Nothing more to do: the results are simply not kept.
-      }
-    }
+    if (writeFileAtomic(file, `${header}\n${body}`)) this.added = 0;
   }
 
   /** The file's entries, read on first use; empty when it is missing or does not check out. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
+import { writeFileAtomic } from '../cache/atomic.js';
 import { AJV_OPTIONS, createAjv } from './ajv.js';
 
 const require = createRequire(import.meta.url);
@@ -39,14 +40,8 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
       first.errors = validate.errors;
       if (!written) {
         written = true;
-        try {
-          fs.mkdirSync(path.dirname(v8File), { recursive: true });
-          const tmp = `${v8File}.${process.pid}.tmp`;
-          fs.writeFileSync(tmp, script.createCachedData());
-          fs.renameSync(tmp, v8File);
-        } catch {
-          // the next run compiles the source again
-        }
+        // If it cannot be written, the next run compiles the source again.
+        writeFileAtomic(v8File, script.createCachedData());
       }
       return ok;
     }) as ValidateFunction;
@@ -80,14 +75,8 @@ export class ValidatorCache {
       code = fs.readFileSync(`${base}.cjs`, 'utf8');
     } catch {
       code = decompress();
-      try {
-        fs.mkdirSync(path.dirname(base), { recursive: true });
-        const tmp = `${base}.cjs.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, code);
-        fs.renameSync(tmp, `${base}.cjs`);
-      } catch {
-        // the next run decompresses again
-      }
+      // If it cannot be written, the next run decompresses again.
+      writeFileAtomic(`${base}.cjs`, code);
     }
     return evaluateStandalone(code, filename, formats, `${base}.v8`);
   }
@@ -119,16 +108,15 @@ export class ValidatorCache {
     const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: Ajv, v: ValidateFunction) => string }).default;
     this.ajv ??= createAjv({ code: { source: true, formats: _`__formats` } });
     const validate = this.ajv.compile(schema);
+    // Use what was written, so that its first call also leaves the V8 code cache for the next run; a read-only or
+    // full cache directory only costs the next run a compile.
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, standaloneCode(this.ajv, validate));
-      fs.renameSync(tmp, file);
-      // Use what was written, so that its first call also leaves the V8 code cache for the next run.
-      const loaded = this.load(file, formats);
-      if (loaded) return loaded;
+      if (writeFileAtomic(file, standaloneCode(this.ajv, validate))) {
+        const loaded = this.load(file, formats);
+        if (loaded) return loaded;
+      }
     } catch {
-      // a read-only or full cache directory only costs the next run a compile
+      // ajv could not write this schema's code: the compiled validator serves this run
     }
     return validate;
   }
