@@ -187,16 +187,42 @@ export function matchesTarget(obj: JsonObject, target: PatchTarget): boolean {
   return true;
 }
 
+/**
+ * A Kubernetes label selector string: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by
+ * commas (commas inside parentheses belong to the set). As k8s.io/apimachinery/pkg/labels: `notin` and `!=` also
+ * match an object without the key.
+ */
 function matchSelector(map: unknown, selector: string): boolean {
   const labels = (isObject(map) ? map : {}) as Record<string, unknown>;
-  return selector.split(',').every((term) => {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
+  const value = (k: string) => (has(k) ? String(labels[k]) : undefined);
+  const terms: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      terms.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  terms.push(cur);
+  return terms.every((term) => {
     const t = term.trim();
+    if (t === '') return true;
+    const set = t.match(/^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/);
+    if (set) {
+      const values = set[3].split(',').map((v) => v.trim());
+      const v = value(set[1]);
+      return set[2] === 'in' ? v !== undefined && values.includes(v) : v === undefined || !values.includes(v);
+    }
     const neq = t.match(/^([^!=\s]+)\s*!=\s*(.*)$/);
-    if (neq) return String(labels[neq[1]] ?? '') !== neq[2];
+    if (neq) return value(neq[1]) !== neq[2].trim();
     const eq = t.match(/^([^=\s]+)\s*==?\s*(.*)$/);
-    if (eq) return String(labels[eq[1]] ?? '') === eq[2];
-    if (t.startsWith('!')) return !(t.slice(1) in labels);
-    return t === '' || t in labels;
+    if (eq) return value(eq[1]) === eq[2].trim();
+    if (t.startsWith('!')) return !has(t.slice(1).trim());
+    return has(t);
   });
 }
 
