@@ -51,7 +51,7 @@ function isFluxKustomization(v: unknown): v is { spec: { path?: unknown } } {
 }
 
 /** A Flux Operator FluxInstance: its `spec.sync` is the bootstrap (https://fluxcd.control-plane.io/operator/fluxinstance/). */
-export function fluxInstanceSync(v: unknown): { path: string; kind: string; name?: string } | undefined {
+export function fluxInstanceSync(v: unknown): { path: string; kind: string; name?: string; url?: string } | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
   if (o.kind !== 'FluxInstance' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('fluxcd.controlplane.io/')) return undefined;
@@ -62,6 +62,7 @@ export function fluxInstanceSync(v: unknown): { path: string; kind: string; name
     path: typeof sync.path === 'string' ? sync.path : './',
     kind: typeof sync.kind === 'string' ? sync.kind : 'GitRepository',
     name: typeof sync.name === 'string' ? sync.name : undefined,
+    url: typeof sync.url === 'string' ? sync.url : undefined,
   };
 }
 

@@ -6,7 +6,29 @@ import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { substituteValue, substitutionDisabled } from './substitute.js';
 import { fluxInstanceSync } from './discover.js';
-import type { Cluster, FluxKustomization, KObject, Location, ObjectRef, Substitution, YamlDoc } from './types.js';
+import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, Substitution, YamlDoc } from './types.js';
+
+/** How a cluster's root Kustomization was found, and what it syncs from. */
+interface RootInfo {
+  key: string;
+  pathRef: PathRef;
+  source: ObjectRef;
+  bootstrap: Cluster['bootstrap'];
+  /** The URL of the source it syncs, when no source object in the tree holds it (a FluxInstance's sync.url). */
+  url?: string;
+  /** The document that writes the root Kustomization (none for a FluxInstance's, which the operator makes). */
+  doc?: YamlDoc;
+  docPath?: NodePath;
+}
+
+function sourceRefOf(spec: Record<string, unknown>, namespace: string): ObjectRef {
+  const src = isObject(spec.sourceRef) ? spec.sourceRef : {};
+  return {
+    kind: String(src.kind ?? 'GitRepository'),
+    name: String(src.name ?? ''),
+    namespace: typeof src.namespace === 'string' ? src.namespace : namespace,
+  };
+}
 
 export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 
@@ -39,19 +61,25 @@ type Locality =
  * applies it, after that Kustomization's targetNamespace, patches, components and post-build substitution.
  */
 export class FluxWalker {
+  /** The URL the cluster's root syncs, when the tree says it without a source object (a FluxInstance's sync.url). */
+  private rootUrl?: string;
+
   constructor(
     private readonly ctx: LoadContext,
     private readonly builder: KustomizeBuilder,
   ) {}
 
   walk(clusterDir: string, name: string): Cluster {
-    const root = this.findRoot(clusterDir);
+    const root = this.findRoot(clusterDir) ?? this.findSyncing(clusterDir);
+    this.rootUrl = root?.url;
     const cluster: Cluster = {
       dir: clusterDir,
       name,
-      bootstrap: root ? 'flux-system' : 'synthetic',
+      bootstrap: root ? root.bootstrap : 'synthetic',
       rootKey: root?.key ?? `(synthetic)/${clusterDir}`,
-      implicitSources: root?.implicit ? [root.source] : [],
+      // The root syncs from its source, so that source exists in the cluster whether or not git holds it
+      // (`flux bootstrap` and the Flux Operator create it).
+      implicitSources: root ? [root.source] : [],
       kustomizations: new Map(),
       objects: [],
     };
@@ -62,6 +90,9 @@ export class FluxWalker {
       objects: [],
       substitution: { vars: new Map(), complete: true },
     };
+    // The root's own spec (patches, postBuild, targetNamespace, components, ...) shapes what it builds, as for any
+    // Flux Kustomization: read it before the build. Its object is replaced by the one its build applies.
+    if (root?.doc) rootFk.object = this.objectOf(root.doc, root.docPath ?? [], rootFk.key, clusterDir);
     cluster.kustomizations.set(rootFk.key, rootFk);
     const rootSource = root?.source;
 
@@ -72,7 +103,7 @@ export class FluxWalker {
         deferred.push(fk);
         return;
       }
-      if (fk.path === undefined || this.adoptAsRoot(cluster, rootFk, fk) || this.repeatsAncestor(cluster, fk)) return;
+      if (fk.path === undefined || this.repeatsAncestor(cluster, fk)) return;
       this.build(cluster, fk, queue);
     };
     for (;;) {
@@ -84,25 +115,6 @@ export class FluxWalker {
     }
     this.resolveObjectPaths(cluster, rootSource);
     return cluster;
-  }
-
-  /**
-   * A directory linted without a bootstrap often holds the Kustomization that syncs it (flux-local's layouts):
-   * that Kustomization is the real root, and what the synthetic root built is its build. Building it again would
-   * make every object a duplicate.
-   */
-  private adoptAsRoot(cluster: Cluster, synthetic: FluxKustomization, fk: FluxKustomization): boolean {
-    if (cluster.bootstrap !== 'synthetic' || cluster.rootKey !== synthetic.key || fk.parent !== synthetic.key || fk.path !== cluster.dir) {
-      return false;
-    }
-    cluster.kustomizations.delete(synthetic.key);
-    cluster.rootKey = fk.key;
-    fk.parent = undefined;
-    fk.objects = synthetic.objects;
-    fk.substitution = synthetic.substitution;
-    for (const o of fk.objects) o.builtBy = fk.key;
-    for (const k of cluster.kustomizations.values()) if (k.parent === synthetic.key) k.parent = fk.key;
-    return true;
   }
 
   /**
@@ -128,7 +140,7 @@ export class FluxWalker {
   }
 
   /** The flux-system Kustomization (from `flux bootstrap`) whose path is this cluster directory. */
-  private findRoot(clusterDir: string) {
+  private findRoot(clusterDir: string): RootInfo | undefined {
     const dir = clusterDir === '.' ? 'flux-system' : `${clusterDir}/flux-system`;
     if (this.ctx.fs.kind(dir) !== 'dir') return undefined;
     for (const name of this.ctx.fs.list(dir)) {
@@ -144,20 +156,50 @@ export class FluxWalker {
         const ns = typeof v.metadata.namespace === 'string' ? v.metadata.namespace : 'flux-system';
         const key = objectKey(ns, String(v.metadata.name));
         const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
-        const src = isObject(v.spec.sourceRef) ? v.spec.sourceRef : {};
-        const source: ObjectRef = {
-          kind: String(src.kind ?? 'GitRepository'),
-          name: String(src.name ?? ''),
-          namespace: typeof src.namespace === 'string' ? src.namespace : ns,
-        };
-        return { key, pathRef, source, implicit: false };
+        return { key, pathRef, source: sourceRefOf(v.spec, ns), bootstrap: 'flux-system' as const, doc, docPath: [] as NodePath };
       }
     }
     return undefined;
   }
 
+  /**
+   * A directory without a flux-system bootstrap often holds the Flux Kustomization that syncs it (written by hand
+   * or by a bootstrap script; flux-local's layouts): a Kustomization in its own build whose spec.path is the
+   * directory. That Kustomization is the cluster's root, and its spec applies to the build as for any other.
+   */
+  private findSyncing(clusterDir: string): RootInfo | undefined {
+    for (const b of this.builder.buildForFlux(clusterDir)) {
+      const v = b.value;
+      if (!isFluxKustomization(v) || !isObject(v.spec) || !isObject(v.metadata) || typeof v.metadata.name !== 'string') continue;
+      const written = typeof v.spec.path === 'string' ? v.spec.path : './';
+      if (written.includes('${') || this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) continue;
+      const ns = typeof v.metadata.namespace === 'string' ? v.metadata.namespace : 'default';
+      const pathRef = this.ctx.resolve('flux-path', { doc: b.doc, path: [...b.docPath, 'spec', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
+      return { key: objectKey(ns, v.metadata.name), pathRef, source: sourceRefOf(v.spec, ns), bootstrap: 'in-tree', doc: b.doc, docPath: b.docPath };
+    }
+    return undefined;
+  }
+
+  /** A Flux Kustomization object as its document writes it, before any build. */
+  private objectOf(doc: YamlDoc, docPath: NodePath, key: string, clusterDir: string): KObject | undefined {
+    let v: unknown = doc.value;
+    for (const seg of docPath) v = isObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[seg] : undefined;
+    if (!isObject(v) || !isObject(v.metadata)) return undefined;
+    return {
+      apiVersion: String(v.apiVersion),
+      kind: String(v.kind),
+      name: String(v.metadata.name),
+      namespace: key.slice(0, key.indexOf('/')),
+      value: v,
+      doc,
+      docPath,
+      builtBy: key,
+      cluster: clusterDir,
+    };
+  }
+
   /** The Flux Operator makes a source and a Kustomization named `spec.sync.name` (default: its namespace) from a FluxInstance. */
-  private fromFluxInstance(doc: YamlDoc, clusterDir: string) {
+  private fromFluxInstance(doc: YamlDoc, clusterDir: string): RootInfo | undefined {
     const sync = fluxInstanceSync(doc.value);
     if (!sync || !isObject(doc.value) || !isObject(doc.value.metadata)) return undefined;
     const written = sync.path;
@@ -165,7 +207,7 @@ export class FluxWalker {
     const ns = typeof doc.value.metadata.namespace === 'string' ? doc.value.metadata.namespace : 'flux-system';
     const name = sync.name ?? ns;
     const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'sync', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
-    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef, implicit: true };
+    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef, bootstrap: 'flux-system' as const, url: sync.url };
   }
 
   private resolvePath(cluster: Cluster, fk: FluxKustomization, rootSource: ObjectRef | undefined, lastTry: boolean): 'ok' | 'defer' {
@@ -196,8 +238,9 @@ export class FluxWalker {
     }
     if (locality.local === 'unknown') {
       // Like flux-local, assume an unknown source is this repository, but only when the path exists here.
+      // The source's root (`./`, the default) exists in every checkout, so it says nothing.
       const target = this.ctx.fs.join('.', rel);
-      if (target === undefined || this.ctx.fs.kind(target) !== 'dir') {
+      if (target === undefined || target === '.' || this.ctx.fs.kind(target) !== 'dir') {
         fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
         return 'ok';
       }
@@ -238,17 +281,22 @@ export class FluxWalker {
       // Without a bootstrap in the tree, `flux-system/flux-system` is by convention the bootstrap repository: this one.
       if (!rootSource && ref.name === 'flux-system' && ref.namespace === 'flux-system') return { local: true };
       const src = this.findObject(cluster, 'GitRepository', ref.name, ref.namespace);
-      const root = rootSource && this.findObject(cluster, rootSource.kind, rootSource.name, rootSource.namespace);
       if (!src) return { local: 'missing', detail: `source ${label} is not defined in this cluster` };
-      // Without a bootstrap there is nothing to compare with: the path is checked only if it exists here.
-      if (!root) return { local: 'unknown', detail: `source ${label} may not be this checkout (${String((isObject(src.value.spec) && src.value.spec.url) || 'no url')})` };
       const spec = (o: KObject) => (isObject(o.value.spec) ? o.value.spec : {});
-      // Like flux-local, another URL is taken for this checkout when the path exists here (a mirror, a rename).
-      if (normalizeUrl(spec(src).url) !== normalizeUrl(spec(root).url)) {
-        return { local: 'unknown', detail: `source ${label} is another repository (${String(spec(src).url)})` };
-      }
+      const url = spec(src).url;
+      // A URL that is itself a variable names a repository only the cluster knows.
+      if (typeof url === 'string' && url.includes('${')) return { local: false, detail: `source ${label} has the URL ${url}, which is not this checkout` };
+      const root = rootSource && this.findObject(cluster, rootSource.kind, rootSource.name, rootSource.namespace);
+      const own = new Set<string>();
+      if (root && root.kind === 'GitRepository') own.add(normalizeUrl(spec(root).url));
+      if (this.rootUrl !== undefined) own.add(normalizeUrl(this.rootUrl));
+      own.delete('');
+      // Without a bootstrap there is nothing to compare with: the path is checked only if it exists here.
+      if (own.size === 0) return { local: 'unknown', detail: `source ${label} may not be this checkout (${String(url || 'no url')})` };
+      // Another repository builds nothing from this checkout, whatever paths exist here.
+      if (!own.has(normalizeUrl(url))) return { local: false, detail: `source ${label} is another repository (${String(url)})` };
       const refOf = (o: KObject) => JSON.stringify(spec(o).ref ?? {});
-      if (refOf(src) !== refOf(root)) {
+      if (root && root.kind === 'GitRepository' && refOf(src) !== refOf(root)) {
         return { local: false, detail: `source ${label} is another ref of this repository (${refOf(src)}), not this checkout` };
       }
       return { local: true };
@@ -273,6 +321,7 @@ export class FluxWalker {
   private build(cluster: Cluster, fk: FluxKustomization, queue: FluxKustomization[]): void {
     const built = this.builder.buildForFlux(fk.path!);
     const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : {};
+    fk.target = applyTarget(spec, fk.object?.namespace) ?? (fk.parent !== undefined ? cluster.kustomizations.get(fk.parent)?.target : undefined);
     const objects = this.fluxTransforms(cluster, fk, spec, built);
     for (const b of objects) {
       if (cluster.objects.length >= MAX_CLUSTER_OBJECTS) {
@@ -296,12 +345,14 @@ export class FluxWalker {
         generated: b.generated,
         provenance: b.provenance,
       };
+      if (fk.target !== undefined) obj.target = fk.target;
       fk.objects.push(obj);
       cluster.objects.push(obj);
       if (!isFluxKustomization(obj)) continue;
       const key = objectKey(obj.namespace, obj.name);
-      if (key === fk.key && !fk.object) {
-        fk.object = obj;
+      if (key === fk.key) {
+        // A Kustomization that applies itself (the root, from its own path): the object in the cluster is this one.
+        if (!fk.object || fk.object.builtBy === fk.key) fk.object = obj;
         continue;
       }
       if (cluster.kustomizations.has(key)) continue;
@@ -362,7 +413,7 @@ export class FluxWalker {
       });
     }
     if (isObject(spec.postBuild)) {
-      fk.substitution = this.substitution(cluster, fk, spec.postBuild);
+      fk.substitution = this.substitution(cluster, fk, spec.postBuild, objects);
       for (const o of objects) {
         if (!substitutionDisabled(o.value)) o.value = substituteValue(o.value, fk.substitution.vars) as JsonObject;
       }
@@ -371,7 +422,7 @@ export class FluxWalker {
   }
 
   /** Variables from `postBuild.substitute` over `substituteFrom`, resolved from ConfigMaps and Secrets already built. */
-  private substitution(cluster: Cluster, fk: FluxKustomization, postBuild: JsonObject): Substitution {
+  private substitution(cluster: Cluster, fk: FluxKustomization, postBuild: JsonObject, building: BuiltObject[]): Substitution {
     const vars = new Map<string, string>();
     let complete = true;
     const namespace = fk.object?.namespace;
@@ -379,13 +430,15 @@ export class FluxWalker {
     for (const entry of from) {
       if (!isObject(entry) || typeof entry.name !== 'string') continue;
       const kind = String(entry.kind ?? '');
-      const src = this.findObject(cluster, kind, entry.name, namespace);
+      // Flux reads these from the cluster: built by an earlier Kustomization, or by this one's previous
+      // reconcile (a root that applies its own cluster-vars ConfigMap).
+      const src = this.findObject(cluster, kind, entry.name, namespace) ?? findBuilt(building, kind, entry.name, namespace);
       if (!src) {
         if (entry.optional !== true) complete = false;
         continue;
       }
       if (src.generated && kind === 'Secret') complete = false;
-      for (const [k, v] of Object.entries(dataOf(src))) vars.set(k, v);
+      for (const [k, v] of Object.entries(dataOf({ kind, value: src.value }))) vars.set(k, v);
     }
     if (isObject(postBuild.substitute)) {
       for (const [k, v] of Object.entries(postBuild.substitute)) vars.set(k, String(v));
@@ -461,7 +514,7 @@ export class FluxWalker {
 }
 
 /** A ConfigMap's or Secret's keys and values; Secret values are replaced so they can never reach output. */
-function dataOf(o: KObject): Record<string, string> {
+function dataOf(o: { kind: string; value: Record<string, unknown> }): Record<string, string> {
   const out: Record<string, string> = {};
   const secret = o.kind === 'Secret';
   for (const field of ['data', 'stringData', 'binaryData']) {
@@ -470,6 +523,31 @@ function dataOf(o: KObject): Record<string, string> {
     for (const k of Object.keys(d)) out[k] = secret ? `<secret:${k}>` : String(d[k]);
   }
   return out;
+}
+
+/**
+ * The remote cluster a Kustomization applies to: `spec.kubeConfig` names a Secret (or ConfigMap) with a kubeconfig,
+ * and kustomize-controller applies the build there instead of to its own cluster.
+ * https://fluxcd.io/flux/components/kustomize/kustomizations/#kubeconfig-remote-clusters
+ */
+function applyTarget(spec: Record<string, unknown>, namespace: string | undefined): string | undefined {
+  const kc = spec.kubeConfig;
+  if (!isObject(kc)) return undefined;
+  for (const [field, kind] of [
+    ['secretRef', 'secret'],
+    ['configMapRef', 'configmap'],
+  ] as const) {
+    const r = kc[field];
+    if (isObject(r) && typeof r.name === 'string') return `kubeConfig ${kind} ${namespace ?? 'default'}/${r.name}`;
+  }
+  return undefined;
+}
+
+function findBuilt(objects: BuiltObject[], kind: string, name: string, namespace: string | undefined): BuiltObject | undefined {
+  return objects.find((b) => {
+    const meta = metadataOf(b.value);
+    return b.value.kind === kind && meta.name === name && (meta.namespace ?? namespace) === namespace;
+  });
 }
 
 /** `ssh://git@github.com/a/b.git`, `https://github.com/a/b` and `git@github.com:a/b` are the same repository. */

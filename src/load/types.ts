@@ -127,6 +127,11 @@ export interface KObject {
   cluster: string;
   /** Made by a configMapGenerator/secretGenerator rather than written in a file. */
   generated?: boolean;
+  /**
+   * The cluster the object is applied to, when it is not this one: a Kustomization with `spec.kubeConfig` (or one
+   * below it) applies to the cluster that kubeconfig names, e.g. `kubeConfig secret flux-system/staging`.
+   */
+  target?: string;
   /** Values set by patches: where each patched path (JSON of its NodePath) was written. */
   provenance?: Map<string, Location>;
 }
@@ -150,6 +155,8 @@ export interface FluxKustomization {
   pathRef?: PathRef;
   objects: KObject[];
   substitution: Substitution;
+  /** Where its objects are applied when not this cluster (see KObject.target). */
+  target?: string;
 }
 
 export interface Cluster {
@@ -157,7 +164,7 @@ export interface Cluster {
   dir: string;
   name: string;
   /** How its root Kustomization was found. */
-  bootstrap: 'flux-system' | 'synthetic';
+  bootstrap: 'flux-system' | 'in-tree' | 'synthetic';
   rootKey: string;
   /** Sources that exist without a manifest in the tree: the one a FluxInstance's sync creates. */
   implicitSources: ObjectRef[];

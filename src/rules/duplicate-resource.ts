@@ -24,7 +24,8 @@ export const duplicateResource: Rule = {
       const byKey = new Map<string, Placed[]>();
       for (const obj of cluster.objects) {
         const [group] = splitApiVersion(obj.apiVersion);
-        const key = [group, obj.kind, effectiveNamespace(obj) ?? '', obj.name].join('\0');
+        // Objects applied to different clusters (a Kustomization's spec.kubeConfig) are different objects.
+        const key = [obj.target ?? '', group, obj.kind, effectiveNamespace(obj) ?? '', obj.name].join('\0');
         const at: Location = obj.generated ? { doc: obj.doc, path: [...obj.docPath, 'name'] } : objectLocation(obj, ['metadata', 'name']);
         const list = byKey.get(key) ?? [];
         list.push({ obj, at, file: at.doc.file.path });
