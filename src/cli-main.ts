@@ -124,6 +124,7 @@ function emptySummary(root: string, cwd: string): Summary {
     objects: 0,
     fluxKustomizations: 0,
     fluxVersions: [],
+    sourceRoots: [],
   };
 }
 

@@ -49,6 +49,19 @@ export interface Summary {
   objects: number;
   fluxKustomizations: number;
   fluxVersions: string[];
+  /**
+   * Flux sources read from a folder of this checkout other than its root (an OCI artifact CI pushes from a
+   * folder): from the config's `sources:`, or inferred from where a FluxInstance's sync path is.
+   */
+  sourceRoots: SourceRootSummary[];
+}
+
+export interface SourceRootSummary {
+  /** `Kind namespace/name`. */
+  source: string;
+  /** Repo-relative folder. */
+  path: string;
+  reason: 'config' | 'inferred';
 }
 
 export interface LintResult {
@@ -82,6 +95,7 @@ export interface ClusterPart {
   objects: number;
   fluxKustomizations: number;
   fluxVersions: string[];
+  sourceRoots: SourceRootSummary[];
 }
 
 export interface RunSettings {
@@ -149,7 +163,10 @@ export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, setting
     objects += c.objects.length;
     fluxKustomizations += c.kustomizations.size;
   }
-  return { dirs, diagnostics, read: readFiles(model.files), directives: findDirectives(model), objects, fluxKustomizations, fluxVersions: model.fluxVersions };
+  const sourceRoots = model.clusters.flatMap((c) =>
+    c.sourceRoots.map((s) => ({ source: `${s.source.kind} ${s.source.namespace}/${s.source.name}`, path: s.path, reason: s.reason })),
+  );
+  return { dirs, diagnostics, read: readFiles(model.files), directives: findDirectives(model), objects, fluxKustomizations, fluxVersions: model.fluxVersions, sourceRoots };
 }
 
 export interface ComposedRun {
@@ -275,17 +292,22 @@ function summarize(plan: RepoPlan, parts: ClusterPart[], filesRead: number, diag
     objects += p.objects;
     fluxKustomizations += p.fluxKustomizations;
   }
+  const sourceRoots = new Map<string, SourceRootSummary>();
+  for (const p of parts) for (const s of p.sourceRoots ?? []) sourceRoots.set(`${s.source}\0${s.path}\0${s.reason}`, s);
+  const roots = [...sourceRoots.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.path < b.path ? -1 : 1));
   return {
     errorCount: count('error'),
     warningCount: count('warning'),
     infoCount: count('info'),
     fixableCount: diagnostics.filter((d) => d.fix).length,
     root: path.relative(plan.cwd, plan.root).split(path.sep).join('/') || '.',
-    rootReason: plan.rootReason,
+    // A source read from a folder of the checkout is where the clusters' Flux paths start, so it is the reason.
+    rootReason: roots.some((s) => s.reason === 'inferred') ? 'source-inferred' : roots.length > 0 ? 'source-config' : plan.rootReason,
     clusters: [...plan.clusterDirs],
     filesRead,
     objects,
     fluxKustomizations,
     fluxVersions: [...new Set(parts.flatMap((p) => p.fluxVersions))].sort(),
+    sourceRoots: roots,
   };
 }

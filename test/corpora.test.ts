@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/lint.js';
 import { rules } from '../src/rules/index.js';
+import type { Cluster } from '../src/load/index.js';
 import { SHARED } from './helpers.js';
 
 /**
@@ -22,6 +23,9 @@ interface Facts {
  * Errors that are true defects of the corpus, each with why it is real. An error not listed here is a false
  * positive and fails the test; a listed defect whose rule exists must be found.
  */
+const BIO = 'kube/clusters/biohazard/flux';
+const XUN = 'kubernetes/clusters/cluster-00';
+
 const TRUE_DEFECTS: { corpus: string; entrypoint: string; ruleId: string; file: string; why: string }[] = [
   {
     corpus: 'allenporter__flux-local',
@@ -65,6 +69,34 @@ const TRUE_DEFECTS: { corpus: string; entrypoint: string; ruleId: string; file: 
   { corpus: 'allenporter__flux-local', entrypoint: 'tests/testdata/cluster11/cluster', ruleId: 'schema', file: 'tests/testdata/cluster11/cluster/apps.yaml', why: 'Kustomization apps (kustomize.toolkit.fluxcd.io/v1) has no spec.interval and no spec.prune, both required by the CRD' },
   { corpus: 'allenporter__flux-local', entrypoint: 'tests/testdata/cluster12/cluster', ruleId: 'deprecated-api', file: 'tests/testdata/cluster12/apps/flag-fixture/helm-release.yaml', why: 'HelmRelease helm.toolkit.fluxcd.io/v2beta2: apiVersions current Flux no longer serves (facts: unservedApiVersions)' },
   { corpus: 'allenporter__flux-local', entrypoint: 'tests/testdata/image_error/cluster', ruleId: 'schema', file: 'tests/testdata/image_error/apps/pods.yaml', why: 'Pod sleep has no spec.containers, and its initContainer image is a mapping instead of a string (the test case for an invalid image)' },
+  // The three home-ops corpora (../shared/corpora/SOURCES.md lists their true defects).
+  { corpus: 'JJGadgets__Biohazard', entrypoint: BIO, ruleId: 'yaml-syntax', file: 'kube/deploy/vm/jj/ks.yaml', why: 'undefined alias *pvc: kustomize and Flux fail the whole file (and the Kustomization that includes it)' },
+  ...[
+    'kube/deploy/core/flux-system/alerts/template/alert.yaml',
+    'kube/deploy/core/flux-system/alerts/template/es.yaml',
+    'kube/deploy/core/flux-system/alerts/template/provider.yaml',
+  ].map((file) => ({ corpus: 'JJGadgets__Biohazard', entrypoint: BIO, ruleId: 'duplicate-resource', file, why: "the media alert template component is built into namespace media by the media/_deps kustomization and by every media app's Kustomization (facts: objectsRenderedMoreThanOnce)" })),
+  { corpus: 'JJGadgets__Biohazard', entrypoint: BIO, ruleId: 'duplicate-resource', file: 'kube/deploy/core/db/pg/clusters/template/s3.yaml', why: 'the pg SecretStore and its RBAC are built by both pg cluster Kustomizations (default and home) into namespace pg' },
+  { corpus: 'JJGadgets__Biohazard', entrypoint: BIO, ruleId: 'duplicate-resource', file: 'kube/deploy/core/db/pg/clusters/template/pguser/push/pushsecret.yaml', why: 'PushSecret pg/pg-home-ca is built by four app database Kustomizations (facts: objectsRenderedMoreThanOnce)' },
+  { corpus: 'JJGadgets__Biohazard', entrypoint: BIO, ruleId: 'duplicate-resource', file: 'kube/deploy/core/secrets/external-secrets/stores/1password/externalsecret-token.yaml', why: 'ExternalSecret external-secrets/onepassword-connect-secrets is built by 1-core-secrets-es-1p and 1-core-secrets-external-secrets-app (facts: objectsRenderedMoreThanOnce)' },
+  ...['main', 'utility', 'test'].flatMap((c) => [
+    ...['helmrelease.yaml', 'prometheusrule.yaml'].map((f) => ({
+      corpus: 'joryirving__home-ops',
+      entrypoint: `kubernetes/clusters/${c}`,
+      ruleId: 'duplicate-resource',
+      file: `kubernetes/clusters/${c}/flux-instance/${f}`,
+      why: "flux-instance/ is built both by Flux's generated kustomization of the cluster directory and by the flux-instance Kustomization",
+    })),
+  ]),
+  { corpus: 'joryirving__home-ops', entrypoint: 'kubernetes/clusters/main', ruleId: 'duplicate-resource', file: 'kubernetes/apps/base/observability/gatus-sidecar/grafanadashboard.yaml', why: 'GrafanaDashboards observability/ups-* are built by both gatus-sidecar and nut-exporter' },
+  ...['flux-instance/app/helmrelease.yaml', 'flux-instance/app/kustomization.yaml', 'flux-operator/app/helmrelease.yaml', 'flux-operator/app/kustomization.yaml', 'kustomize-mutating-webhook/app/helmrelease.yaml', 'kustomize-mutating-webhook/app/kustomization.yaml'].map((f) => ({
+    corpus: 'xunholy__k8s-gitops',
+    entrypoint: XUN,
+    ruleId: 'duplicate-resource',
+    file: `kubernetes/clusters/cluster-00/flux-system/${f}`,
+    why: "built both by Flux's generated kustomization of the cluster directory (the FluxInstance's sync path) and by its own Kustomization (the ResourceSet, HelmRelease and generated values ConfigMap)",
+  })),
+  { corpus: 'xunholy__k8s-gitops', entrypoint: XUN, ruleId: 'duplicate-resource', file: 'kubernetes/apps/base/network-system/external-dns/app/grafanadashboard.yaml', why: 'GrafanaDashboard network-system/cloudflare-tunnels is built by both external-dns and cloudflare-tunnel' },
   { corpus: 'fluxcd__flux2-multi-tenancy', entrypoint: 'clusters/production', ruleId: 'deprecated-api', file: 'infrastructure/kyverno/source.yaml', why: 'OCIRepository source.toolkit.fluxcd.io/v1beta2: apiVersions current Flux no longer serves (facts: unservedApiVersions)' },
   { corpus: 'fluxcd__flux2-multi-tenancy', entrypoint: 'clusters/staging', ruleId: 'deprecated-api', file: 'infrastructure/kyverno/source.yaml', why: 'OCIRepository source.toolkit.fluxcd.io/v1beta2: apiVersions current Flux no longer serves (facts: unservedApiVersions)' },
 ];
@@ -78,7 +110,8 @@ const corpora: Facts[] = present
   : [];
 
 describe.skipIf(!present)(`public Flux repositories in ${CORPORA}`, () => {
-  it('are all there', () => expect(corpora.map((c) => c.corpus)).toEqual(['allenporter__flux-local', 'fluxcd__flux2-kustomize-helm-example', 'fluxcd__flux2-multi-tenancy']));
+  it('are all there', () =>
+    expect(corpora.map((c) => c.corpus)).toEqual(['JJGadgets__Biohazard', 'allenporter__flux-local', 'fluxcd__flux2-kustomize-helm-example', 'fluxcd__flux2-multi-tenancy', 'joryirving__home-ops', 'xunholy__k8s-gitops']));
 
   for (const facts of corpora) {
     const root = path.join(CORPORA, facts.corpus);
@@ -101,9 +134,12 @@ describe.skipIf(!present)(`public Flux repositories in ${CORPORA}`, () => {
         });
 
         it('finds the same HelmReleases, applied by the same Kustomizations', () => {
+          // The facts' walk starts at the entry point: a root the tree does not write (the sync Kustomization a
+          // FluxInstance makes) is '(entrypoint DIR)' there.
+          const via = (c: Cluster, key: string) => (key === c.rootKey && !c.kustomizations.get(key)?.object ? `(entrypoint ${entrypoint})` : key);
           const ours = result.model.clusters
-            .flatMap((c) => c.objects.filter((o) => o.kind === 'HelmRelease'))
-            .map((o) => `${o.namespace}/${o.name} by ${o.builtBy} in ${o.doc.file.path}`)
+            .flatMap((c) => c.objects.filter((o) => o.kind === 'HelmRelease').map((o) => ({ c, o })))
+            .map(({ c, o }) => `${o.namespace}/${o.name} by ${via(c, o.builtBy)} in ${o.doc.file.path}`)
             .sort();
           const theirs = render.helmreleases.map((h) => `${h.namespace}/${h.name} by ${h.via} in ${h.file}`).sort();
           expect(ours).toEqual(theirs);

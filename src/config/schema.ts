@@ -53,6 +53,22 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
           },
         },
       },
+      sources: {
+        description:
+          'Flux sources whose files are a folder of this checkout: an OCI artifact or Bucket that CI pushes from a folder (flux push artifact --path=kubernetes). Paths of Kustomizations on such a source are read from that folder and linted like paths of this checkout.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'name', 'path'],
+          properties: {
+            kind: { enum: ['GitRepository', 'OCIRepository', 'Bucket'], description: 'The source kind.' },
+            name: { type: 'string', minLength: 1 },
+            namespace: { type: 'string', minLength: 1, description: 'Default: flux-system.' },
+            path: { type: 'string', minLength: 1, description: "The folder, relative to the repo root, that is the source's root." },
+          },
+        },
+      },
       crossNamespace: {
         description: 'Cross-namespace references that the controllers accept: allow (no finding), warn (default) or deny (error). References a controller refuses are errors regardless.',
         enum: ['allow', 'warn', 'deny'],

@@ -1,5 +1,6 @@
 import type { RuleSetting } from '../lint.js';
 import type { ExternalObject } from './external.js';
+import type { SourceMapping } from '../load/types.js';
 
 /** `.lint-gitops.yaml` at the repo root, or the `lint-gitops` key of its package.json (see config.schema.json). */
 export interface LintGitopsConfig {
@@ -13,6 +14,8 @@ export interface LintGitopsConfig {
   crdDirectories?: string[];
   /** Objects created outside git that references may name. */
   external?: ExternalObject[];
+  /** Flux sources built from a folder of this checkout (an OCI artifact pushed by CI). */
+  sources?: SourceMapping[];
   /** How cross-namespace references that the controllers accept are reported. */
   crossNamespace?: 'allow' | 'warn' | 'deny';
 }

@@ -25,7 +25,10 @@ const GLOB = /[*?[{]/;
 export function findGeneratedArtifact(
   cluster: Cluster,
   ref: ObjectRef,
-  isLocal: (source: ObjectRef) => boolean,
+  /** The repo folder that is a source's root ('.' for the checkout), or undefined when it is not this checkout. */
+  localBase: (source: ObjectRef) => string | undefined,
+  /** What a repo-relative path is. */
+  kindOf: (path: string) => string,
 ): GeneratedArtifact | undefined {
   for (const o of cluster.objects) {
     const [group] = splitApiVersion(o.apiVersion);
@@ -47,16 +50,22 @@ export function findGeneratedArtifact(
       const to = c.to.match(/^@artifact\/(.*)$/);
       if (!from || !to) continue;
       const source = aliases.get(from[1]);
-      if (!source || !isLocal(source)) {
+      const base = source && localBase(source);
+      if (base === undefined) {
         foreign.push(c.from);
         continue;
       }
       const segments = from[2].split('/').filter((s) => s !== '' && s !== '.');
       const firstGlob = segments.findIndex((s) => GLOB.test(s));
-      const prefix = (firstGlob < 0 ? segments : segments.slice(0, firstGlob)).join('/');
+      const prefix = join(base === '.' ? '' : base, (firstGlob < 0 ? segments : segments.slice(0, firstGlob)).join('/'));
       let dest = trim(to[1]);
-      // A single path copied into a directory keeps its name: `@src/charts/app` to `@artifact/` is `app`.
-      if (firstGlob < 0 && (to[1] === '' || to[1].endsWith('/'))) dest = join(dest, segments[segments.length - 1] ?? '');
+      // cp semantics (source-watcher internal/builder/builder.go, applySingleSourceCopy): a directory is copied as
+      // a subdirectory of the destination, keeping its name, with or without trailing slashes (`@src/apps/x/` to
+      // `@artifact/apps/x/` is apps/x/x); a file keeps its name only when the destination ends with '/'.
+      if (firstGlob < 0 && segments.length > 0) {
+        const isDir = kindOf(prefix === '' ? '.' : prefix) === 'dir';
+        if (isDir || to[1] === '' || to[1].endsWith('/')) dest = join(dest, segments[segments.length - 1]);
+      }
       mounts.push({ dest, src: prefix === '' ? '.' : prefix });
     }
     return { generator: o, mounts, foreign };
@@ -64,9 +73,17 @@ export function findGeneratedArtifact(
   return undefined;
 }
 
-/** Where an artifact path lives in the repository: through the mount with the longest matching destination. */
+/**
+ * Where an artifact path lives in the repository: through the mount with the longest matching destination; or,
+ * for a directory of the artifact that only holds one copied directory (apps/x holding the copy apps/x/x), that
+ * copy: Flux's generated kustomization of a directory includes a subdirectory that has its own kustomization, and
+ * walks one that has none, which is what building the copy itself does.
+ */
 export function mountedPath(mounts: Mount[], artifactPath: string): string | undefined {
   const p = trim(artifactPath);
+  const below = mounts.filter((m) => m.dest !== p && (p === '' || m.dest.startsWith(`${p}/`)));
+  const exact = mounts.some((m) => m.dest === '' || p === m.dest || p.startsWith(`${m.dest}/`));
+  if (!exact && below.length === 1) return below[0].src;
   let best: Mount | undefined;
   for (const m of mounts) {
     if (m.dest === '' || p === m.dest || p.startsWith(`${m.dest}/`)) {

@@ -5,8 +5,8 @@ import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './
 import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { substituteValue, substitutionDisabled } from './substitute.js';
-import { fluxInstanceSync } from './discover.js';
-import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, Substitution, YamlDoc } from './types.js';
+import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from './types.js';
+import { findInstances, instancePatches, syncOf, type FoundInstance } from './flux-instance.js';
 
 /** How a cluster's root Kustomization was found, and what it syncs from. */
 interface RootInfo {
@@ -14,11 +14,19 @@ interface RootInfo {
   pathRef: PathRef;
   source: ObjectRef;
   bootstrap: Cluster['bootstrap'];
+  /** The folder its source's paths are relative to, when not the checkout's root. */
+  sourceRoot?: SourceRoot;
+  /** Its spec, when no document writes it (a FluxInstance's sync Kustomization). */
+  spec?: JsonObject;
   /** The URL of the source it syncs, when no source object in the tree holds it (a FluxInstance's sync.url). */
   url?: string;
   /** The document that writes the root Kustomization (none for a FluxInstance's, which the operator makes). */
   doc?: YamlDoc;
   docPath?: NodePath;
+}
+
+function sourceKey(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 function sourceRefOf(spec: Record<string, unknown>, namespace: string): ObjectRef {
@@ -46,7 +54,8 @@ export function objectKey(namespace: string | undefined, name: string): string {
 
 /** Where a Flux source's files come from, as far as this checkout can tell. */
 type Locality =
-  | { local: true }
+  /** `base`: the repo-relative folder that is the source's root (default '.'). */
+  | { local: true; base?: string }
   | { local: false; detail: string }
   /** Maybe this checkout (another URL, no bootstrap to compare with): used when the path exists here. */
   | { local: 'unknown'; detail: string }
@@ -63,15 +72,26 @@ type Locality =
 export class FluxWalker {
   /** The URL the cluster's root syncs, when the tree says it without a source object (a FluxInstance's sync.url). */
   private rootUrl?: string;
+  /** Sources read from a folder of this checkout, by `kind/namespace/name` (the cluster being walked). */
+  private sourceRoots = new Map<string, SourceRoot>();
 
   constructor(
     private readonly ctx: LoadContext,
     private readonly builder: KustomizeBuilder,
+    /** The config's `sources:`: sources built from a folder of this checkout. */
+    private readonly sources: readonly SourceMapping[] = [],
   ) {}
 
   walk(clusterDir: string, name: string): Cluster {
+    this.sourceRoots = new Map();
+    for (const m of this.sources) {
+      const source: ObjectRef = { kind: m.kind, name: m.name, namespace: m.namespace ?? 'flux-system' };
+      const path = this.ctx.fs.join('.', m.path.replace(/^\/+/, '')) ?? m.path;
+      this.sourceRoots.set(sourceKey(source), { source, path, reason: 'config' });
+    }
     const root = this.findRoot(clusterDir) ?? this.findSyncing(clusterDir);
     this.rootUrl = root?.url;
+    if (root?.sourceRoot) this.sourceRoots.set(sourceKey(root.source), root.sourceRoot);
     const cluster: Cluster = {
       dir: clusterDir,
       name,
@@ -80,6 +100,7 @@ export class FluxWalker {
       // The root syncs from its source, so that source exists in the cluster whether or not git holds it
       // (`flux bootstrap` and the Flux Operator create it).
       implicitSources: root ? [root.source] : [],
+      sourceRoots: [...this.sourceRoots.values()],
       kustomizations: new Map(),
       objects: [],
     };
@@ -89,6 +110,7 @@ export class FluxWalker {
       pathRef: root?.pathRef,
       objects: [],
       substitution: { vars: new Map(), complete: true },
+      spec: root?.spec,
     };
     // The root's own spec (patches, postBuild, targetNamespace, components, ...) shapes what it builds, as for any
     // Flux Kustomization: read it before the build. Its object is replaced by the one its build applies.
@@ -148,8 +170,12 @@ export class FluxWalker {
       const file = this.ctx.file(`${dir}/${name}`);
       for (const doc of file.docs) {
         const v = doc.value;
-        const instance = this.fromFluxInstance(doc, clusterDir);
-        if (instance) return instance;
+        if (isObject(v)) {
+          for (const found of findInstances([{ value: v, doc, docPath: [] }])) {
+            const instance = this.fromInstance(found, clusterDir, 'flux-system');
+            if (instance) return instance;
+          }
+        }
         if (!isObject(v) || !isFluxKustomization(v) || !isObject(v.spec) || !isObject(v.metadata)) continue;
         const written = typeof v.spec.path === 'string' ? v.spec.path : './';
         if (this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) continue;
@@ -168,7 +194,8 @@ export class FluxWalker {
    * directory. That Kustomization is the cluster's root, and its spec applies to the build as for any other.
    */
   private findSyncing(clusterDir: string): RootInfo | undefined {
-    for (const b of this.builder.buildForFlux(clusterDir)) {
+    const built = this.builder.buildForFlux(clusterDir);
+    for (const b of built) {
       const v = b.value;
       if (!isFluxKustomization(v) || !isObject(v.spec) || !isObject(v.metadata) || typeof v.metadata.name !== 'string') continue;
       const written = typeof v.spec.path === 'string' ? v.spec.path : './';
@@ -176,6 +203,11 @@ export class FluxWalker {
       const ns = typeof v.metadata.namespace === 'string' ? v.metadata.namespace : 'default';
       const pathRef = this.ctx.resolve('flux-path', { doc: b.doc, path: [...b.docPath, 'spec', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
       return { key: objectKey(ns, v.metadata.name), pathRef, source: sourceRefOf(v.spec, ns), bootstrap: 'in-tree', doc: b.doc, docPath: b.docPath };
+    }
+    // A FluxInstance whose sync path is this directory, wherever the build writes it (a chart's values, a ResourceSet).
+    for (const found of findInstances(built)) {
+      const instance = this.fromInstance(found, clusterDir, 'in-tree');
+      if (instance) return instance;
     }
     return undefined;
   }
@@ -198,16 +230,59 @@ export class FluxWalker {
     };
   }
 
-  /** The Flux Operator makes a source and a Kustomization named `spec.sync.name` (default: its namespace) from a FluxInstance. */
-  private fromFluxInstance(doc: YamlDoc, clusterDir: string): RootInfo | undefined {
-    const sync = fluxInstanceSync(doc.value);
-    if (!sync || !isObject(doc.value) || !isObject(doc.value.metadata)) return undefined;
-    const written = sync.path;
-    if (this.ctx.fs.join('.', written.replace(/^\/+/, '')) !== clusterDir) return undefined;
-    const ns = typeof doc.value.metadata.namespace === 'string' ? doc.value.metadata.namespace : 'flux-system';
+  /**
+   * The Flux Operator makes a source and a Kustomization named `spec.sync.name` (default: the instance's namespace)
+   * from a FluxInstance's sync, and applies the instance's `kustomize.patches` to what it generates, that
+   * Kustomization included (https://fluxcd.control-plane.io/operator/fluxinstance/#sync-configuration).
+   */
+  private fromInstance(found: FoundInstance, clusterDir: string, bootstrap: Cluster['bootstrap']): RootInfo | undefined {
+    const sync = syncOf(found.spec);
+    if (!sync || sync.path.includes('${')) return undefined;
+    const ns = found.namespace;
     const name = sync.name ?? ns;
-    const pathRef = this.ctx.resolve('flux-path', { doc, path: ['spec', 'sync', 'path'] }, written.replace(/^\/+/, ''), '.', 'dir');
-    return { key: objectKey(ns, name), pathRef, source: { kind: sync.kind, name, namespace: ns } as ObjectRef, bootstrap: 'flux-system' as const, url: sync.url };
+    const source: ObjectRef = { kind: sync.kind, name, namespace: ns };
+    const written = sync.path.replace(/^\/+/, '');
+    const sourceRoot = this.sourceRootFor(source, written, clusterDir, { doc: found.doc, path: found.pathAt });
+    if (sourceRoot === undefined) return undefined;
+    const pathRef = this.ctx.resolve('flux-path', { doc: found.doc, path: found.pathAt }, written, sourceRoot.path, 'dir');
+    const generated: BuiltObject = {
+      value: {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: ns },
+        spec: { interval: sync.interval ?? '1m', path: sync.path, prune: true, sourceRef: { kind: sync.kind, name } },
+      },
+      doc: found.doc,
+      docPath: found.pathAt,
+    };
+    for (const p of instancePatches(found.spec)) applyPatch([generated], p.patch, p.target as PatchTarget | undefined);
+    const spec = isObject(generated.value.spec) ? generated.value.spec : {};
+    return {
+      key: objectKey(ns, name),
+      pathRef,
+      source,
+      bootstrap,
+      url: sync.url,
+      spec,
+      sourceRoot: sourceRoot.path === '.' && sourceRoot.reason !== 'config' ? undefined : sourceRoot,
+    };
+  }
+
+  /**
+   * The folder of this checkout that a source's root is, given that `written` (a path in that source) must be the
+   * cluster directory: the config's `sources:` entry for it; else the checkout's root, when the path is there;
+   * else, for an artifact (OCIRepository, Bucket) that CI pushes from a folder, the one folder where it is.
+   */
+  private sourceRootFor(source: ObjectRef, written: string, clusterDir: string, at: Location): SourceRoot | undefined {
+    const mapped = this.sourceRoots.get(sourceKey(source));
+    if (mapped) return this.ctx.fs.join(mapped.path, written) === clusterDir ? mapped : undefined;
+    if (this.ctx.fs.join('.', written) === clusterDir) return { source, path: '.', reason: 'inferred', at, syncPath: written };
+    if (source.kind === 'GitRepository') return undefined;
+    const tail = written.split('/').filter((p) => p !== '' && p !== '.');
+    if (tail.length === 0 || tail.includes('..')) return undefined;
+    const segs = clusterDir.split('/');
+    if (segs.length <= tail.length || segs.slice(-tail.length).join('/') !== tail.join('/')) return undefined;
+    return { source, path: segs.slice(0, -tail.length).join('/'), reason: 'inferred', at, syncPath: written };
   }
 
   private resolvePath(cluster: Cluster, fk: FluxKustomization, rootSource: ObjectRef | undefined, lastTry: boolean): 'ok' | 'defer' {
@@ -245,7 +320,7 @@ export class FluxWalker {
         return 'ok';
       }
     }
-    const ref = this.ctx.resolve('flux-path', from, rel, '.', 'dir');
+    const ref = this.ctx.resolve('flux-path', from, rel, (locality.local === true && locality.base) || '.', 'dir');
     fk.pathRef = ref;
     if (ref.status === 'ok') fk.path = ref.target;
     return 'ok';
@@ -274,6 +349,11 @@ export class FluxWalker {
   /** Is a source this checkout? The bootstrap GitRepository is; another GitRepository is when url and ref match it. */
   private locality(cluster: Cluster, ref: ObjectRef, rootSource: ObjectRef | undefined): Locality {
     const label = `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+    const mapped = this.sourceRoots.get(sourceKey({ ...ref, kind: ref.kind || 'GitRepository' }));
+    if (mapped) return { local: true, base: mapped.path };
+    if (rootSource && ref.name === rootSource.name && ref.namespace === rootSource.namespace && (ref.kind || 'GitRepository') === rootSource.kind) {
+      return { local: true };
+    }
     if (ref.kind === 'GitRepository' || ref.kind === '') {
       if (rootSource && ref.name === rootSource.name && ref.namespace === rootSource.namespace && (ref.kind || 'GitRepository') === rootSource.kind) {
         return { local: true };
@@ -302,7 +382,15 @@ export class FluxWalker {
       return { local: true };
     }
     if (ref.kind === 'ExternalArtifact') {
-      const artifact = findGeneratedArtifact(cluster, ref, (s) => this.locality(cluster, s, rootSource).local === true);
+      const artifact = findGeneratedArtifact(
+        cluster,
+        ref,
+        (s) => {
+          const l = this.locality(cluster, s, rootSource);
+          return l.local === true ? (l.base ?? '.') : undefined;
+        },
+        (p) => this.ctx.fs.kind(p),
+      );
       if (!artifact) return { local: 'missing', detail: `source ${label} is produced by no ArtifactGenerator in this cluster` };
       const g = artifact.generator;
       return { local: 'artifact', artifact, detail: `ArtifactGenerator ${g.namespace}/${g.name}` };
@@ -320,7 +408,7 @@ export class FluxWalker {
   /** Builds a Flux Kustomization's path and applies what kustomize-controller applies on top of kustomize. */
   private build(cluster: Cluster, fk: FluxKustomization, queue: FluxKustomization[]): void {
     const built = this.builder.buildForFlux(fk.path!);
-    const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : {};
+    const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : (fk.spec ?? {});
     fk.target = applyTarget(spec, fk.object?.namespace) ?? (fk.parent !== undefined ? cluster.kustomizations.get(fk.parent)?.target : undefined);
     const objects = this.fluxTransforms(cluster, fk, spec, built);
     for (const b of objects) {
@@ -425,7 +513,7 @@ export class FluxWalker {
   private substitution(cluster: Cluster, fk: FluxKustomization, postBuild: JsonObject, building: BuiltObject[]): Substitution {
     const vars = new Map<string, string>();
     let complete = true;
-    const namespace = fk.object?.namespace;
+    const namespace = fk.object?.namespace ?? fk.key.slice(0, fk.key.indexOf('/'));
     const from = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
     for (const entry of from) {
       if (!isObject(entry) || typeof entry.name !== 'string') continue;
@@ -494,7 +582,7 @@ export class FluxWalker {
         return;
       }
     }
-    const r = this.ctx.resolve(kind, from, rel, '.', 'dir');
+    const r = this.ctx.resolve(kind, from, rel, (locality.local === true && locality.base) || '.', 'dir');
     if (r.status === 'ok' && r.target && kind === 'helm-chart-path') this.touchTree(r.target);
   }
 

@@ -10,7 +10,7 @@ import { ParseCache, defaultCacheDir } from './parse-cache.js';
 import { YamlParser, workersFromEnv } from './parse-pool.js';
 import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile } from './types.js';
+import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile, SourceMapping } from './types.js';
 import { readCrdPaths } from './crd-paths.js';
 
 export * from './types.js';
@@ -54,6 +54,8 @@ export interface LoadOptions {
   validationCache?: boolean;
   /** Worker threads for parsing YAML besides the main thread: undefined is $LINT_GITOPS_WORKERS, else none. */
   workers?: number;
+  /** Flux sources built from a folder of this checkout (config `sources:`). */
+  sources?: SourceMapping[];
 }
 
 /** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
@@ -166,7 +168,7 @@ export class ClusterLoader {
     const ctx = new LoadContext(repoFs, this.parser);
     const kustomizeDirs = new Map<string, KustomizeDir>();
     const builder = new KustomizeBuilder(ctx, kustomizeDirs);
-    const walker = new FluxWalker(ctx, builder);
+    const walker = new FluxWalker(ctx, builder, this.options.sources ?? []);
     let clusters: Cluster[];
     let externalCrdFiles: string[];
     let extraCrds: ExtraCrd[];

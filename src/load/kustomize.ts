@@ -277,7 +277,8 @@ export class KustomizeBuilder {
             const ref = this.ctx.resolve('generator', { doc, path: [key, i, field, j] }, written, dir, 'file');
             if (ref.status !== 'ok' || !ref.target) return;
             this.ctx.touch(ref.target, 'generator-input');
-            if (field === 'files') data[eq >= 0 ? entry.slice(0, eq) : written.split('/').pop()!] = '';
+            // A ConfigMap's file keys hold the file's text (a HelmRelease valuesFrom reads it); a Secret's never do.
+            if (field === 'files') data[eq >= 0 ? entry.slice(0, eq) : written.split('/').pop()!] = kind === 'Secret' ? '' : this.fileText(ref.target);
             else Object.assign(data, this.envFile(ref.target, kind === 'Secret'));
           });
         if (Array.isArray(g.files)) readFiles('files', g.files);
@@ -307,6 +308,11 @@ export class KustomizeBuilder {
       });
     }
     return out;
+  }
+
+  private fileText(rel: string): string {
+    const read = this.ctx.fs.read(rel);
+    return 'problem' in read ? '' : read.text;
   }
 
   /** KEY=VALUE lines of a generator env file; a Secret's values are dropped, its keys kept. */

@@ -157,6 +157,11 @@ export interface FluxKustomization {
   substitution: Substitution;
   /** Where its objects are applied when not this cluster (see KObject.target). */
   target?: string;
+  /**
+   * The spec it builds with when no object in the tree writes it: the sync Kustomization a FluxInstance makes
+   * (with the instance's kustomize patches applied).
+   */
+  spec?: Record<string, unknown>;
 }
 
 export interface Cluster {
@@ -166,10 +171,36 @@ export interface Cluster {
   /** How its root Kustomization was found. */
   bootstrap: 'flux-system' | 'in-tree' | 'synthetic';
   rootKey: string;
-  /** Sources that exist without a manifest in the tree: the one a FluxInstance's sync creates. */
+  /** Sources that exist without a manifest in the tree: the root's (bootstrap or a FluxInstance's sync creates it). */
   implicitSources: ObjectRef[];
+  /**
+   * Sources built from a folder of this checkout other than its root: an OCI artifact or Bucket that CI pushes from
+   * a folder (config `sources:`, or inferred from a FluxInstance's sync path).
+   */
+  sourceRoots: SourceRoot[];
   kustomizations: Map<string, FluxKustomization>;
   objects: KObject[];
+}
+
+/** A Flux source whose files are a folder of this checkout. */
+export interface SourceRoot {
+  source: ObjectRef;
+  /** Repo-relative folder that is the source's root ('.' for the checkout itself). */
+  path: string;
+  /** 'config': the config's `sources:` says so; 'inferred': the only folder where the root's sync path exists. */
+  reason: 'config' | 'inferred';
+  /** Where the evidence for an inferred root is written (the sync path). */
+  at?: Location;
+  /** The sync path that was found there. */
+  syncPath?: string;
+}
+
+/** A config `sources:` entry: this source is built from a folder of the checkout. */
+export interface SourceMapping {
+  kind: string;
+  name: string;
+  namespace?: string;
+  path: string;
 }
 
 /** A CustomResourceDefinition read from outside the repository (`--crds`). */
@@ -188,7 +219,15 @@ export interface KustomizeDir {
   generated: boolean;
 }
 
-export type RootReason = 'option' | 'flux-path' | 'git' | 'flux-paths' | 'cwd';
+export type RootReason =
+  | 'option'
+  | 'flux-path'
+  | 'git'
+  | 'flux-paths'
+  | 'cwd'
+  /** summary only: a cluster's root source is a folder of the checkout, inferred from a FluxInstance's sync path or given by `sources:`. */
+  | 'source-inferred'
+  | 'source-config';
 
 export interface RepoModel {
   /** Absolute path of the repo root. */

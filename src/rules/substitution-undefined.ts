@@ -18,7 +18,7 @@ export const substitutionUndefined: Rule = {
       const defined = new Set<string>();
       for (const fk of cluster.kustomizations.values()) for (const k of fk.substitution.vars.keys()) defined.add(k);
       for (const fk of cluster.kustomizations.values()) {
-        const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : undefined;
+        const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : fk.spec;
         if (spec && isObject(spec.postBuild)) {
           if (!fk.substitution.complete || hasSopsSource(cluster, fk, spec.postBuild)) continue;
           const vars = fk.substitution.vars;
@@ -126,7 +126,7 @@ function describeSources(postBuild: Record<string, unknown>): string {
 
 /** A SOPS-encrypted Secret as a substituteFrom source: kustomize-controller decrypts it; the linter cannot, so its variables are unknown. */
 function hasSopsSource(cluster: Cluster, fk: FluxKustomization, postBuild: Record<string, unknown>): boolean {
-  const ns = fk.object?.namespace;
+  const ns = fk.object?.namespace ?? fk.key.slice(0, fk.key.indexOf('/'));
   for (const s of Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : []) {
     if (!isObject(s) || typeof s.name !== 'string') continue;
     const src = cluster.objects.find((o) => o.kind === s.kind && o.name === s.name && o.namespace === ns);

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint.js';
+import { findGeneratedArtifact, mountedPath } from '../../src/load/artifact-generator.js';
+import type { Cluster } from '../../src/load/index.js';
 import { SHARED, lineOf } from '../helpers.js';
 
 const EXAMPLE = path.join(SHARED, 'corpora/fluxcd__flux2-kustomize-helm-example');
@@ -44,5 +46,40 @@ describe.skipIf(!fs.existsSync(EXAMPLE))('ExternalArtifact paths through an Arti
         message: "spec.path './prod' is not provided by any copy of ArtifactGenerator flux-system/flux-system (the artifact holds base/, production/)",
       }),
     ]);
+  });
+});
+
+describe('copy operations, as source-watcher applies them', () => {
+  const gen = (copy: string) => ({
+    apiVersion: 'source.extensions.fluxcd.io/v1beta1',
+    kind: 'ArtifactGenerator',
+    namespace: 'flux-system',
+    value: { spec: { sources: [{ alias: 'repo', kind: 'OCIRepository', name: 'flux-system' }], artifacts: [{ name: 'app', copy: [JSON.parse(copy)] }] } },
+  });
+  const cluster = (g: ReturnType<typeof gen>) => ({ objects: [g] }) as unknown as Cluster;
+  const dirs = new Set(['kubernetes/apps/x/app', 'kubernetes/apps', 'kubernetes/apps/x']);
+  const kindOf = (p: string) => (dirs.has(p) ? 'dir' : p.endsWith('.yaml') ? 'file' : 'missing');
+  const artifact = (copy: string) => findGeneratedArtifact(cluster(gen(copy)), { kind: 'ExternalArtifact', name: 'app', namespace: 'flux-system' }, () => 'kubernetes', kindOf)!;
+
+  it('copies a directory as a subdirectory of the destination, keeping its name, trailing slashes or not', () => {
+    for (const copy of ['{"from":"@repo/apps/x/app/","to":"@artifact/apps/x/app/"}', '{"from":"@repo/apps/x/app","to":"@artifact/apps/x/app"}']) {
+      expect(artifact(copy).mounts).toEqual([{ dest: 'apps/x/app/app', src: 'kubernetes/apps/x/app' }]);
+    }
+  });
+
+  it("reads a source's paths from the folder of the checkout it is built from", () => {
+    expect(artifact('{"from":"@repo/apps/**","to":"@artifact/base/"}').mounts).toEqual([{ dest: 'base', src: 'kubernetes/apps' }]);
+  });
+
+  it('builds a directory that holds only one copied directory as that copy (Flux generates a kustomization including it)', () => {
+    const { mounts } = artifact('{"from":"@repo/apps/x/app/","to":"@artifact/apps/x/app/"}');
+    expect(mountedPath(mounts, './apps/x/app')).toBe('kubernetes/apps/x/app');
+    expect(mountedPath(mounts, './apps/x/app/app')).toBe('kubernetes/apps/x/app');
+    expect(mountedPath(mounts, './apps/y')).toBeUndefined();
+  });
+
+  it('copies a file to a file, or into a directory when the destination ends with /', () => {
+    expect(artifact('{"from":"@repo/apps/x/a.yaml","to":"@artifact/b.yaml"}').mounts).toEqual([{ dest: 'b.yaml', src: 'kubernetes/apps/x/a.yaml' }]);
+    expect(artifact('{"from":"@repo/apps/x/a.yaml","to":"@artifact/d/"}').mounts).toEqual([{ dest: 'd/a.yaml', src: 'kubernetes/apps/x/a.yaml' }]);
   });
 });
