@@ -551,7 +551,7 @@ interface Pipe {
 
 type TNode =
   | { k: 'text'; pos: number; text: string }
-  | { k: 'action'; pos: number; pipe: Pipe }
+  | { k: 'action'; pos: number; left: number; pipe: Pipe }
   | { k: 'if' | 'with'; pos: number; pipe: Pipe; list: TNode[]; elseList?: TNode[] }
   | { k: 'range'; pos: number; pipe: Pipe; list: TNode[]; elseList?: TNode[] }
   | { k: 'break' | 'continue'; pos: number }
@@ -659,6 +659,7 @@ class Parser {
   }
 
   private action(): TNode | Marker {
+    const left = this.toks[this.i - 1].pos;
     const t = this.nextNonSpace();
     switch (t.t) {
       case 'kw_block':
@@ -690,7 +691,7 @@ class Parser {
     }
     this.backup();
     const pipe = this.pipeline('command', 'right');
-    return { k: 'action', pos: t.pos, pipe };
+    return { k: 'action', pos: t.pos, left, pipe };
   }
 
   private control(context: 'if' | 'range' | 'with', pos: number): TNode {
@@ -814,6 +815,8 @@ class Parser {
     if (!node) return undefined;
     if (this.peek().t !== 'field') return node;
     const names: string[] = [];
+    // Go places a chain at its first field: an error in `inputs.x` is reported at `.x`.
+    const chainPos = this.peek().pos;
     while (this.peek().t === 'field') names.push(this.next().v.slice(1));
     switch (node.k) {
       case 'field':
@@ -827,7 +830,7 @@ class Parser {
       case 'dot':
         this.fail(`unexpected . after term`, node.pos);
     }
-    return { k: 'chain', pos: node.pos, node, names };
+    return { k: 'chain', pos: chainPos, node, names };
   }
 
   private term(): Arg | undefined {
@@ -1054,7 +1057,7 @@ class State {
         return;
       case 'action': {
         const v = this.evalPipeline(dot, n.pipe);
-        if (n.pipe.decls.length === 0) this.write(printValue(v), n.pos, false);
+        if (n.pipe.decls.length === 0) this.write(printValue(v), n.left, false);
         return;
       }
       case 'if':

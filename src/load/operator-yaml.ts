@@ -11,7 +11,7 @@
  * BuildResourcesFromYAML, toYaml), go-yaml v2 encode.go/emitterc.go/resolve.go/sorter.go,
  * fluxcd/pkg/ssa utils ReadObjects, apimachinery util/yaml YAMLReader.
  */
-import { parseAllDocuments, type Node, isMap, isSeq, isScalar, isPair, type Scalar } from 'yaml';
+import { Schema, parseAllDocuments, type Node, isMap, isSeq, isScalar, isPair, type Scalar } from 'yaml';
 import type { NodePath } from './types.js';
 
 /** Where a scalar of the input value was written in the emitted text (for mapping template errors back). */
@@ -442,6 +442,8 @@ export interface ReadDocument {
   value: unknown;
   /** Offset of the document's first character in the text. */
   start: number;
+  /** Offset just past the document's last character. */
+  end: number;
   /** The parsed document, for positions inside it (offsets relative to `start`). */
   contents: Node | null;
 }
@@ -461,7 +463,7 @@ export function readYamlDocuments(text: string): { docs: ReadDocument[]; error?:
   let pos = 0;
   const flush = (end: number): ReadError | undefined => {
     if (end > chunkStart) {
-      const r = readChunk(text.slice(chunkStart, end), chunkStart);
+      const r = readChunk(text.slice(chunkStart, end), chunkStart, end);
       if ('message' in r) return r;
       docs.push(r);
     }
@@ -485,18 +487,25 @@ export function readYamlDocuments(text: string): { docs: ReadDocument[]; error?:
   return err ? { docs, error: err } : { docs };
 }
 
-const GO_YAML_TAGS = (tags: unknown[]) =>
-  tags.filter((t) => {
-    const tag = t as { tag?: string; format?: string };
-    // go-yaml v2 leaves timestamps as strings when decoding into interface{} and never reads base-60 numbers.
-    return tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME';
-  }) as never;
+/** YAML 1.1 as go-yaml v2 reads it into interface{}: timestamps stay strings, base-60 numbers are not read. */
+const GO_YAML_SCHEMA = new Schema({
+  schema: 'yaml-1.1',
+  merge: true,
+  customTags: (tags) =>
+    tags.filter((t) => {
+      const tag = t as { tag?: string; format?: string };
+      return typeof t !== 'string' && tag.tag !== 'tag:yaml.org,2002:timestamp' && tag.format !== 'TIME';
+    }),
+});
 
-function readChunk(chunk: string, offset: number): ReadDocument | ReadError {
-  const all = parseAllDocuments(chunk, { version: '1.1', customTags: GO_YAML_TAGS, uniqueKeys: false, merge: true, prettyErrors: false });
-  const list = Array.isArray(all) ? all : [all];
-  const doc = list[0];
-  if (!doc) return { value: null, start: offset, contents: null };
+function parseChunk(chunk: string) {
+  const all = parseAllDocuments(chunk, { version: '1.1', schema: GO_YAML_SCHEMA, uniqueKeys: false, merge: true, prettyErrors: false });
+  return (Array.isArray(all) ? all : [all])[0];
+}
+
+function readChunk(chunk: string, offset: number, end: number): ReadDocument | ReadError {
+  const doc = parseChunk(chunk);
+  if (!doc) return { value: null, start: offset, end, contents: null };
   const e = doc.errors[0];
   if (e) return { message: `error converting YAML to JSON: ${e.message.split('\n')[0]}`, offset: offset + e.pos[0] };
   let value: unknown;
@@ -505,7 +514,13 @@ function readChunk(chunk: string, offset: number): ReadDocument | ReadError {
   } catch (err) {
     return { message: `error converting YAML to JSON: ${(err as Error).message}`, offset };
   }
-  return { value: value === undefined ? null : value, start: offset, contents: (doc.contents as Node | null) ?? null };
+  return { value: value === undefined ? null : value, start: offset, end, contents: (doc.contents as Node | null) ?? null };
+}
+
+/** The node ranges of one document of `text` (between `start` and `end`), parsed again: offsets relative to `start`. */
+export function documentNodeRanges(text: string, start: number, end: number): NodeRange[] {
+  const doc = parseChunk(text.slice(start, end));
+  return doc ? nodeRanges((doc.contents as Node | null) ?? null) : [];
 }
 
 /** sigs.k8s.io/yaml yamlToJSON: keys become strings, values keep their types. */

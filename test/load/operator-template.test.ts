@@ -145,17 +145,17 @@ describe('ResourceSet templating: actions and control structures', () => {
 });
 
 describe('ResourceSet templating: failures carry the operator error and its offset', () => {
-  // [template, kind, message, the failing token (or its offset)]
+  // [template, kind, message, the failing token (or its offset)]; like Go, a chain `inputs.a.b` fails at `.a`.
   const cases: [string, TemplateIssue['kind'], string, string | number][] = [
     // missingkey=error: an absent input fails the build (flux-operator builder test "missing-inputs").
-    ['name: << inputs.version >>', 'exec', 'map has no entry for key "version"', 'inputs.version'],
-    ['<< inputs.nested.a.zz >>', 'exec', 'map has no entry for key "zz"', 'inputs.nested'],
-    ['<< inputs.none.x >>', 'exec', 'nil pointer evaluating interface {}.x', 'inputs.none'],
-    ['<< inputs.tenant.x >>', 'exec', "can't evaluate field x in type string", 'inputs.tenant'],
+    ['name: << inputs.version >>', 'exec', 'map has no entry for key "version"', '.version'],
+    ['<< inputs.nested.a.zz >>', 'exec', 'map has no entry for key "zz"', '.nested'],
+    ['<< inputs.none.x >>', 'exec', 'nil pointer evaluating interface {}.x', '.none'],
+    ['<< inputs.tenant.x >>', 'exec', "can't evaluate field x in type string", '.tenant'],
     ['<< .x >>', 'exec', 'nil data; no entry for key "x"', '.x'],
     ['<< inputs.count | upper >>', 'exec', 'wrong type for value; expected string; got int64', 'upper'],
     ['<< inputs.map | nindent 2 >>', 'exec', 'wrong type for value; expected string; got map[string]interface {}', 'nindent'],
-    ['<< trunc inputs.count "abc" >>', 'exec', 'wrong type for value; expected int; got int64', 'inputs.count'],
+    ['<< trunc inputs.count "abc" >>', 'exec', 'wrong type for value; expected int; got int64', '.count'],
     ['<< eq inputs.count "3" >>', 'exec', 'error calling eq: incompatible types for comparison', 'eq'],
     ['<< lt inputs.none 1 >>', 'exec', 'error calling lt: invalid type for comparison', 'lt'],
     ['<< fail "stop here" >>', 'exec', 'error calling fail: stop here', 'fail'],
@@ -163,7 +163,7 @@ describe('ResourceSet templating: failures carry the operator error and its offs
     ['<< len inputs.count >>', 'exec', 'error calling len: len of type int64', 'len'],
     ['<< div 1 0 >>', 'exec', 'error calling div: runtime error: integer divide by zero', 'div'],
     ['<< first inputs.tenant >>', 'exec', 'error calling first: Cannot find first on type string', 'first'],
-    ['<< get inputs.list "x" >>', 'exec', 'wrong type for value; expected map[string]interface {}; got []interface {}', 'inputs.list'],
+    ['<< get inputs.list "x" >>', 'exec', 'wrong type for value; expected map[string]interface {}; got []interface {}', '.list'],
     ['<< upper >>', 'exec', 'wrong number of args for upper: want 1 got 0', 'upper'],
     ['<< range inputs.tenant >>x<< end >>', 'exec', "range can't iterate over team1", 'range'],
     ['<< template "nope" >>', 'exec', 'no such template "nope"', 'template'],
@@ -202,7 +202,8 @@ describe('ResourceSet templating: provenance and limits', () => {
     if ('kind' in r) throw new Error(r.message);
     expect(r.text).toBe('kind: A\nname: team1-x\nend: y\n');
     const at = (needle: string) => sourceOffset(r.segments, r.text.indexOf(needle));
-    expect(at('team1')).toBe(src.indexOf('inputs.tenant'));
+    // An action's output maps to its left delimiter.
+    expect(at('team1')).toBe(src.indexOf('<< inputs'));
     expect(at('-x')).toBe(src.indexOf('-x'));
     expect(at('end:')).toBe(src.indexOf('end:'));
   });
