@@ -537,13 +537,23 @@ export function matchesSelector(selector: Json, labels: Json): boolean {
   return true;
 }
 
-/** A YAML value as the operator gets it through JSON: integral numbers are int64, Dates are strings. */
+/**
+ * A YAML value as the operator gets it, through kubectl or Flux and the API server's JSON: Dates are strings, and
+ * a `<<` merge key (left as a key by the YAML 1.2 parse here) is merged as go-yaml merges it, explicit keys first.
+ */
 function plainJson(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plainJson);
   if (isObj(v)) {
     const o: Json = {};
-    for (const k of Object.keys(v)) if (v[k] !== undefined) setOwn(o, k, plainJson(v[k]));
+    for (const k of Object.keys(v)) if (v[k] !== undefined && k !== '<<') setOwn(o, k, plainJson(v[k]));
+    const merge = v['<<'];
+    const sources = Array.isArray(merge) ? merge : [merge];
+    if (merge !== undefined && sources.every(isObj)) {
+      for (const src of sources as Json[]) {
+        for (const k of Object.keys(src)) if (!Object.prototype.hasOwnProperty.call(o, k) && src[k] !== undefined) setOwn(o, k, plainJson(src[k]));
+      }
+    } else if (merge !== undefined) setOwn(o, '<<', plainJson(merge));
     return o;
   }
   return v === undefined ? null : v;

@@ -260,6 +260,40 @@ spec:
     });
   });
 
+  it('merges YAML merge keys in items as the API server gets them, instead of reading `<<` as a template action', () => {
+    const r = expandResourceSet(
+      parse(`apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: { name: r, namespace: ns }
+spec:
+  inputs: [{ n: a }]
+  resources:
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata: { name: << inputs.n >>, namespace: ns }
+      data:
+        <<: { x: "1", y: "2" }
+        y: "3"
+`),
+    );
+    expect(r.issues).toEqual([]);
+    expect(r.objects[0].value.data).toEqual({ x: '1', y: '3' });
+  });
+
+  it('does not expand a template calling a function it does not evaluate, and says so without an error', () => {
+    const r = expandResourceSet(parse(SLUGIFY.replace('<< inputs.domain >>', '<< inputs.domain | urlParse >>')));
+    expect(r.status).toBe('not-expandable');
+    expect(r.objects).toEqual([]);
+    expect(r.issues).toEqual([
+      {
+        code: 'unsupported',
+        severity: 'info',
+        message: 'not expanded offline: function "urlParse" is not evaluated offline',
+        at: { path: ['spec', 'resources', 1, 'spec', 'values', 'domain'], line: 1, column: 20 },
+      },
+    ]);
+  });
+
   it('generates nothing when the ResourceSet is disabled', () => {
     const r = expandResourceSet(
       parse(`apiVersion: fluxcd.controlplane.io/v1
