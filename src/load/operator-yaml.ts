@@ -21,6 +21,8 @@ export interface ScalarSpan {
   path: NodePath;
   /** The key of the last path segment rather than its value. */
   key: boolean;
+  /** For a block scalar: the indent of its content lines. */
+  indent?: number;
 }
 
 export interface Emitted {
@@ -108,7 +110,10 @@ class Writer {
   private scalar(v: unknown, contentIndent: number, path: NodePath, key: boolean, simpleKey: boolean): void {
     const start = this.text.length;
     this.text += scalarText(v, contentIndent, simpleKey);
-    if (this.withSpans && typeof v === 'string') this.spans.push({ start, end: this.text.length, path, key });
+    if (this.withSpans && typeof v === 'string') {
+      const block = this.text[start] === '|';
+      this.spans.push({ start, end: this.text.length, path, key, ...(block ? { indent: contentIndent } : {}) });
+    }
   }
 }
 

@@ -883,8 +883,7 @@ function pointInItem(spans: readonly ScalarSpan[], text: string, offset: number,
     const upto = raw.slice(0, rel);
     const lineIdx = upto.split('\n').length - 1;
     const lineStart = upto.lastIndexOf('\n') + 1;
-    const indent = /^ */.exec(raw.slice(lineStart))![0].length;
-    return { ...at, line: Math.max(1, lineIdx), column: Math.max(1, rel - lineStart - indent + 1) };
+    return { ...at, line: Math.max(1, lineIdx), column: Math.max(1, rel - lineStart - (span.indent ?? 0) + 1) };
   }
   const quoted = raw.startsWith('"') || raw.startsWith("'");
   return { ...at, line: 1, column: Math.max(1, rel + (quoted ? 0 : 1)) };

@@ -133,6 +133,42 @@ spec:
     expect(pos(templatePointRange(doc, r.issues[0].at))).toEqual({ line, column: 28 });
   });
 
+  it('reports an error inside a multi-line string of an item at its line and column in the file', () => {
+    const text = `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata: { name: r, namespace: ns }
+spec:
+  inputs: [{ id: "7" }]
+  resources:
+    - apiVersion: batch/v1
+      kind: Job
+      metadata: { name: comment, namespace: ns }
+      spec:
+        template:
+          spec:
+            containers:
+              - name: c
+                args:
+                  - |
+                    curl -sf -X POST \\
+                      "https://api.github.com/repos/o/r/issues/<< inputs.id >>/comments" \\
+                      -d '{"body": "<< inputs.branch >>"}'
+`;
+    const { doc, rset } = load(text);
+    const r = expandResourceSet(rset);
+    expect(r.issues).toEqual([
+      {
+        code: 'template-exec',
+        severity: 'error',
+        message: 'template: map has no entry for key "branch" (input set 0)',
+        // Line 3 of the script, at `.branch` (its own two leading spaces count).
+        at: { path: ['spec', 'resources', 0, 'spec', 'template', 'spec', 'containers', 0, 'args', 0], line: 3, column: 26 },
+      },
+    ]);
+    expect(pos(templatePointRange(doc, r.issues[0].at))).toEqual({ line: 19, column: 46 });
+    expect(text.split('\n')[18].slice(45)).toMatch(/^\.branch/);
+  });
+
   it('reports an unknown function at parse time, once per item', () => {
     const r = expandResourceSet(parse(SLUGIFY.replace('inputs.semver | slugify', 'inputs.semver | slugifi')));
     expect(r.issues).toEqual([
