@@ -7,7 +7,18 @@ import { isObject, objectLocation, splitApiVersion, type Cluster, type FluxKusto
  * https://fluxcd.io/flux/components/helm/helmreleases/#dependencies): the two kinds form separate graphs that
  * share one graphlib instance, since no edge ever joins them.
  */
-export type DependencyKind = 'Kustomization' | 'HelmRelease';
+export type DependencyKind = 'Kustomization' | 'HelmRelease' | 'ResourceSet';
+
+/**
+ * A Flux Operator ResourceSet waits for the objects its `spec.dependsOn` names (any apiVersion/kind, `ready`,
+ * `readyExpr`: https://fluxcd.control-plane.io/operator/resourceset/#dependencies); the ones that are nodes here
+ * (Kustomizations, HelmReleases, ResourceSets) are its edges.
+ */
+const RESOURCESET_TARGETS: Record<string, DependencyKind> = {
+  'kustomize.toolkit.fluxcd.io/Kustomization': 'Kustomization',
+  'helm.toolkit.fluxcd.io/HelmRelease': 'HelmRelease',
+  'fluxcd.controlplane.io/ResourceSet': 'ResourceSet',
+};
 
 export interface DependencyNode {
   /** `Kustomization/namespace/name` or `HelmRelease/namespace/name`. */
@@ -24,6 +35,8 @@ export interface DependencyNode {
 /** One `spec.dependsOn` item, with Flux's default applied: a missing namespace is the referrer's. */
 export interface DependsOnEntry {
   from: DependencyNode;
+  /** The kind it waits for: the referrer's own, but for a ResourceSet, which names it. */
+  kind: DependencyKind;
   index: number;
   name: string;
   namespace: string;
@@ -80,8 +93,12 @@ export class DependencyGraph {
       this.addNode({ id: '', kind: 'Kustomization', name: o.name, namespace: o.namespace ?? 'default', object: o, fk });
     }
     for (const o of cluster.objects) {
-      if (o.kind !== 'HelmRelease' || splitApiVersion(o.apiVersion)[0] !== 'helm.toolkit.fluxcd.io') continue;
-      this.addNode({ id: '', kind: 'HelmRelease', name: o.name, namespace: o.namespace ?? 'default', object: o });
+      const group = splitApiVersion(o.apiVersion)[0];
+      if (o.kind === 'HelmRelease' && group === 'helm.toolkit.fluxcd.io') {
+        this.addNode({ id: '', kind: 'HelmRelease', name: o.name, namespace: o.namespace ?? 'default', object: o });
+      } else if (o.kind === 'ResourceSet' && group === 'fluxcd.controlplane.io') {
+        this.addNode({ id: '', kind: 'ResourceSet', name: o.name, namespace: o.namespace ?? 'default', object: o });
+      }
     }
     for (const node of this.byId.values()) this.readEntries(node);
   }
@@ -101,12 +118,16 @@ export class DependencyGraph {
     spec.dependsOn.forEach((item, index) => {
       // A name that post-build substitution left as `${VAR}` is substitution-undefined's finding, not a missing target.
       if (!isObject(item) || typeof item.name !== 'string' || item.name === '' || item.name.includes('${')) return;
+      // A ResourceSet names the kind it waits for; one that is not a node here (a CRD, a Deployment) is no edge.
+      const kind = node.kind === 'ResourceSet' ? RESOURCESET_TARGETS[`${splitApiVersion(String(item.apiVersion ?? ''))[0]}/${String(item.kind ?? '')}`] : node.kind;
+      if (kind === undefined) return;
       const namespaced = typeof item.namespace === 'string' && item.namespace !== '';
       const namespace = namespaced ? (item.namespace as string) : node.namespace;
-      const targetId = nodeId(node.kind, namespace, item.name);
+      const targetId = nodeId(kind, namespace, item.name);
       const target = this.byId.get(targetId);
       const entry: DependsOnEntry = {
         from: node,
+        kind,
         index,
         name: item.name,
         namespace,

@@ -19,6 +19,8 @@ export interface WaveKustomization {
   /** Where the Kustomization is declared: repo-relative file and 1-based line of the object. */
   file: string;
   line: number;
+  /** `namespace/name` of the Flux Operator ResourceSet that generates it (its file and line are the template's). */
+  generatedBy?: string;
 }
 
 export interface ClusterWaves {
@@ -65,6 +67,7 @@ export function clusterWaves(cluster: Cluster): ClusterWaves {
       path: typeof spec.path === 'string' ? spec.path : './',
       file: node.object.doc.file.path,
       line: locate({ doc: node.object.doc, path: node.object.docPath }).line,
+      ...(node.fk?.generatedBy !== undefined ? { generatedBy: node.fk.generatedBy } : {}),
     });
   }
   kustomizations.sort(

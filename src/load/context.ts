@@ -55,7 +55,7 @@ export class LoadContext {
    * Resolves a path written at `from` relative to the repo-relative directory `base`, and records it.
    * `expect` says what must be there for the reference to work.
    */
-  resolve(kind: RefKind, from: Location, written: string, base: string, expect: 'file' | 'dir' | 'any'): PathRef {
+  resolve(kind: RefKind, from: Location, written: string, base: string, expect: 'file' | 'dir' | 'any', variant?: string): PathRef {
     const ref: PathRef = { kind, raw: written, from, base, status: 'ok' };
     if (isRemote(written)) ref.status = 'remote';
     else {
@@ -73,15 +73,16 @@ export class LoadContext {
         }
       }
     }
-    return this.record(ref);
+    return this.record(ref, variant);
   }
 
   /**
-   * Keeps one reference per place it is written; a place resolved again (a base shared by two builds, a document
+   * Keeps one reference per place it is written (and `variant`: one place of a template, such as a ResourceSet's,
+   * writes a different path for each object it generates); a place resolved again (a base shared by two builds, a document
    * that yields several objects) gets the recorded reference back, so a status set later is the one reported.
    */
-  record(ref: PathRef): PathRef {
-    const key = `${ref.from.doc.file.path}\0${ref.from.doc.index}\0${ref.from.path.join('\0')}\0${ref.kind}`;
+  record(ref: PathRef, variant?: string): PathRef {
+    const key = `${ref.from.doc.file.path}\0${ref.from.doc.index}\0${ref.from.path.join('\0')}\0${ref.kind}${variant === undefined ? '' : `\0${variant}`}`;
     const recorded = this.refKeys.get(key);
     if (recorded) return recorded;
     this.refKeys.set(key, ref);

@@ -7,6 +7,7 @@ import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './ar
 import { substituteValue, substitutionDisabled } from './substitute.js';
 import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from './types.js';
 import { findInstances, instancePatches, syncOf, type FoundInstance } from './flux-instance.js';
+import { expandResourceSet, isInputProvider, isResourceSet } from './resourceset.js';
 
 /** How a cluster's root Kustomization was found, and what it syncs from. */
 interface RootInfo {
@@ -101,6 +102,7 @@ export class FluxWalker {
       // (`flux bootstrap` and the Flux Operator create it).
       implicitSources: root ? [root.source] : [],
       sourceRoots: [...this.sourceRoots.values()],
+      resourceSets: [],
       kustomizations: new Map(),
       objects: [],
     };
@@ -290,6 +292,8 @@ export class FluxWalker {
     const spec = isObject(obj.value.spec) ? obj.value.spec : {};
     const written = typeof spec.path === 'string' ? spec.path : './';
     const from = objectLocation(obj, ['spec', 'path']);
+    // A ResourceSet's template is one place for every Kustomization it generates.
+    const variant = obj.generatedBy !== undefined ? fk.key : undefined;
     const src = isObject(spec.sourceRef) ? spec.sourceRef : {};
     const sourceRef: ObjectRef = {
       kind: String(src.kind ?? ''),
@@ -299,16 +303,16 @@ export class FluxWalker {
     const locality = this.locality(cluster, sourceRef, rootSource);
     if (locality.local === 'missing' && !lastTry) return 'defer';
     if (written.includes('${')) {
-      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: 'uses a variable no postBuild defines' });
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: 'uses a variable no postBuild defines' }, variant);
       return 'ok';
     }
     const rel = written.replace(/^\/+/, '');
     if (locality.local === 'artifact') {
-      this.resolveArtifactPath(fk, locality.artifact, locality.detail, written, from);
+      this.resolveArtifactPath(fk, locality.artifact, locality.detail, written, from, variant);
       return 'ok';
     }
     if (locality.local === false || locality.local === 'missing') {
-      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail }, variant);
       return 'ok';
     }
     if (locality.local === 'unknown') {
@@ -316,18 +320,18 @@ export class FluxWalker {
       // The source's root (`./`, the default) exists in every checkout, so it says nothing.
       const target = this.ctx.fs.join('.', rel);
       if (target === undefined || target === '.' || this.ctx.fs.kind(target) !== 'dir') {
-        fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+        fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail }, variant);
         return 'ok';
       }
     }
-    const ref = this.ctx.resolve('flux-path', from, rel, (locality.local === true && locality.base) || '.', 'dir');
+    const ref = this.ctx.resolve('flux-path', from, rel, (locality.local === true && locality.base) || '.', 'dir', variant);
     fk.pathRef = ref;
     if (ref.status === 'ok') fk.path = ref.target;
     return 'ok';
   }
 
   /** A path inside an ExternalArtifact: found through the generator's copies, or reported as provided by none. */
-  private resolveArtifactPath(fk: FluxKustomization, artifact: GeneratedArtifact, generator: string, written: string, from: Location): void {
+  private resolveArtifactPath(fk: FluxKustomization, artifact: GeneratedArtifact, generator: string, written: string, from: Location, variant?: string): void {
     const repoPath = mountedPath(artifact.mounts, written);
     if (repoPath === undefined) {
       const status = artifact.foreign.length > 0 ? 'foreign-source' : 'missing';
@@ -336,10 +340,10 @@ export class FluxWalker {
         status === 'missing'
           ? `is not provided by any copy of ${generator} (the artifact holds ${provided})`
           : `may come from a copy of ${generator} out of another source (${artifact.foreign.join(', ')})`;
-      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status, detail });
+      fk.pathRef = this.ctx.record({ kind: 'flux-path', raw: written, from, base: '.', status, detail }, variant);
       return;
     }
-    const ref = this.ctx.resolve('flux-path', from, repoPath, '.', 'dir');
+    const ref = this.ctx.resolve('flux-path', from, repoPath, '.', 'dir', variant);
     if (ref.status === 'missing') ref.detail = `is copied by ${generator} from ${repoPath}, which does not exist`;
     ref.raw = written;
     fk.pathRef = ref;
@@ -411,49 +415,86 @@ export class FluxWalker {
     const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : (fk.spec ?? {});
     fk.target = applyTarget(spec, fk.object?.namespace) ?? (fk.parent !== undefined ? cluster.kustomizations.get(fk.parent)?.target : undefined);
     const objects = this.fluxTransforms(cluster, fk, spec, built);
+    const resourceSets: KObject[] = [];
     for (const b of objects) {
-      if (cluster.objects.length >= MAX_CLUSTER_OBJECTS) {
-        const at = fk.pathRef?.from ?? { doc: b.doc, path: b.docPath };
-        this.ctx.limit(at, `the cluster ${cluster.dir} holds more than ${MAX_CLUSTER_OBJECTS} objects (MAX_CLUSTER_OBJECTS); the rest are not checked`);
-        break;
-      }
       setMetadata(b, {});
-      const meta = metadataOf(b.value);
-      const kind = String(b.value.kind);
-      const obj: KObject = {
-        apiVersion: String(b.value.apiVersion),
-        kind,
-        name: String(meta.name),
-        namespace: isClusterScoped(kind) ? undefined : typeof meta.namespace === 'string' ? meta.namespace : undefined,
-        value: b.value,
-        doc: b.doc,
-        docPath: b.docPath,
-        builtBy: fk.key,
-        cluster: cluster.dir,
-        generated: b.generated,
-        provenance: b.provenance,
-      };
-      if (fk.target !== undefined) obj.target = fk.target;
-      fk.objects.push(obj);
-      cluster.objects.push(obj);
-      if (!isFluxKustomization(obj)) continue;
-      const key = objectKey(obj.namespace, obj.name);
-      if (key === fk.key) {
-        // A Kustomization that applies itself (the root, from its own path): the object in the cluster is this one.
-        if (!fk.object || fk.object.builtBy === fk.key) fk.object = obj;
-        continue;
-      }
-      if (cluster.kustomizations.has(key)) continue;
-      if (cluster.kustomizations.size >= MAX_FLUX_KUSTOMIZATIONS) {
-        this.ctx.limit(
-          { doc: obj.doc, path: [...obj.docPath, 'metadata', 'name'] },
-          `the cluster ${cluster.dir} has more than ${MAX_FLUX_KUSTOMIZATIONS} Flux Kustomizations (MAX_FLUX_KUSTOMIZATIONS); this one and later ones are not built`,
-        );
-        continue;
-      }
-      const child: FluxKustomization = { key, object: obj, parent: fk.key, objects: [], substitution: { vars: new Map(), complete: true } };
-      cluster.kustomizations.set(key, child);
-      queue.push(child);
+      const obj = this.addObject(cluster, fk, queue, b);
+      if (!obj) break;
+      if (isResourceSet(obj.value)) resourceSets.push(obj);
+    }
+    for (const rs of resourceSets) this.expand(cluster, fk, queue, rs);
+  }
+
+  /** An object a Kustomization's build applies, in the cluster; a Flux Kustomization is queued to be built. */
+  private addObject(
+    cluster: Cluster,
+    fk: FluxKustomization,
+    queue: FluxKustomization[],
+    b: { value: JsonObject; doc: YamlDoc; docPath: NodePath; generated?: boolean; provenance?: Map<string, Location> },
+    generatedBy?: string,
+  ): KObject | undefined {
+    if (cluster.objects.length >= MAX_CLUSTER_OBJECTS) {
+      const at = fk.pathRef?.from ?? { doc: b.doc, path: b.docPath };
+      this.ctx.limit(at, `the cluster ${cluster.dir} holds more than ${MAX_CLUSTER_OBJECTS} objects (MAX_CLUSTER_OBJECTS); the rest are not checked`);
+      return undefined;
+    }
+    const meta = metadataOf(b.value);
+    const kind = String(b.value.kind);
+    const obj: KObject = {
+      apiVersion: String(b.value.apiVersion),
+      kind,
+      name: String(meta.name),
+      namespace: isClusterScoped(kind) ? undefined : typeof meta.namespace === 'string' ? meta.namespace : undefined,
+      value: b.value,
+      doc: b.doc,
+      docPath: b.docPath,
+      builtBy: fk.key,
+      cluster: cluster.dir,
+      generated: b.generated,
+      provenance: b.provenance,
+    };
+    if (fk.target !== undefined) obj.target = fk.target;
+    if (generatedBy !== undefined) obj.generatedBy = generatedBy;
+    fk.objects.push(obj);
+    cluster.objects.push(obj);
+    if (!isFluxKustomization(obj)) return obj;
+    const key = objectKey(obj.namespace, obj.name);
+    if (key === fk.key) {
+      // A Kustomization that applies itself (the root, from its own path): the object in the cluster is this one.
+      if (!fk.object || fk.object.builtBy === fk.key) fk.object = obj;
+      return obj;
+    }
+    if (cluster.kustomizations.has(key)) return obj;
+    if (cluster.kustomizations.size >= MAX_FLUX_KUSTOMIZATIONS) {
+      this.ctx.limit(
+        { doc: obj.doc, path: [...obj.docPath, 'metadata', 'name'] },
+        `the cluster ${cluster.dir} has more than ${MAX_FLUX_KUSTOMIZATIONS} Flux Kustomizations (MAX_FLUX_KUSTOMIZATIONS); this one and later ones are not built`,
+      );
+      return obj;
+    }
+    const child: FluxKustomization = { key, object: obj, parent: fk.key, objects: [], substitution: { vars: new Map(), complete: true } };
+    if (generatedBy !== undefined) child.generatedBy = generatedBy;
+    cluster.kustomizations.set(key, child);
+    queue.push(child);
+    return obj;
+  }
+
+  /**
+   * The objects the Flux Operator makes from a ResourceSet a Kustomization applies (src/load/resourceset.ts): they
+   * take part in the cluster like the Kustomization's own, each pointing at the template it came from.
+   * https://fluxcd.control-plane.io/operator/resourceset/
+   */
+  private expand(cluster: Cluster, fk: FluxKustomization, queue: FluxKustomization[], rs: KObject): void {
+    // The same ResourceSet applied twice (duplicate-resource) is one object in the cluster, expanded once.
+    if (cluster.resourceSets.some((r) => r.object.name === rs.name && r.object.namespace === rs.namespace && r.object.target === rs.target)) return;
+    const providers = cluster.objects.filter((o) => isInputProvider(o.value)).map((o) => ({ value: o.value, namespace: o.namespace }));
+    const expansion = expandResourceSet(rs.value, { namespace: rs.namespace, providers });
+    cluster.resourceSets.push({ object: rs, expansion });
+    const by = objectKey(rs.namespace, rs.name);
+    for (const g of expansion.objects) {
+      const value = g.value as JsonObject;
+      if (!isObject(value.metadata)) continue;
+      if (!this.addObject(cluster, fk, queue, { value, doc: rs.doc, docPath: [...rs.docPath, ...g.template.path] }, by)) break;
     }
   }
 
@@ -567,6 +608,7 @@ export class FluxWalker {
     rootSource: ObjectRef | undefined,
   ): void {
     const from = objectLocation(o, path);
+    const variant = o.generatedBy !== undefined ? `${o.kind}/${o.namespace ?? ''}/${o.name}` : undefined;
     const src = isObject(sourceRef) ? sourceRef : {};
     const ref: ObjectRef = {
       kind: String(src.kind ?? ''),
@@ -578,11 +620,11 @@ export class FluxWalker {
     if (locality.local !== true) {
       const target = this.ctx.fs.join('.', rel);
       if (locality.local !== 'unknown' || target === undefined || this.ctx.fs.kind(target) !== 'dir') {
-        this.ctx.record({ kind, raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail });
+        this.ctx.record({ kind, raw: written, from, base: '.', status: 'foreign-source', detail: locality.detail }, variant);
         return;
       }
     }
-    const r = this.ctx.resolve(kind, from, rel, (locality.local === true && locality.base) || '.', 'dir');
+    const r = this.ctx.resolve(kind, from, rel, (locality.local === true && locality.base) || '.', 'dir', variant);
     if (r.status === 'ok' && r.target && kind === 'helm-chart-path') this.touchTree(r.target);
   }
 

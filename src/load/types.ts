@@ -1,4 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
+import type { ResourceSetExpansion } from './resourceset.js';
 import type { ValidationResults } from '../cache/validations.js';
 
 /** Keys and indexes from a document's root to a node, e.g. ['spec', 'dependsOn', 0, 'name']. */
@@ -128,6 +129,11 @@ export interface KObject {
   /** Made by a configMapGenerator/secretGenerator rather than written in a file. */
   generated?: boolean;
   /**
+   * `namespace/name` of the ResourceSet the Flux Operator makes it from; `doc`/`docPath` are then the template
+   * (a `spec.resources` item, or `spec.resourcesTemplate`) in that ResourceSet's document.
+   */
+  generatedBy?: string;
+  /**
    * The cluster the object is applied to, when it is not this one: a Kustomization with `spec.kubeConfig` (or one
    * below it) applies to the cluster that kubeconfig names, e.g. `kubeConfig secret flux-system/staging`.
    */
@@ -157,6 +163,8 @@ export interface FluxKustomization {
   substitution: Substitution;
   /** Where its objects are applied when not this cluster (see KObject.target). */
   target?: string;
+  /** `namespace/name` of the ResourceSet the Flux Operator makes it from (src/load/resourceset.ts). */
+  generatedBy?: string;
   /**
    * The spec it builds with when no object in the tree writes it: the sync Kustomization a FluxInstance makes
    * (with the instance's kustomize patches applied).
@@ -178,6 +186,8 @@ export interface Cluster {
    * a folder (config `sources:`, or inferred from a FluxInstance's sync path).
    */
   sourceRoots: SourceRoot[];
+  /** The ResourceSets the cluster applies, and what expanding them offline gave. */
+  resourceSets: { object: KObject; expansion: ResourceSetExpansion }[];
   kustomizations: Map<string, FluxKustomization>;
   objects: KObject[];
 }

@@ -1,7 +1,8 @@
 import type { ClusterWaves } from '../graph/waves.js';
 
 /**
- * `{"kustomizations":[{name, namespace, wave, dependsOn:[{name, namespace}], path, file, line}]}`. With several
+ * `{"kustomizations":[{name, namespace, wave, dependsOn:[{name, namespace}], path, file, line, generatedBy?}]}`
+ * (`generatedBy`: the ResourceSet that generates it, when one does). With several
  * clusters every item also says which `cluster` directory it belongs to.
  */
 export function formatGraphJson(clusters: ClusterWaves[]): string {
@@ -16,6 +17,7 @@ export function formatGraphJson(clusters: ClusterWaves[]): string {
       path: k.path,
       file: k.file,
       line: k.line,
+      ...(k.generatedBy !== undefined ? { generatedBy: k.generatedBy } : {}),
     })),
   );
   return JSON.stringify({ kustomizations }, null, 2) + '\n';

@@ -5,7 +5,7 @@ import type { Rule } from './types.js';
 export const dependencyMissing: Rule = {
   id: 'dependency-missing',
   severity: 'error',
-  description: 'A dependsOn entry names a Kustomization or HelmRelease that the cluster does not define.',
+  description: 'A dependsOn entry names a Kustomization, HelmRelease or ResourceSet that the cluster does not define.',
   docs: {
     why: 'Flux keeps the dependent waiting with "dependency \'…\' not found" and retries forever: it never reconciles, and neither does anything that depends on it. A missing namespace in the entry means the referrer\'s own namespace.',
     wrong: 'dependsOn:\n  - name: cloudnative-pgg',
@@ -16,7 +16,7 @@ export const dependencyMissing: Rule = {
       const graph = dependencyGraph(cluster);
       for (const e of graph.entries()) {
         if (e.target) continue;
-        const kind = e.from.kind;
+        const kind = e.kind;
         const sameKind = graph.nodes(kind);
         const what = `${kind} '${e.name}'`;
         let hint = '';

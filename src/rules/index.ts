@@ -20,6 +20,7 @@ import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
 import { sourceRoot } from './source-root.js';
+import { resourceSet } from './resourceset.js';
 import { substitutionUndefined } from './substitution-undefined.js';
 import { suspended } from './suspended.js';
 import type { Rule } from './types.js';
@@ -53,6 +54,7 @@ export const rules: readonly Rule[] = [
   refNotFound,
   crossNamespaceRef,
   duplicateResource,
+  resourceSet,
   substitutionUndefined,
   plaintextSecret,
   remoteResource,
