@@ -166,3 +166,40 @@ describe.skipIf(!present)('a directory linted without a bootstrap that holds the
     expect(diagnostics.filter((d) => d.ruleId === 'duplicate-resource')).toEqual([]);
   });
 });
+
+describe.skipIf(!present)('xunholy: a cluster synced from an OCI artifact that CI pushes from kubernetes/', () => {
+  const root = path.join(CORPORA, 'xunholy__k8s-gitops');
+  const facts = present ? (JSON.parse(fs.readFileSync(path.join(CORPORA, 'xunholy__k8s-gitops.facts.json'), 'utf8')) as Facts) : undefined;
+  const edgesOf = (result: ReturnType<typeof lint>) =>
+    Object.fromEntries(
+      result.model.clusters.flatMap((c) =>
+        [...c.kustomizations.values()]
+          .filter((k) => k.object)
+          .map((k) => [k.key, ((k.object!.value.spec as { dependsOn?: { name: string; namespace?: string }[] }).dependsOn ?? []).map((d) => `${d.namespace ?? k.object!.namespace}/${d.name}`).sort()]),
+      ),
+    );
+  const expected = () => Object.fromEntries(Object.entries(facts!.render[XUN].dependsOnEdges).map(([k, v]) => [k, [...v].sort()]));
+
+  it('with a sources: mapping, builds every Flux Kustomization and edge of the facts, and says why', () => {
+    const result = lint({ paths: [path.join(root, XUN)], root, cwd: root, sources: [{ kind: 'OCIRepository', name: 'flux-system', namespace: 'flux-system', path: 'kubernetes' }] });
+    expect(edgesOf(result)).toEqual(expected());
+    expect(result.summary).toMatchObject({ rootReason: 'source-config', sourceRoots: [{ source: 'OCIRepository flux-system/flux-system', path: 'kubernetes', reason: 'config' }] });
+    expect(result.diagnostics.filter((d) => d.ruleId === 'source-root')).toEqual([]);
+  });
+
+  it('without one, infers the folder from the FluxInstance sync path, and says so', () => {
+    const result = lint({ paths: [path.join(root, XUN)], root, cwd: root });
+    expect(edgesOf(result)).toEqual(expected());
+    expect(result.summary.rootReason).toBe('source-inferred');
+    expect(result.diagnostics.filter((d) => d.ruleId === 'source-root').map((d) => `${d.severity} ${d.file}`)).toEqual([
+      'info kubernetes/clusters/cluster-00/flux-system/flux-instance/app/helmrelease.yaml',
+    ]);
+  });
+
+  it('linted with the artifact folder as the root, needs neither', () => {
+    const kroot = path.join(root, 'kubernetes');
+    const result = lint({ paths: [path.join(kroot, 'clusters/cluster-00')], root: kroot, cwd: kroot });
+    expect(Object.keys(edgesOf(result)).sort()).toEqual(Object.keys(expected()).sort());
+    expect(result.summary.sourceRoots).toEqual([]);
+  });
+});

@@ -234,3 +234,40 @@ spec:
     expect(model.clusters[0].bootstrap).toBe('synthetic');
   });
 });
+
+describe('a FluxInstance rendered from a ResourceSet template', () => {
+  it('roots the cluster with the sync path its inputs give', () => {
+    const set = `apiVersion: fluxcd.controlplane.io/v1
+kind: ResourceSet
+metadata:
+  name: flux
+  namespace: flux-system
+spec:
+  inputs:
+    - cluster: stefanzhelev
+  resources:
+    - apiVersion: fluxcd.controlplane.io/v1
+      kind: FluxInstance
+      metadata:
+        name: flux
+      spec:
+        distribution:
+          version: "2.7.x"
+          registry: ghcr.io/fluxcd
+        sync:
+          kind: GitRepository
+          url: https://github.com/stefanzhelev/homelab.git
+          ref: refs/heads/main
+          path: flux-clusters/<< inputs.cluster >>
+`;
+    const repo = fixtureCopy({
+      [`${CLUSTER}/flux-system`]: null,
+      [`${CLUSTER}/flux.yaml`]: set,
+      [`${CLUSTER}/kustomization.yaml`]: (s) => s.replace('  - flux-system\n', '  - flux.yaml\n'),
+    });
+    const { model, diagnostics } = lintTree(repo);
+    expect(model.clusters[0].rootKey).toBe('flux-system/flux-system');
+    expect(model.clusters[0].kustomizations.get('flux-system/forgejo')!.parent).toBe('flux-system/flux-system');
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
