@@ -108,8 +108,9 @@ export class ValidatorCache {
     const base = path.join(this.dir, 'validators', `bundled-${hash}`);
     let code: string | undefined;
     try {
-      code = fs.readFileSync(`${base}.cjs`, 'utf8');
-      if (createHash('sha256').update(code).digest('hex') !== hash) code = undefined;
+      // The bytes are hashed as read (hashing the decoded text would encode it again).
+      const bytes = fs.readFileSync(`${base}.cjs`);
+      code = createHash('sha256').update(bytes).digest('hex') === hash ? bytes.toString('utf8') : undefined;
     } catch {
       code = undefined;
     }
