@@ -16,10 +16,12 @@ import { lintAndFix, type AppliedFix } from './fix.js';
 import type { LintResult, Summary } from './lint.js';
 import { FORMATS, type FormatName } from './report/index.js';
 import { ruleById, rules } from './rules/index.js';
+import { didYouMean } from './rules/did-you-mean.js';
 import { printLintResult, ruleMeta, type CliShow } from './cache/cli.js';
 import { Journal, host, recording } from './cache/journal.js';
 import { lintCached, type CacheContext } from './cache/run.js';
-import { runKey, saveRun } from './cache/run-entry.js';
+import { runKey, saveRoots, saveRun, type CachedLint } from './cache/run-entry.js';
+import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from './roots.js';
 import { cacheDir as userCacheDir } from './cache/dir.js';
 
 /** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
@@ -49,7 +51,7 @@ function collect(value: string, previous: string[] = []): string[] {
 function ruleSetting(value: string, previous: Record<string, RuleSetting> = {}): Record<string, RuleSetting> {
   const m = value.match(/^([a-z0-9-]+)=(error|warning|info|off)$/);
   if (!m) throw new InvalidArgumentError('expected RULE=error|warning|info|off');
-  if (!ruleById(m[1])) throw new InvalidArgumentError(`unknown rule '${m[1]}' (see: lint-gitops rules)`);
+  if (!ruleById(m[1])) throw new InvalidArgumentError(`unknown rule '${m[1]}'${didYouMean(m[1], rules.map((r) => r.id))} (see: lint-gitops rules)`);
   return { ...previous, [m[1]]: m[2] as RuleSetting };
 }
 
@@ -76,22 +78,40 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   let lintPaths = paths;
   let root = flags.root;
   // The result cache (src/cache/): what the run reads before linting is recorded too (file arguments, the
-  // clusters they select, the config file), so a re-run can tell from the disk alone that nothing changed.
+  // clusters they select, the roots, the config file), so a re-run can tell from the disk alone that nothing changed.
   const cacheDir = flags.cache !== false ? userCacheDir() : undefined;
   const cacheResults = cacheDir !== undefined && !flags.fix;
   const facts = new Journal();
   const gather = <T>(fn: () => T): T => (cacheResults ? recording(facts, fn) : fn());
-  const show: CliShow = { format: flags.format, quiet: Boolean(flags.quiet), maxWarnings: flags.maxWarnings, color: flags.color, rules: ruleMeta(rules), version };
+  const show: CliShow = {
+    format: flags.format,
+    quiet: Boolean(flags.quiet),
+    maxWarnings: flags.maxWarnings,
+    color: flags.color,
+    rules: ruleMeta(rules),
+    version,
+    ...(flags.shard ? { shard: true } : {}),
+  };
+  let groups: RootGroups | undefined;
   // File arguments (pre-commit passes the staged files) or --changed: lint only the clusters that read them.
   if (flags.changed || paths.some((p) => gather(() => host.isFile(p)))) {
     const selection = gather(() => affectedClusters(paths, { root: flags.root, cwd }));
     if (selection.clusters.length === 0) {
+      // Not a usage error: a commit that touches no file a cluster reads (a README) has nothing to lint, and passes.
       process.stderr.write('lint-gitops: no cluster reads the given files; nothing to lint\n');
-      return printLintResult([], emptySummary(selection.root, cwd), show);
+      return printLintResult([], emptySummary(selection.root, cwd), { ...show, changed: true });
     }
-    lintPaths = selection.clusters.map((c) => path.join(selection.root, c));
-    root = selection.root;
+    if (selection.roots.length > 1) {
+      groups = { base: selection.root, groups: selection.roots.map((r) => ({ root: r.root, reason: 'flux-path', paths: r.clusters.map((c) => path.join(r.root, c)) })) };
+    } else {
+      lintPaths = selection.clusters.map((c) => path.join(selection.root, c));
+      root = selection.root;
+    }
+  } else {
+    // Several Flux installations side by side: each root is linted on its own (src/roots.ts).
+    groups = gather(() => rootGroups(paths, { root: flags.root, cwd, shard: flags.shard }));
   }
+  if (groups) return runRoots(groups, flags, argv, cache, { cwd, cacheDir, cacheResults, facts, gather, show });
   const { config } = gather(() => resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules }));
   const fromConfig = configToOptions(config);
   const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, crdPaths: flags.crds, cache: cacheDir ?? false, rules: { ...fromConfig.rules, ...flags.rule } };
@@ -109,6 +129,51 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     result = lint({ ...options, model: false });
   }
   return printLintResult(result.diagnostics, result.summary, show);
+}
+
+/**
+ * A run over several Flux roots (src/roots.ts): each root is linted as a run of its own (its config file, its
+ * clusters, cached as usual), and the results are printed as one, with paths relative to the directory holding the
+ * roots. The run's entry in the result cache holds every root's facts and clusters, so an unchanged re-run is
+ * answered by the fast path; one whose clusters changed runs in full (a resumed run has one root).
+ */
+function runRoots(
+  { base, groups }: RootGroups,
+  flags: LintFlags,
+  argv: string[],
+  cache: Omit<CacheContext, 'journal'>,
+  run: { cwd: string; cacheDir?: string; cacheResults: boolean; facts: Journal; gather: <T>(fn: () => T) => T; show: CliShow },
+): number {
+  const { cwd, cacheDir, cacheResults, facts, gather, show } = run;
+  const runs: RootRun[] = [];
+  const cached: CachedLint[] = [];
+  const fixed: AppliedFix[] = [];
+  const fixedFiles: string[] = [];
+  for (const g of groups) {
+    const { config } = gather(() => resolveConfig({ paths: g.paths, root: g.root, cwd, config: flags.config, rules }));
+    const fromConfig = configToOptions(config);
+    // --shard was applied over every root's clusters (rootGroups).
+    const options = { ...fromConfig, paths: g.paths, root: g.root, cwd, crdPaths: flags.crds, cache: cacheDir ?? false, rules: { ...fromConfig.rules, ...flags.rule } };
+    let result: Pick<LintResult, 'diagnostics' | 'summary'>;
+    if (flags.fix) {
+      const fixing = lintAndFix(options);
+      result = fixing.result;
+      for (const f of fixing.fixed) fixed.push({ ...f, file: rebaseFile(base, g.root, f.file) });
+      for (const f of fixing.files) fixedFiles.push(rebaseFile(base, g.root, f));
+    } else if (cacheResults) {
+      // The facts gathered before (file arguments, roots, config files) go with the first root's run journal.
+      const one = lintCached(options, cacheDir!, { ...cache, journal: cached.length === 0 ? facts : undefined });
+      cached.push(one);
+      result = one;
+    } else {
+      result = lint({ ...options, model: false });
+    }
+    runs.push({ root: g.root, reason: g.reason, diagnostics: result.diagnostics, summary: result.summary });
+  }
+  if (flags.fix) process.stderr.write(fixReport(fixed, [...new Set(fixedFiles)].sort()));
+  const merged = mergeRootRuns(base, runs, cwd);
+  if (cacheResults) saveRoots(cacheDir!, runKey(cacheDir!, argv, cwd), cached, merged, show);
+  return printLintResult(merged.diagnostics, merged.summary, show);
 }
 
 function emptySummary(root: string, cwd: string): Summary {
@@ -181,7 +246,7 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .argument('<rule>', 'rule id')
     .action((id: string) => {
       const r = ruleById(id);
-      if (!r) throw new UsageError(`unknown rule '${id}' (see: lint-gitops rules)`);
+      if (!r) throw new UsageError(`unknown rule '${id}'${didYouMean(id, rules.map((x) => x.id))} (see: lint-gitops rules)`);
       const parts = [`${r.id} (${r.severity}${r.fixable ? ', fixable with --fix' : ''})`, '', r.description, '', `Why: ${r.docs.why}`];
       if (r.docs.wrong) parts.push('', 'Wrong:', indent(r.docs.wrong));
       if (r.docs.right) parts.push('', 'Right:', indent(r.docs.right));
@@ -194,8 +259,25 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'mermaid', 'dot', 'json']).default('table'))
     .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
-    .action((paths: string[], flags: { format: 'table' | 'mermaid' | 'dot' | 'json'; root?: string }) => {
-      const { clusters } = loadGraph({ paths, root: flags.root });
+    .option('--shard <i/n>', 'only every n-th cluster starting at the i-th, as for linting', shardArg)
+    .option('--no-color', 'never colour the output (no format of graph uses colour)')
+    // The lint options that do not change the graph are accepted, so that one argument list serves both commands
+    // (the GitHub Action passes its `args` to each): they change what is reported, not what dependsOn makes.
+    .addOption(new Option('-c, --config <file>').hideHelp())
+    .addOption(new Option('--no-config').hideHelp())
+    .addOption(new Option('-q, --quiet').hideHelp())
+    .addOption(new Option('--max-warnings <n>').argParser(nonNegativeInt).hideHelp())
+    .addOption(new Option('--rule <rule=severity>').argParser(ruleSetting).hideHelp())
+    .addOption(new Option('--crds <dir>').argParser(collect).hideHelp())
+    .addOption(new Option('--no-cache').hideHelp())
+    .action((paths: string[], flags: { format: 'table' | 'mermaid' | 'dot' | 'json'; root?: string; shard?: { index: number; count: number } }) => {
+      const cwd = process.cwd();
+      const split = rootGroups(paths, { root: flags.root, cwd, shard: flags.shard });
+      const clusters = split
+        ? split.groups.flatMap((g) =>
+            loadGraph({ paths: g.paths, root: g.root, cwd }).clusters.map((c) => ({ ...c, cluster: rebaseFile(split.base, g.root, c.cluster) })),
+          )
+        : loadGraph({ paths, root: flags.root, cwd, shard: flags.shard }).clusters;
       const format = { table: formatGraphTable, mermaid: formatGraphMermaid, dot: formatGraphDot, json: formatGraphJson }[flags.format];
       process.stdout.write(format(clusters));
     });

@@ -15,7 +15,8 @@
  *     neither reads nor writes the cache directory.
  * A code cache is only ever used for exactly the bytes it was made from: its header holds a hash of the script's
  * source and of the Node.js version (V8 itself checks its version and flags but compares only the source's length:
- * it would run the old code of a same-length edit), and a hash of its own bytes, so a damaged file reads as none.
+ * it would run the old code of a same-length edit), and a hash of the rest of the file (its depth and V8's data:
+ * V8 checks its own checksum only in debug builds), so a damaged file reads as none and is written again.
  * Whatever is used, the same code runs: the cache only spares V8 the compile.
  */
 import { createHash } from 'node:crypto';
@@ -28,7 +29,7 @@ import { writeFileAtomic } from './cache/atomic.js';
 import { cacheDir } from './cache/dir.js';
 import type { Reached, run } from './cli-run.js';
 
-const FORMAT = 'lint-gitops code cache 1';
+const FORMAT = 'lint-gitops code cache 2';
 /** How much of the bundle a run compiled: a cache from a run that went less far is replaced. */
 const DEPTH: Record<Reached, number> = { fast: 1, resume: 2, full: 3 };
 /** Code caches kept in the user cache directory (two per build and Node.js version); the oldest go first. */
@@ -143,7 +144,7 @@ function compile(source: string, filename: string, cachedData: Buffer | undefine
   return new vm.Script(wrapped, { filename, ...(cachedData ? { cachedData } : {}) });
 }
 
-/** A code cache file: a header line (format, key, depth, hash of the data) and V8's data. */
+/** A code cache file: a header line (format, key, depth, hash of the depth and the data) and V8's data. */
 function readCode(file: string, key: string): Kept | undefined {
   let buf: Buffer;
   try {
@@ -155,13 +156,17 @@ function readCode(file: string, key: string): Kept | undefined {
   if (nl < 0 || nl > 512) return undefined;
   const [format, k, depth, hash] = buf.subarray(0, nl).toString('latin1').split('\t');
   const data = buf.subarray(nl + 1);
-  if (format !== FORMAT || k !== key || hash !== createHash('sha256').update(data).digest('hex')) return undefined;
+  if (format !== FORMAT || k !== key || hash !== dataHash(depth, data)) return undefined;
   return { depth: Number(depth) || 0, data };
+}
+
+function dataHash(depth: string, data: Buffer): string {
+  return createHash('sha256').update(`${depth}\n`).update(data).digest('hex');
 }
 
 /** Writes a code cache file (to a temporary file renamed over it); false when it could not be written. */
 function writeCode(file: string, key: string, depth: number, data: Buffer): boolean {
-  const header = [FORMAT, key, String(depth), createHash('sha256').update(data).digest('hex')].join('\t');
+  const header = [FORMAT, key, String(depth), dataHash(String(depth), data)].join('\t');
   return writeFileAtomic(file, Buffer.concat([Buffer.from(`${header}\n`, 'latin1'), data]));
 }
 

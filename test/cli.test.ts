@@ -163,6 +163,60 @@ describe('lint-gitops CLI', () => {
     expect(runCli(['explain', 'nope']).code).toBe(2);
   });
 
+  it('a directory with nothing to lint is a usage error, not a pass (exit 2, nothing on stdout)', () => {
+    const repo = fixtureCopy();
+    const message = (where: string) =>
+      `lint-gitops: nothing to lint in ${where}: no Flux cluster (a directory whose flux-system/ holds the Kustomization that syncs it) and no kustomization.yaml or YAML manifest below it; check the path\n`;
+    fs.mkdirSync(path.join(repo, 'empty'));
+    fs.mkdirSync(path.join(repo, 'docs/.github'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'docs/README.md'), '# docs\n');
+    fs.writeFileSync(path.join(repo, 'docs/.github/ci.yaml'), 'on: push\n');
+    for (const format of ['stylish', 'json', 'junit']) {
+      expect(runCli(['empty', '--format', format], repo)).toEqual({ code: 2, stdout: '', stderr: message('empty') });
+      expect(runCli(['docs', '--format', format], repo)).toEqual({ code: 2, stdout: '', stderr: message('docs') });
+    }
+    expect(runCli([], path.join(repo, 'empty'))).toEqual({ code: 2, stdout: '', stderr: message('.') });
+    // A shard may have no cluster: it passes, as before.
+    expect(runCli(['empty', '--shard', '2/2'], repo)).toEqual({ code: 0, stdout: '✔ no problems (0 clusters, 0 files, 0 objects)\n', stderr: '' });
+    // A directory of YAML without a kustomization.yaml is what Flux would build (its generated kustomization).
+    fs.writeFileSync(path.join(repo, 'empty/cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\n');
+    expect(runCli(['empty'], repo)).toEqual({ code: 0, stdout: '✔ no problems (1 cluster, 1 file, 1 object)\n', stderr: '' });
+  });
+
+  it('junit: an exit-0 run has no failed test case; warnings fail only past --max-warnings', () => {
+    const repo = brokenRepo();
+    const failures = (args: string[]) => {
+      const r = runCli([CLUSTER, '--format', 'junit', ...args], repo);
+      return [r.code, r.stdout.match(/<testsuites name="lint-gitops" tests="(\d+)" failures="(\d+)"/)!.slice(1).join('/'), (r.stdout.match(/<failure /g) ?? []).length];
+    };
+    // The error fails; the four infos (an unreferenced file, the vault base the typo orphans) pass.
+    expect(failures([])).toEqual([1, '5/1', 1]);
+    expect(failures(['--rule', 'path-not-found=off'])).toEqual([0, '4/0', 0]);
+    expect(failures(['--rule', 'path-not-found=warning'])).toEqual([0, '5/0', 0]);
+    expect(failures(['--rule', 'path-not-found=warning', '--max-warnings', '1'])).toEqual([0, '5/0', 0]);
+    expect(failures(['--rule', 'path-not-found=warning', '--max-warnings', '0'])).toEqual([1, '5/1', 1]);
+  });
+
+  it('graph takes --no-color and the lint options, so one argument list serves both', () => {
+    const table = runCli(['graph', CLUSTER], FIXTURES);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^WAVE {2}KUSTOMIZATION/);
+    expect(runCli(['graph', CLUSTER, '--no-color'], FIXTURES)).toEqual(table);
+    expect(runCli(['graph', CLUSTER, '--max-warnings', '0', '--rule', 'unreferenced-file=off', '-q', '--no-cache', '--no-config'], FIXTURES)).toEqual(table);
+    expect(runCli(['graph', CLUSTER, '--shard', '1/1', '--root', '.'], FIXTURES)).toEqual(table);
+    expect(runCli(['graph', CLUSTER, '--rule', 'no-such-rule=off'], FIXTURES).code).toBe(2);
+  });
+
+  it('an unknown rule gets a did-you-mean, in explain and in --rule', () => {
+    expect(runCli(['explain', 'path-not-fond'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "lint-gitops: unknown rule 'path-not-fond'; did you mean 'path-not-found'? (see: lint-gitops rules)\n",
+    });
+    expect(runCli(['explain', 'zzzz']).stderr).toBe("lint-gitops: unknown rule 'zzzz' (see: lint-gitops rules)\n");
+    expect(runCli(['fixtures', '--rule', 'schema-unknown-feld=off']).stderr).toContain("unknown rule 'schema-unknown-feld'; did you mean 'schema-unknown-field'?");
+  });
+
   it('does not write into the repository', () => {
     const repo = brokenRepo();
     const before = snapshot(repo);

@@ -12,6 +12,17 @@ export const CLUSTER = 'flux-clusters/stefanzhelev';
 export const CLI = path.join(REPO, 'dist', 'cli.js');
 export const SHARED = path.resolve(REPO, '..', 'shared');
 
+/**
+ * A directory of ../shared (corpora, crds), or undefined when it is absent (a fresh clone has no ../shared), after
+ * printing which tests skip for want of it: `describe.skipIf(!dir)` or a walk that leaves it out.
+ */
+export function sharedDir(sub: string, what: string): string | undefined {
+  const dir = path.join(SHARED, sub);
+  if (fs.existsSync(dir)) return dir;
+  console.warn(`skipping ${what}: ${dir} is absent (../shared beside the repository)`);
+  return undefined;
+}
+
 /** A mutation: a function of the file's text, new text, or null to delete the file. */
 export type Mutation = ((text: string) => string) | string | null;
 

@@ -1,14 +1,16 @@
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { Summary } from '../lint.js';
+import { fromCwd } from '../report/counts.js';
 import { format, type FormatName } from '../report/index.js';
 import type { Rule } from '../rules/types.js';
 import { cacheDir } from './dir.js';
 import { loadRun, runKey, type KeptCluster, type RunEntry } from './run-entry.js';
 import type { Verifier } from './verify.js';
 
-/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings). */
+/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage error. */
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
+const EXIT_USAGE = 2;
 
 /** The rule metadata formats print (SARIF's tool.driver.rules): a Rule without its check. */
 export type RuleMeta = Pick<Rule, 'id' | 'severity' | 'description' | 'docs' | 'fixable'>;
@@ -22,6 +24,10 @@ export interface CliShow {
   color?: boolean;
   rules: RuleMeta[];
   version: string;
+  /** --shard: a shard with no cluster passes (it has nothing to lint by design). */
+  shard?: boolean;
+  /** File arguments or --changed found no cluster to lint: a pass (see nothingToLint). */
+  changed?: boolean;
 }
 
 export function ruleMeta(rules: readonly Rule[]): RuleMeta[] {
@@ -44,8 +50,13 @@ export function recount(summary: Summary, shown: Diagnostic[]): Summary {
  * exit code. The one place a lint run's output is made, whether the result was just computed or cached.
  */
 export function printLintResult(diagnostics: Diagnostic[], summary: Summary, show: CliShow): number {
+  const nothing = nothingToLint(diagnostics, summary, show);
+  if (nothing) {
+    process.stderr.write(nothing);
+    return EXIT_USAGE;
+  }
   const shown = show.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
-  const out = format(show.format, shown, recount(summary, shown), { color: wantColor(show.color), rules: show.rules as Rule[], version: show.version });
+  const out = format(show.format, shown, recount(summary, shown), { color: wantColor(show.color), rules: show.rules as Rule[], version: show.version, maxWarnings: show.maxWarnings });
   let exit = EXIT_OK;
   let err = '';
   if (summary.errorCount > 0) exit = EXIT_FINDINGS;
@@ -59,6 +70,21 @@ export function printLintResult(diagnostics: Diagnostic[], summary: Summary, sho
   process.stdout.write(out);
   if (err) process.stderr.write(err);
   return exit;
+}
+
+/**
+ * A run that found no cluster and read no file, and has nothing to say (no finding, not even a limit hit while
+ * looking): a usage error, as ESLint's for a pattern that matches no file, so that a mistyped path in CI does not
+ * pass forever. Not for --shard (a shard may have no cluster) nor for file arguments no cluster reads (a commit of
+ * a README passes). The message, or undefined.
+ */
+export function nothingToLint(diagnostics: Diagnostic[], summary: Summary, show: Pick<CliShow, 'shard' | 'changed'>): string | undefined {
+  if (show.shard || show.changed || summary.filesRead > 0 || diagnostics.length > 0) return undefined;
+  const where = summary.clusters.map((c) => fromCwd(c, summary)).join(', ') || summary.root;
+  return (
+    `lint-gitops: nothing to lint in ${where}: no Flux cluster (a directory whose flux-system/ holds the Kustomization ` +
+    'that syncs it) and no kustomization.yaml or YAML manifest below it; check the path\n'
+  );
 }
 
 const NOT_CACHED = new Set(['--no-cache', '--fix', '-h', '--help', '-v', '--version']);
@@ -86,7 +112,8 @@ export function fastPath(argv: readonly string[], verifier: Verifier, known: Map
     return undefined;
   }
   if (!found) return undefined;
-  if (found.holds === 'clusters') return found.entry;
+  // A run over several roots is not resumed: the full CLI runs (with the clusters read here).
+  if (found.holds === 'clusters') return found.entry.roots ? undefined : found.entry;
   try {
     return printLintResult(found.entry.diagnostics, found.entry.summary, found.entry.show);
   } catch {

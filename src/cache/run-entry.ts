@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { ClusterPart, LintOptions, Summary } from '../lint.js';
 import type { LimitHit, RootReason } from '../load/types.js';
-import { digest, isStoredJournal, type Journal, type StoredJournal } from './journal.js';
+import { Journal, digest, isStoredJournal, type StoredJournal } from './journal.js';
 import { readEntry, writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
@@ -82,6 +82,11 @@ export interface RunEntry<Show = unknown> {
   summary: Summary;
   /** What the CLI needs to print the result as the uncached run did (format, flags, rule metadata, version). */
   show: Show;
+  /**
+   * A run over several Flux roots (src/roots.ts): how many. Its journal and clusters are every root's; options,
+   * plan and scope the first root's, so it is never resumed (a run whose clusters changed runs in full).
+   */
+  roots?: number;
 }
 
 /** Environment variables lint-gitops reads: part of every key, though none is known to change a result. */
@@ -108,6 +113,26 @@ export function saveRun<Show>(cacheDir: string, key: string, result: CachedLint,
     diagnostics: result.diagnostics,
     summary: result.summary,
     show,
+  };
+  writeEntry(cacheDir, 'run', key, entry);
+}
+
+/** Keeps the result of a run over several Flux roots (src/roots.ts): their results, merged as printed. */
+export function saveRoots<Show>(cacheDir: string, key: string, results: CachedLint[], merged: Pick<RunEntry, 'diagnostics' | 'summary'>, show: Show): void {
+  if (results.length === 0 || results.some((r) => r.journal.conflict || r.clusters.some((c) => c.digest === undefined))) return;
+  const journal = new Journal();
+  for (const r of results) journal.add(r.journal);
+  if (journal.conflict) return;
+  const entry: RunEntry<Show> = {
+    journal: journal.stored(),
+    options: results[0].options,
+    plan: results[0].plan,
+    scope: results[0].scope,
+    clusters: results.flatMap((r) => r.clusters.map((c) => ({ key: c.key, digest: c.digest! }))),
+    diagnostics: merged.diagnostics,
+    summary: merged.summary,
+    show,
+    roots: results.length,
   };
   writeEntry(cacheDir, 'run', key, entry);
 }

@@ -4,16 +4,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAST_PARSER_VERSION } from './fast-parse.js';
 import { cacheDir } from '../cache/dir.js';
+import { checksum } from '../cache/checksum.js';
 
 /**
  * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
  * the repository): a re-run after editing one file parses one file. An entry depends only on the text, so an
  * edited file simply misses; the whole cache is dropped when anything that shapes a parse changes (this build of
  * the parser modules, the yaml package, the V8 serialization format). Nothing is trusted that does not check out:
- * a truncated or foreign cache file is ignored, and lint results never depend on whether the cache was there.
+ * the index (keys, lengths, checksums) is checked against a hash of its bytes when the file is opened, and each
+ * entry against its own checksum the first time it is used, so a damaged entry is a miss (parsed again, and
+ * rewritten) and a damaged index or a truncated or foreign file drops the whole cache; lint results never depend
+ * on whether the cache was there.
  */
 export class ParseCache {
-  private readonly old = new Map<string, Uint8Array>();
+  /** Entries of the file, by key, with their checksum (checked on first use: most runs use only some). */
+  private readonly old = new Map<string, { value: Uint8Array; sum: string }>();
   private readonly used = new Map<string, Uint8Array>();
   private dirty = false;
 
@@ -48,12 +53,17 @@ export class ParseCache {
   }
 
   get(key: string): Uint8Array | undefined {
-    const hit = this.used.get(key) ?? this.old.get(key);
-    if (hit && !this.used.has(key)) {
-      this.used.set(key, hit);
-      // Entries not used by this run are dropped on save: a changed file's old entry is dropped.
+    const used = this.used.get(key);
+    if (used) return used;
+    const kept = this.old.get(key);
+    if (!kept) return undefined;
+    // Entries not used by this run are dropped on save: a changed file's old entry, and a damaged one.
+    if (checksum(kept.value) !== kept.sum) {
+      this.old.delete(key);
+      return undefined;
     }
-    return hit;
+    this.used.set(key, kept.value);
+    return kept.value;
   }
 
   set(key: string, value: Uint8Array): void {
@@ -67,10 +77,12 @@ export class ParseCache {
     if (!this.file) return;
     if (!this.dirty && this.used.size === this.old.size) return;
     const entries = [...this.used].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const index: [string, number][] = entries.map(([k, v]) => [k, v.byteLength]);
+    const index: [string, number, string][] = entries.map(([k, v]) => [k, v.byteLength, checksum(v)]);
     const header = Buffer.from(JSON.stringify({ version: cacheVersion(), index }));
-    const len = Buffer.alloc(4);
+    // The header's length and a hash of its bytes (see load).
+    const len = Buffer.alloc(4 + HEADER_SUM_BYTES);
     len.writeUInt32LE(header.length);
+    len.write(checksum(header), 4, 'latin1');
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -100,21 +112,32 @@ export class ParseCache {
     }
   }
 
+  /**
+   * The file: the header's length (4 bytes, little-endian) and checksum (HEADER_SUM_BYTES of ASCII), the header
+   * (JSON: the cache version and the index, [key, length, checksum] per entry), then the entries' bytes in index
+   * order. Anything that does not check out throws (the caller drops the whole file).
+   */
   private load(buf: Buffer): void {
+    const start = 4 + HEADER_SUM_BYTES;
     const headerLength = buf.readUInt32LE(0);
-    const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as { version?: unknown; index?: unknown };
+    const headerBytes = buf.subarray(start, start + headerLength);
+    if (headerBytes.length !== headerLength || buf.toString('latin1', 4, start) !== checksum(headerBytes)) throw new Error('damaged header');
+    const header = JSON.parse(headerBytes.toString('utf8')) as { version?: unknown; index?: unknown };
     if (header.version !== cacheVersion() || !Array.isArray(header.index)) return;
-    let at = 4 + headerLength;
+    let at = start + headerLength;
     for (const entry of header.index as unknown[]) {
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isInteger(entry[1]) || entry[1] < 0) throw new Error('bad index');
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isInteger(entry[1]) || entry[1] < 0 || typeof entry[2] !== 'string') throw new Error('bad index');
       const end = at + (entry[1] as number);
       if (end > buf.length) throw new Error('truncated');
-      this.old.set(entry[0], buf.subarray(at, end));
+      this.old.set(entry[0], { value: buf.subarray(at, end), sum: entry[2] });
       at = end;
     }
     if (at !== buf.length) throw new Error('trailing bytes');
   }
 }
+
+/** Length of a checksum (src/cache/checksum.ts) as stored before the header. */
+const HEADER_SUM_BYTES = 22;
 
 /** Bytes gathered before each write of the cache file. */
 const WRITE_CHUNK = 1024 * 1024;

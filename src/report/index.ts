@@ -19,6 +19,8 @@ export interface FormatOptions {
   rules: readonly Rule[];
   /** lint-gitops version (SARIF tool.driver.version). */
   version: string;
+  /** --max-warnings (junit: warnings are failed test cases only when there are more). */
+  maxWarnings?: number;
 }
 
 /** A pure function of the findings, the summary and the rules' metadata. */
@@ -33,7 +35,7 @@ export function format(name: FormatName, diagnostics: Diagnostic[], summary: Sum
     case 'github':
       return formatGithub(diagnostics, summary);
     case 'junit':
-      return formatJunit(diagnostics, summary);
+      return formatJunit(diagnostics, summary, { maxWarnings: options.maxWarnings });
     case 'markdown':
       return formatMarkdown(diagnostics, summary);
   }

@@ -10,7 +10,7 @@ const icon = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info
  */
 export function formatMarkdown(diagnostics: Diagnostic[], summary: Summary): string {
   const total = summary.errorCount + summary.warningCount + summary.infoCount;
-  const scope = `${plural(summary.clusters.length, 'cluster')}, ${summary.filesRead} files, ${summary.objects} objects`;
+  const scope = `${plural(summary.clusters.length, 'cluster')}, ${plural(summary.filesRead, 'file')}, ${plural(summary.objects, 'object')}`;
   const lines = ['## lint-gitops', ''];
   if (total === 0) {
     lines.push(`✔ no problems (${scope})`);

@@ -3,7 +3,7 @@ import type { Diagnostic, Severity } from '../diagnostic.js';
 import type { Summary } from '../lint.js';
 import type { Rule } from '../rules/types.js';
 import { fromCwd } from './counts.js';
-import { HOMEPAGE, ruleHelpUri } from './links.js';
+import { homepage, ruleHelpUri } from './links.js';
 
 export interface SarifOptions {
   /** Rule metadata for `tool.driver.rules`: every rule that can report, not only those that did. */
@@ -58,7 +58,7 @@ export function formatSarif(diagnostics: Diagnostic[], summary: Summary, options
             name: 'lint-gitops',
             version: options.version,
             semanticVersion: options.version,
-            informationUri: HOMEPAGE,
+            informationUri: homepage(),
             rules: driverRules,
           },
         },

@@ -32,7 +32,7 @@ export function formatStylish(diagnostics: Diagnostic[], summary: Summary, optio
   }
   const total = summary.errorCount + summary.warningCount + summary.infoCount;
   if (total === 0) {
-    lines.push(`✔ no problems (${plural(summary.clusters.length, 'cluster')}, ${summary.filesRead} files, ${summary.objects} objects)`);
+    lines.push(`✔ no problems (${plural(summary.clusters.length, 'cluster')}, ${plural(summary.filesRead, 'file')}, ${plural(summary.objects, 'object')})`);
   } else {
     const text = `✖ ${problemCount(summary)}`;
     lines.push(paint(summary.errorCount > 0 ? 'red' : summary.warningCount > 0 ? 'yellow' : 'blue', paint('bold', text)));

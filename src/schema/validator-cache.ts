@@ -5,27 +5,25 @@ import path from 'node:path';
 import vm from 'node:vm';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
 import { writeFileAtomic } from '../cache/atomic.js';
+import { checksum } from '../cache/checksum.js';
 import { AJV_OPTIONS, createAjv } from './ajv.js';
 
 const require = createRequire(import.meta.url);
 
 /**
  * Evaluates ajv standalone code (CommonJS expecting `__formats`, the formats of
- * src/schema/formats.ts). With `v8File`, V8's code cache is read from it, or
+ * src/schema/formats.ts). With `v8`, V8's code cache is read from `v8.file`, or
  * written to it after the validator's first call (V8 compiles function bodies
  * on first call, so only then does the cache hold them): the large validators
  * are megabytes of source, and compiling them again costs more than reading
- * them. Returns undefined when the code does not yield a validator.
+ * them. `v8.codeId` names the code (a hash of it): a code cache is used only for
+ * the code it was made from, and only when its bytes match the checksum it was
+ * written with (V8 checks neither: it compares the source's length, and checks
+ * its own checksum only in debug builds), so a damaged one is only a slower load.
+ * Returns undefined when the code does not yield a validator.
  */
-export function evaluateStandalone(code: string, filename: string, formats: Record<string, Format>, v8File?: string): ValidateFunction | undefined {
-  let cachedData: Buffer | undefined;
-  if (v8File) {
-    try {
-      cachedData = fs.readFileSync(v8File);
-    } catch {
-      cachedData = undefined;
-    }
-  }
+export function evaluateStandalone(code: string, filename: string, formats: Record<string, Format>, v8?: { file: string; codeId: string }): ValidateFunction | undefined {
+  const cachedData = v8 ? readCodeCache(v8.file, v8.codeId) : undefined;
   try {
     const script = new vm.Script(`(function (module, exports, require, __formats) {${code}\n})`, { filename, cachedData });
     const mod: { exports: unknown } = { exports: {} };
@@ -33,7 +31,7 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
     const fn = mod.exports as ValidateFunction & { default?: ValidateFunction };
     const validate = fn.default ?? fn;
     if (typeof validate !== 'function') return undefined;
-    if (!v8File || (cachedData && !script.cachedDataRejected)) return validate;
+    if (!v8 || (cachedData && !script.cachedDataRejected)) return validate;
     let written = false;
     const first = ((data: unknown) => {
       const ok = validate(data);
@@ -41,7 +39,7 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
       if (!written) {
         written = true;
         // If it cannot be written, the next run compiles the source again.
-        writeFileAtomic(v8File, script.createCachedData());
+        writeCodeCache(v8.file, v8.codeId, script.createCachedData());
       }
       return ok;
     }) as ValidateFunction;
@@ -51,13 +49,50 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
   }
 }
 
+const CODE_CACHE_FORMAT = 'lint-gitops validator code cache 1';
+
+/** A code cache file: a header line (format, the code's id, the checksum of V8's data), then V8's data. */
+function readCodeCache(file: string, codeId: string): Buffer | undefined {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const nl = buf.indexOf(10);
+  if (nl < 0 || nl > 512) return undefined;
+  const [format, id, sum] = buf.toString('latin1', 0, nl).split('\t');
+  const data = buf.subarray(nl + 1);
+  return format === CODE_CACHE_FORMAT && id === codeId && sum === checksum(data) ? data : undefined;
+}
+
+function writeCodeCache(file: string, codeId: string, data: Buffer): boolean {
+  return writeFileAtomic(file, Buffer.concat([Buffer.from(`${CODE_CACHE_FORMAT}\t${codeId}\t${checksum(data)}\n`, 'latin1'), data]));
+}
+
+const CODE_HEADER = '// lint-gitops validator ';
+
+/** A compiled validator's file: a header line with the checksum of the code that follows it (see ValidatorCache.load). */
+export function sealedCode(code: string): string {
+  return `${CODE_HEADER}${checksum(code)}\n${code}`;
+}
+
+/** The code of a compiled validator's file and its checksum; undefined when it does not match (damaged). */
+function unsealCode(text: string): { code: string; sum: string } | undefined {
+  const nl = text.indexOf('\n');
+  if (nl < 0 || !text.startsWith(CODE_HEADER)) return undefined;
+  const sum = text.slice(CODE_HEADER.length, nl);
+  const code = text.slice(nl + 1);
+  return checksum(code) === sum ? { code, sum } : undefined;
+}
+
 /**
  * Compiling a large CRD schema (CNPG Cluster, an external-secrets store, Terraform) takes hundreds of
  * milliseconds, every run. The bundled kinds ship precompiled (schemas/precompiled/); the CRDs of a linted tree
  * that differ from them are compiled here once, and ajv's standalone code is kept under the user cache directory,
  * keyed by a hash of the schema, the ajv version and its options; later runs load it in milliseconds. A cache
- * entry that cannot be loaded is compiled again, never trusted. The same directory keeps V8's code cache of the
- * bundled precompiled validators (`bundledValidator`).
+ * entry that cannot be loaded, or whose code does not match the checksum in its first line, is compiled again,
+ * never trusted. The same directory keeps V8's code cache of the bundled precompiled validators (`bundledValidator`).
  */
 export class ValidatorCache {
   private ajv: Ajv | undefined;
@@ -65,30 +100,37 @@ export class ValidatorCache {
   constructor(private readonly dir: string) {}
 
   /**
-   * A precompiled validator of the bundle (`hash`: of its code), with its code decompressed and V8's code cache
-   * of it kept here: decompressing a large validator costs several times what reading it does.
+   * A precompiled validator of the bundle (`hash`: the SHA-256 of its code, hex), with its code decompressed and
+   * V8's code cache of it kept here: decompressing a large validator costs several times what reading it does.
+   * The kept code is used only when it still hashes to `hash` (hashing it costs a fraction of decompressing it).
    */
   bundledValidator(hash: string, filename: string, decompress: () => string, formats: Record<string, Format>): ValidateFunction | undefined {
     const base = path.join(this.dir, 'validators', `bundled-${hash}`);
-    let code: string;
+    let code: string | undefined;
     try {
-      code = fs.readFileSync(`${base}.cjs`, 'utf8');
+      // The bytes are hashed as read (hashing the decoded text would encode it again).
+      const bytes = fs.readFileSync(`${base}.cjs`);
+      code = createHash('sha256').update(bytes).digest('hex') === hash ? bytes.toString('utf8') : undefined;
     } catch {
+      code = undefined;
+    }
+    if (code === undefined) {
       code = decompress();
       // If it cannot be written, the next run decompresses again.
       writeFileAtomic(`${base}.cjs`, code);
     }
-    return evaluateStandalone(code, filename, formats, `${base}.v8`);
+    return evaluateStandalone(code, filename, formats, { file: `${base}.v8`, codeId: hash });
   }
 
   private load(file: string, formats: Record<string, Format>): ValidateFunction | undefined {
-    let code: string;
+    let sealed: { code: string; sum: string } | undefined;
     try {
-      code = fs.readFileSync(file, 'utf8');
+      sealed = unsealCode(fs.readFileSync(file, 'utf8'));
     } catch {
       return undefined;
     }
-    return evaluateStandalone(code, file, formats, `${file.slice(0, -'.cjs'.length)}.v8`);
+    if (!sealed) return undefined;
+    return evaluateStandalone(sealed.code, file, formats, { file: `${file.slice(0, -'.cjs'.length)}.v8`, codeId: sealed.sum });
   }
 
   validator(schema: object, formats: Record<string, Format>): ValidateFunction {
@@ -111,7 +153,7 @@ export class ValidatorCache {
     // Use what was written, so that its first call also leaves the V8 code cache for the next run; a read-only or
     // full cache directory only costs the next run a compile.
     try {
-      if (writeFileAtomic(file, standaloneCode(this.ajv, validate))) {
+      if (writeFileAtomic(file, sealedCode(standaloneCode(this.ajv, validate)))) {
         const loaded = this.load(file, formats);
         if (loaded) return loaded;
       }

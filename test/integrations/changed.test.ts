@@ -15,14 +15,14 @@ describe('--changed and file arguments: lint the clusters that read the files', 
   it('maps a shared base to every cluster whose build reads it, and a base one cluster uses to that one', () => {
     const repo = twoClusters();
     const pick = (...files: string[]) => affectedClusters(files, { cwd: repo });
-    expect(pick('flux-apps/vault/release.yaml')).toEqual({ root: repo, clusters: [LAB, CLUSTER], unrelated: [] });
+    expect(pick('flux-apps/vault/release.yaml')).toEqual({ root: repo, clusters: [LAB, CLUSTER], unrelated: [], roots: [{ root: repo, clusters: [LAB, CLUSTER] }] });
     expect(pick('flux-apps/grafana/release.yaml').clusters).toEqual([CLUSTER]);
     expect(pick(`${LAB}/apps.yaml`).clusters).toEqual([LAB]);
     // Terraform modules are read through the Terraform CR's spec.path.
     expect(pick('flux-apps/forgejo/terraform/main.tf').clusters).toEqual([CLUSTER]);
     // A new file beside a base's manifests concerns the clusters reading that base (it may be unreferenced).
     expect(pick('flux-apps/vault/new.yaml').clusters).toEqual([LAB, CLUSTER]);
-    expect(pick('README.md', '../elsewhere.yaml')).toEqual({ root: repo, clusters: [], unrelated: ['README.md', '../elsewhere.yaml'] });
+    expect(pick('README.md', '../elsewhere.yaml')).toEqual({ root: repo, clusters: [], unrelated: ['README.md', '../elsewhere.yaml'], roots: [] });
   });
 
   it('counts a deleted file that a cluster still lists (--changed passes deleted paths too)', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/lint.js';
 import { findGeneratedArtifact, mountedPath } from '../../src/load/artifact-generator.js';
 import type { Cluster } from '../../src/load/index.js';
-import { SHARED, lineOf } from '../helpers.js';
+import { SHARED, lineOf, sharedDir } from '../helpers.js';
 
 const EXAMPLE = path.join(SHARED, 'corpora/fluxcd__flux2-kustomize-helm-example');
 
@@ -26,7 +26,7 @@ function walk(dir: string): string[] {
 }
 
 // Flux 2.7 ArtifactGenerator: Kustomizations on an ExternalArtifact resolve their path through its copies.
-describe.skipIf(!fs.existsSync(EXAMPLE))('ExternalArtifact paths through an ArtifactGenerator', () => {
+describe.skipIf(!sharedDir('corpora/fluxcd__flux2-kustomize-helm-example', 'ExternalArtifact paths through an ArtifactGenerator'))('ExternalArtifact paths through an ArtifactGenerator', () => {
   it('resolves ./production to apps/production through the generator copies and builds it', () => {
     const root = copyExample((s) => s);
     const { model, diagnostics } = lint({ paths: [path.join(root, 'clusters/production')], root, cwd: root });

@@ -117,27 +117,32 @@ describe('output formats on the same findings', () => {
     );
   });
 
-  it('junit: a suite per file, a failed test case per finding, XML-escaped', () => {
+  it('junit: a suite per file, a test case per finding; only what fails the run is a failure, XML-escaped', () => {
     const q = (s: string) => s.replace(/'/g, '&apos;');
-    const suite = (file: string, rule: string, line: number, col: number, sev: string, m: string) => [
-      `  <testsuite name="${base}/${file}" tests="1" failures="1" errors="0">`,
+    const suite = (file: string, rule: string, line: number, col: number, sev: string, m: string, fails: boolean) => [
+      `  <testsuite name="${base}/${file}" tests="1" failures="${fails ? 1 : 0}" errors="0">`,
       `    <testcase name="${rule} at ${line}:${col}" classname="${base}/${file}" file="${base}/${file}" line="${line}">`,
-      `      <failure type="${rule}" message="${sev}: ${q(m)}">${base}/${file}:${line}:${col} ${sev} ${m} (${rule})</failure>`,
+      fails
+        ? `      <failure type="${rule}" message="${sev}: ${q(m)}">${base}/${file}:${line}:${col} ${sev} ${m} (${rule})</failure>`
+        : `      <system-out>${base}/${file}:${line}:${col} ${sev} ${m} (${rule})</system-out>`,
       '    </testcase>',
       '  </testsuite>',
     ];
-    expect(formatJunit(result.diagnostics, result.summary)).toBe(
+    // The error fails; the warnings fail only past --max-warnings (2 warnings here); the info never does.
+    const report = (failures: number, warningsFail: boolean) =>
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<testsuites name="lint-gitops" tests="4" failures="4" errors="0">',
-        ...suite(forgejo, 'remote-resource', L.remote, 5, 'warning', msg.remote),
-        ...suite('flux-apps/forgejo/policy.yaml', 'unreferenced-file', 1, 1, 'info', msg.policy),
-        ...suite(grafana, 'test-helm-v2beta2', L.helm, 13, 'warning', msg.helm),
-        ...suite(vault, 'path-not-found', L.typo, 5, 'error', msg.typo),
+        `<testsuites name="lint-gitops" tests="4" failures="${failures}" errors="0">`,
+        ...suite(forgejo, 'remote-resource', L.remote, 5, 'warning', msg.remote, warningsFail),
+        ...suite('flux-apps/forgejo/policy.yaml', 'unreferenced-file', 1, 1, 'info', msg.policy, false),
+        ...suite(grafana, 'test-helm-v2beta2', L.helm, 13, 'warning', msg.helm, warningsFail),
+        ...suite(vault, 'path-not-found', L.typo, 5, 'error', msg.typo, true),
         '</testsuites>',
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
+    expect(formatJunit(result.diagnostics, result.summary)).toBe(report(1, false));
+    expect(formatJunit(result.diagnostics, result.summary, { maxWarnings: 2 })).toBe(report(1, false));
+    expect(formatJunit(result.diagnostics, result.summary, { maxWarnings: 1 })).toBe(report(3, true));
   });
 
   it('markdown: a findings table for a job summary', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SchemaRegistry, compileTimes, validatorOrigins, type ValidationResult } from '../../src/schema/index.js';
+import { sharedDir } from '../helpers.js';
 
 const registry = SchemaRegistry.bundled();
 const crdsDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'shared', 'crds');
@@ -648,7 +649,7 @@ spec:
     expect(check(HELM_RELEASE).status).toBe('ok');
   });
 
-  it.skipIf(!existsSync(crdsDir))('a repository CRD identical to the bundled one keeps the bundled (precompiled) validator', () => {
+  it.skipIf(!sharedDir('crds', 'the bundled-validator check of an identical repository CRD'))('a repository CRD identical to the bundled one keeps the bundled (precompiled) validator', () => {
     const reg = SchemaRegistry.bundled();
     const crd = YAML.parse(readFileSync(join(crdsDir, 'flux', 'helm', 'helm.toolkit.fluxcd.io_helmreleases.yaml'), 'utf8')) as object;
     expect(reg.addCrd(crd, 'clusters/prod/flux-system/gotk-components.yaml')).toEqual([]);

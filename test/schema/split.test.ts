@@ -7,7 +7,7 @@ import { createAjv } from '../../src/schema/ajv.js';
 import { toIssues } from '../../src/schema/messages.js';
 import { SchemaRegistry } from '../../src/schema/registry.js';
 import { splitForCompile } from '../../src/schema/split.js';
-import { FIXTURES, SHARED } from '../helpers.js';
+import { FIXTURES, sharedDir } from '../helpers.js';
 
 /**
  * The shipped validators are compiled from split schemas (src/schema/split.ts) with inlineRefs off. They must
@@ -129,7 +129,8 @@ describe('split validators report what the schema as written reports', () => {
       }
     };
     walk(FIXTURES);
-    if (fs.existsSync(path.join(SHARED, 'corpora'))) walk(path.join(SHARED, 'corpora'));
+    const corpora = sharedDir('corpora', 'the documents of the public corpora (the fixture alone is used)');
+    if (corpora) walk(corpora);
     let docs = 0;
     let issues = 0;
     for (const f of files) {
