@@ -123,6 +123,7 @@ export function mergeRootRuns(base: string, runs: RootRun[], cwd: string): { dia
       objects: sum((s) => s.objects),
       fluxKustomizations: sum((s) => s.fluxKustomizations),
       fluxVersions: [...new Set(runs.flatMap((r) => r.summary.fluxVersions))].sort(),
+      sourceRoots: runs.flatMap((r) => r.summary.sourceRoots.map((s) => ({ ...s, path: rebase(r.root, s.path) }))),
       roots,
     },
   };
