@@ -1,11 +1,13 @@
-import type { RuleSetting } from '../lint.js';
+import type { Preset, RuleSetting } from '../rules/types.js';
 import type { ExternalObject } from './external.js';
 
 /** `.lint-gitops.yaml` at the repo root, or the `lint-gitops` key of its package.json (see config.schema.json). */
 export interface LintGitopsConfig {
   /** Editors' schema hint; ignored. */
   $schema?: string;
-  /** Per-rule severity, or `off`. Command-line `--rule` wins. */
+  /** The rules' defaults: `recommended` (default) or `strict`. Command-line `--preset` wins. */
+  preset?: Preset;
+  /** Per-rule severity, or `off`, over the preset's. Command-line `--rule` wins. */
   rules?: Record<string, RuleSetting>;
   /** Globs, relative to the repo root: findings in matching files are dropped (the files are still read). */
   ignore?: string[];
@@ -13,6 +15,6 @@ export interface LintGitopsConfig {
   crdDirectories?: string[];
   /** Objects created outside git that references may name. */
   external?: ExternalObject[];
-  /** How cross-namespace references that the controllers accept are reported. */
+  /** How cross-namespace references that the controllers accept are reported (default: allow; strict: warn). */
   crossNamespace?: 'allow' | 'warn' | 'deny';
 }
