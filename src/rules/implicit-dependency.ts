@@ -10,11 +10,11 @@ export const implicitDependency: Rule = {
   id: 'implicit-dependency',
   severity: 'warning',
   strict:
-    "CRDs that another Kustomization installs (Flux retries the apply until they exist), and things several Kustomizations use while none of them waits for the one that builds them",
+    "CRDs that another Kustomization installs (Flux retries the apply until they exist), and things several Kustomizations use while most of them do not wait for the one that builds them",
   description:
     'A Kustomization applies objects that need what another Kustomization builds — a Namespace, a Secret or ConfigMap, a secret store (or the server it names), a database cluster, a source — without that one in its dependsOn closure; one finding per Kustomization, naming every entry to add.',
   docs: {
-    why: 'Flux reconciles Kustomizations in parallel unless dependsOn orders them. On a fresh cluster (a rebuild, a restore) the objects are applied before what they need exists: the server-side apply of a whole Kustomization fails on an object whose Namespace does not exist yet, a HelmRelease whose valuesFrom Secret or chart source is missing is not installed, an ExternalSecret whose store is missing writes no Secret, so the pods that read it do not start and a HelmRelease waiting for them fails its install (which, with the default install.remediation.retries of 0, it does not retry by itself). It works today only because the other one happened to be applied first. A CRD that another Kustomization installs is reported only under --preset strict: Flux retries the apply until the CRD exists, which delays a first install and breaks nothing (except where that Kustomization waits for this one: then neither ever gets ready, which is always reported). When several Kustomizations use one thing and none of them waits for its builder, the repository relies on retries for it by design: that too is for --preset strict.',
+    why: 'Flux reconciles Kustomizations in parallel unless dependsOn orders them. On a fresh cluster (a rebuild, a restore) the objects are applied before what they need exists: the server-side apply of a whole Kustomization fails on an object whose Namespace does not exist yet, a HelmRelease whose valuesFrom Secret or chart source is missing is not installed, an ExternalSecret whose store is missing writes no Secret, so the pods that read it do not start and a HelmRelease waiting for them fails its install (which, with the default install.remediation.retries of 0, it does not retry by itself). It works today only because the other one happened to be applied first. A CRD that another Kustomization installs is reported only under --preset strict: Flux retries the apply until the CRD exists, which delays a first install and breaks nothing (except where that Kustomization waits for this one: then neither ever gets ready, which is always reported). When several Kustomizations use one thing and most of them do not wait for its builder, the repository relies on retries for it by design: that too is for --preset strict (where at least half wait, the others are slips and are reported).',
     wrong: '# forgejo applies a postgresql.cnpg.io Database into Namespace databases, for the Cluster that cloudnative-pg builds\ndependsOn:\n  - name: external-secrets-config',
     right: 'dependsOn:\n  - name: cloudnative-pg\n  - name: external-secrets-config',
   },
@@ -42,13 +42,14 @@ export const implicitDependency: Rule = {
 
 /**
  * The needs a preset reports. Under `recommended`: what breaks or races for real — everything but a CRD (Flux
- * retries the apply until it exists), and but what several Kustomizations use while none waits for its builder
- * (the repository's convention is to rely on retries for it); except that where the provider already waits for
- * the consumer, every need is reported: neither can become ready first.
+ * retries the apply until it exists), and but what several Kustomizations use while most of them do not wait for
+ * its builder (the repository's convention is to rely on retries for it; where at least half wait, the others are
+ * slips); except that where the provider already waits for the consumer, every need is reported: neither can
+ * become ready first.
  */
 function keep(dep: ImplicitDependency, preset: Preset): ImplicitDependency | undefined {
   if (preset === 'strict' || dep.wouldCycle) return dep;
-  const real = (n: ImplicitNeed) => n.type !== 'crd' && !(n.waiting === 0 && n.users >= 2);
+  const real = (n: ImplicitNeed) => n.type !== 'crd' && (n.users === 1 || n.waiting * 2 >= n.users);
   const reasons = dep.reasons.map((r) => ({ ...r, needs: r.needs.filter(real) })).filter((r) => r.needs.length > 0);
   return reasons.length > 0 ? { ...dep, reasons } : undefined;
 }

@@ -118,23 +118,23 @@ describe('implicit-dependency', () => {
     ]);
   });
 
-  it('leaves to strict what several Kustomizations use while none waits for its builder (the repository relies on retries); one that waits makes the others slips', () => {
-    const dashboard = (app: string) =>
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${app}-dashboard\n  namespace: grafana\n  labels:\n    grafana_dashboard: "1"\ndata:\n  ${app}.json: "{}"\n`;
-    const dashboards = {
-      'flux-apps/authentik/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - dashboard.yaml\n'),
-      'flux-apps/authentik/dashboard.yaml': dashboard('authentik'),
-      'flux-apps/forgejo/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - dashboard.yaml\n'),
-      'flux-apps/forgejo/dashboard.yaml': dashboard('forgejo'),
-    };
-    const convention = fixtureCopy(dashboards);
-    expect(lintRule(convention, 'implicit-dependency')).toEqual([]);
-    expect(lintRule(convention, 'implicit-dependency', { preset: 'strict' }).map((d) => d.message.split(':')[0])).toEqual([
-      'authentik uses what grafana builds without depending on it',
-      'forgejo uses what grafana builds without depending on it',
-    ]);
-    const slip = fixtureCopy({ ...dashboards, [apps]: replaceOnce(`${appDoc('forgejo')}  dependsOn:\n`, `${appDoc('forgejo')}  dependsOn:\n    - name: grafana\n`) });
-    expect(lintRule(slip, 'implicit-dependency').map((d) => d.message.split(':')[0])).toEqual(['authentik uses what grafana builds without depending on it']);
+  it('leaves to strict what several Kustomizations use while most do not wait for its builder (the repository relies on retries); once half wait, the others are slips', () => {
+    // authentik, forgejo and grafana each put a ConfigMap into the Namespace dremio builds; dremio depends on nothing.
+    const config = (app: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${app}-export\n  namespace: dremio\ndata:\n  source: ${app}\n`;
+    const exports = Object.fromEntries(
+      ['authentik', 'forgejo', 'grafana'].flatMap((app) => [
+        [`flux-apps/${app}/kustomization.yaml`, replaceOnce('  - release.yaml\n', '  - release.yaml\n  - export.yaml\n')],
+        [`flux-apps/${app}/export.yaml`, config(app)],
+      ]),
+    );
+    const waitFor = (...apps: string[]) => (s: string) =>
+      apps.reduce((t, app) => replaceOnce(`${appDoc(app)}  dependsOn:\n`, `${appDoc(app)}  dependsOn:\n    - name: dremio\n`)(t), s);
+    const consumers = (repo: string, preset?: 'strict') => lintRule(repo, 'implicit-dependency', preset ? { preset } : {}).map((d) => d.message.split(':')[0]);
+    const none = fixtureCopy(exports);
+    expect(consumers(none)).toEqual([]);
+    expect(consumers(none, 'strict')).toEqual(['authentik', 'forgejo', 'grafana'].map((app) => `${app} uses what dremio builds without depending on it`));
+    expect(consumers(fixtureCopy({ ...exports, [apps]: waitFor('forgejo') }))).toEqual([]);
+    expect(consumers(fixtureCopy({ ...exports, [apps]: waitFor('forgejo', 'grafana') }))).toEqual(['authentik uses what dremio builds without depending on it']);
   });
 
   it('reports a CRD when its installer already waits for the consumer: neither can become ready first', () => {
