@@ -15,11 +15,15 @@ export interface ImplicitNeed {
    */
   type: Use['type'] | 'service';
   /**
-   * The Kustomizations of the cluster that use this same thing without building it (this consumer included), and
-   * how many of them wait for a Kustomization that builds it (through dependsOn).
+   * How the cluster treats this same thing elsewhere (the CRDs of one API group count as one thing: one chart
+   * installs them). Of the Kustomizations that use it without building it, `waiting` wait for a builder through
+   * dependsOn; `missing` do not and are not downstream (through dependsOn) of another that does not, so each of
+   * them is one missing entry (this consumer included, unless `downstream`).
    */
-  users: number;
   waiting: number;
+  missing: number;
+  /** This consumer depends on another user that does not wait either: the entry added there covers this one. */
+  downstream: boolean;
 }
 
 /** One object of the consumer that needs things the provider builds. */
@@ -62,16 +66,16 @@ interface Candidate {
  * one that does not itself wait for A (no cycle), a CRD manifest over a chart known to ship the CRDs, the
  * earliest wave, the first written.
  *
- * Every need says what kind of thing it is and how the cluster treats that thing elsewhere (ImplicitNeed.users,
- * .waiting): which needs are worth a finding is the rule's decision (src/rules/implicit-dependency.ts).
+ * Every need says what kind of thing it is and how the cluster treats that thing elsewhere (ImplicitNeed.waiting,
+ * .missing, .downstream): which needs are worth a finding is the rule's decision (src/rules/implicit-dependency.ts).
  */
 export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
   const graph = dependencyGraph(cluster);
   const index = objectIndex(cluster);
   const found = new Map<string, ImplicitDependency>();
   /** Per thing (thingKey): each Kustomization that uses it without building it, and whether it waits for a builder. */
-  const users = new Map<string, Map<string, boolean>>();
-  const needs: { need: ImplicitNeed; thing: string }[] = [];
+  const users = new Map<string, Map<DependencyNode, boolean>>();
+  const needs: { need: ImplicitNeed; thing: string; consumer: DependencyNode }[] = [];
 
   const ancestorSets = new Map<string, Set<string>>();
   const ancestors = (key: string): Set<string> => {
@@ -97,28 +101,41 @@ export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
         const candidates = candidatesFor(use, index, cluster);
         if (candidates.length === 0 || candidates.some((c) => ownFamily(consumer, c.key))) continue;
         const thing = thingKey(use);
-        const seen = users.get(thing) ?? new Map<string, boolean>();
+        const seen = users.get(thing) ?? new Map<DependencyNode, boolean>();
         users.set(thing, seen);
         if (candidates.some((c) => waitsFor(consumer, c.key))) {
-          seen.set(consumer.id, true);
+          seen.set(consumer, true);
           continue;
         }
         const chosen = choose(candidates, consumer, graph, ancestors);
         if (!chosen) continue;
-        if (!seen.has(consumer.id)) seen.set(consumer.id, false);
+        if (!seen.has(consumer)) seen.set(consumer, false);
         const provider = graph.kustomization(chosen.key)!;
         const pairKey = `${consumer.id}\0${provider.id}`;
         let dep = found.get(pairKey);
         if (!dep) found.set(pairKey, (dep = { consumer, provider, reasons: [], wouldCycle: graph.closure(provider.id).has(consumer.id), coveredBy: [] }));
-        const need = addNeed(dep, o, { what: describeUse(use), via: chosen.describe || undefined, type: use.type, users: 0, waiting: 0 });
-        if (need) needs.push({ need, thing });
+        const need = addNeed(dep, o, { what: describeUse(use), via: chosen.describe || undefined, type: use.type, waiting: 0, missing: 0, downstream: false });
+        if (need) needs.push({ need, thing, consumer });
       }
     }
   }
-  for (const { need, thing } of needs) {
+  // A user that depends on another user that does not wait is downstream of that one missing entry.
+  const counted = new Map<string, { waiting: number; missing: number; upstream: DependencyNode[] }>();
+  const stats = (thing: string) => {
+    let c = counted.get(thing);
+    if (c) return c;
     const seen = users.get(thing)!;
-    need.users = seen.size;
-    need.waiting = [...seen.values()].filter(Boolean).length;
+    const notWaiting = [...seen].filter(([, waits]) => !waits).map(([u]) => u);
+    const upstream = notWaiting.filter((u) => !notWaiting.some((v) => v !== u && graph.closure(u.id).has(v.id)));
+    c = { waiting: seen.size - notWaiting.length, missing: upstream.length, upstream };
+    counted.set(thing, c);
+    return c;
+  };
+  for (const { need, thing, consumer } of needs) {
+    const c = stats(thing);
+    need.waiting = c.waiting;
+    need.missing = c.missing;
+    need.downstream = !c.upstream.includes(consumer);
   }
   return noteCovered([...found.values()], graph).sort((x, y) => byPosition(x.consumer, y.consumer) || byPosition(x.provider, y.provider));
 }
@@ -177,9 +194,9 @@ function serviceUses(o: KObject): ServiceUse[] {
 /** `http(s)://service.namespace.svc[.cluster.local][:port][/...]`. */
 const IN_CLUSTER_URL = /^https?:\/\/([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.svc(?:\.cluster\.local)?\.?(?::\d+)?(?:\/|$)/;
 
-/** One key per thing needed, whoever needs it. */
+/** One key per thing needed, whoever needs it; the CRDs of an API group are one thing (a chart installs them all). */
 function thingKey(use: Use | ServiceUse): string {
-  if (use.type === 'crd') return `crd\0${use.group}\0${use.kind}`;
+  if (use.type === 'crd') return `crd\0${use.group}`;
   if (use.type === 'namespace') return `ns\0${use.namespace}`;
   if (use.type === 'service') return `svc\0${use.namespace}\0${use.name}`;
   return `obj\0${use.kind}\0${use.group ?? ''}\0${use.namespace ?? ''}\0${use.name}`;
@@ -190,7 +207,7 @@ function candidatesFor(use: Use | ServiceUse, index: ReturnType<typeof objectInd
     return index.crdProviders(use.group, use.kind).map((c: CrdProvider) => ({
       key: c.builtBy,
       rank: c.via === 'crd-manifest' ? 0 : 1,
-      describe: c.via === 'crd-manifest' ? `CustomResourceDefinition ${c.producer.name}` : `installed by HelmRelease ${c.producer.namespace}/${c.producer.name}`,
+      describe: c.via === 'crd-manifest' ? `CustomResourceDefinition ${c.producer.name}` : `installed by HelmRelease ${c.producer.namespace === undefined ? '' : `${c.producer.namespace}/`}${c.producer.name}`,
     }));
   }
   const produced =

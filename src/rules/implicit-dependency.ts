@@ -1,5 +1,5 @@
 import { objectLocation } from '../load/index.js';
-import { byPosition, displayName, type DependencyNode } from '../graph/dependency-graph.js';
+import { byPosition, dependencyGraph, displayName, type DependencyNode } from '../graph/dependency-graph.js';
 import { describeObject, implicitDependencies, type ImplicitDependency, type ImplicitNeed } from '../graph/implicit-dependencies.js';
 import type { Preset, Rule } from './types.js';
 
@@ -10,20 +10,21 @@ export const implicitDependency: Rule = {
   id: 'implicit-dependency',
   severity: 'warning',
   strict:
-    "CRDs that another Kustomization installs (Flux retries the apply until they exist), and things several Kustomizations use while most of them do not wait for the one that builds them",
+    "CRDs that another Kustomization installs where nothing waits for the one that uses them (Flux retries the apply until they exist), things several Kustomizations use while most of them do not wait for the one that builds them, and Kustomizations downstream of one that misses the same entry",
   description:
     'A Kustomization applies objects that need what another Kustomization builds — a Namespace, a Secret or ConfigMap, a secret store (or the server it names), a database cluster, a source — without that one in its dependsOn closure; one finding per Kustomization, naming every entry to add.',
   docs: {
-    why: 'Flux reconciles Kustomizations in parallel unless dependsOn orders them. On a fresh cluster (a rebuild, a restore) the objects are applied before what they need exists: the server-side apply of a whole Kustomization fails on an object whose Namespace does not exist yet, a HelmRelease whose valuesFrom Secret or chart source is missing is not installed, an ExternalSecret whose store is missing writes no Secret, so the pods that read it do not start and a HelmRelease waiting for them fails its install (which, with the default install.remediation.retries of 0, it does not retry by itself). It works today only because the other one happened to be applied first. A CRD that another Kustomization installs is reported only under --preset strict: Flux retries the apply until the CRD exists, which delays a first install and breaks nothing (except where that Kustomization waits for this one: then neither ever gets ready, which is always reported). When several Kustomizations use one thing and most of them do not wait for its builder, the repository relies on retries for it by design: that too is for --preset strict (where at least half wait, the others are slips and are reported).',
+    why: 'Flux reconciles Kustomizations in parallel unless dependsOn orders them. On a fresh cluster (a rebuild, a restore) the objects are applied before what they need exists: the server-side apply of a whole Kustomization fails on an object whose Namespace does not exist yet, a HelmRelease whose valuesFrom Secret or chart source is missing is not installed, an ExternalSecret whose store is missing writes no Secret, so the pods that read it do not start and a HelmRelease waiting for them fails its install (which, with the default install.remediation.retries of 0, it does not retry by itself). It works today only because the other one happened to be applied first. A CRD that another Kustomization installs is different: Flux retries the apply until the CRD exists, which delays a first install and breaks nothing, so it is reported only where other Kustomizations wait for the one that uses it (they are all held back, each for its own retry), or where the installer waits for it (neither ever gets ready); --preset strict reports every one. When several Kustomizations use one thing and most of them do not wait for its builder, the repository relies on retries for it by design: that too is for --preset strict (where at least as many wait as do not, the others are slips and are reported). A Kustomization that depends on another missing the same entry is covered by the finding there.',
     wrong: '# forgejo applies a postgresql.cnpg.io Database into Namespace databases, for the Cluster that cloudnative-pg builds\ndependsOn:\n  - name: external-secrets-config',
     right: 'dependsOn:\n  - name: cloudnative-pg\n  - name: external-secrets-config',
   },
   check({ model, report, options }) {
     const preset = options.preset ?? 'recommended';
     for (const cluster of model.clusters) {
+      const graph = dependencyGraph(cluster);
       const byConsumer = new Map<DependencyNode, ImplicitDependency[]>();
       for (const dep of implicitDependencies(cluster)) {
-        const kept = keep(dep, preset);
+        const kept = keep(dep, preset, graph.dependents(dep.consumer).length > 0);
         if (!kept) continue;
         const list = byConsumer.get(dep.consumer) ?? [];
         list.push(kept);
@@ -41,15 +42,17 @@ export const implicitDependency: Rule = {
 };
 
 /**
- * The needs a preset reports. Under `recommended`: what breaks or races for real — everything but a CRD (Flux
- * retries the apply until it exists), and but what several Kustomizations use while most of them do not wait for
- * its builder (the repository's convention is to rely on retries for it; where at least half wait, the others are
- * slips); except that where the provider already waits for the consumer, every need is reported: neither can
- * become ready first.
+ * The needs a preset reports. Under `recommended`, what breaks or races for real:
+ * - not a CRD, unless the consumer is itself a dependency of others: Flux retries a failed apply until the CRD
+ *   exists, which delays one app, but holds back everything that waits for a Kustomization others depend on;
+ * - not what several Kustomizations use while most of them do not wait for its builder: the repository relies on
+ *   retries for it (where at least as many wait as do not, the others are slips);
+ * - not a consumer downstream of another that misses the same entry: the entry added there covers it.
+ * Where the provider already waits for the consumer every need is reported: neither can become ready first.
  */
-function keep(dep: ImplicitDependency, preset: Preset): ImplicitDependency | undefined {
+function keep(dep: ImplicitDependency, preset: Preset, isDependency: boolean): ImplicitDependency | undefined {
   if (preset === 'strict' || dep.wouldCycle) return dep;
-  const real = (n: ImplicitNeed) => n.type !== 'crd' && (n.users === 1 || n.waiting * 2 >= n.users);
+  const real = (n: ImplicitNeed) => !n.downstream && (n.type !== 'crd' || isDependency) && (n.missing === 1 || n.waiting >= n.missing);
   const reasons = dep.reasons.map((r) => ({ ...r, needs: r.needs.filter(real) })).filter((r) => r.needs.length > 0);
   return reasons.length > 0 ? { ...dep, reasons } : undefined;
 }

@@ -6,7 +6,7 @@ const apps = `${CLUSTER}/apps/apps.yaml`;
 const dropEntry = (app: string, dep: string) => replaceOnce(`${appDoc(app)}  dependsOn:\n    - name: ${dep}\n`, `${appDoc(app)}  dependsOn:\n`);
 
 describe('implicit-dependency', () => {
-  it('reports what forgejo uses from cloudnative-pg once that dependsOn entry is gone: the Namespace and the Cluster, not the CRDs', () => {
+  it('reports what forgejo uses from cloudnative-pg once that dependsOn entry is gone: the Namespace and the Cluster, not the CRDs (nothing waits for forgejo)', () => {
     const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg') });
     const database = lineOf(repo, 'flux-apps/forgejo/database.yaml', 'apiVersion:');
     expect(lintRule(repo, 'implicit-dependency')).toEqual([
@@ -57,26 +57,48 @@ describe('implicit-dependency', () => {
     expect(lintRule(repo, 'implicit-dependency').map((d) => d.message.includes('forgejo2'))).toEqual([false]);
   });
 
-  it('reports the store clickhouse reads at metadata.name when it has no dependsOn; strict adds the CRD and says one entry covers both', () => {
+  it('reports the store and the CRDs clickhouse uses, at metadata.name when it has no dependsOn: clickstack waits for clickhouse, so one entry covers both', () => {
     const repo = fixtureCopy({
       [apps]: replaceOnce(`${appDoc('clickhouse')}  dependsOn:\n    - name: external-secrets-config\n`, appDoc('clickhouse')),
     });
-    const at = { file: apps, line: lineOf(repo, apps, 'name: clickhouse'), column: 9, severity: 'warning' };
     const es = `external-secrets.io/ExternalSecret clickhouse/clickhouse-auth (flux-apps/clickhouse/externalsecret.yaml:${lineOf(repo, 'flux-apps/clickhouse/externalsecret.yaml', 'apiVersion:')})`;
+    const finding = {
+      file: apps,
+      line: lineOf(repo, apps, 'name: clickhouse'),
+      column: 9,
+      severity: 'warning',
+      message:
+        `clickhouse uses what external-secrets-config and external-secrets-crds build without depending on them: from external-secrets-config, ${es} needs ClusterSecretStore vault; ` +
+        `from external-secrets-crds, ${es} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
+        "add '- name: external-secrets-config' to the spec.dependsOn of clickhouse (external-secrets-config depends on external-secrets-crds, so it covers that one too)",
+    };
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([finding]);
+    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' })).toEqual([finding]);
+  });
+
+  it('reports a CRD that a Kustomization others wait for uses once, at it, not at the ones downstream: external-secrets-config without external-secrets-crds', () => {
+    const repo = fixtureCopy({ [apps]: replaceOnce('    - name: vault\n    - name: external-secrets-crds\n', '    - name: vault\n') });
+    const store = 'external-secrets.io/ClusterSecretStore vault (flux-apps/external-secrets-config/clustersecretstore.yaml:1)';
     expect(lintRule(repo, 'implicit-dependency')).toEqual([
       {
-        ...at,
-        message: `clickhouse uses what external-secrets-config builds without depending on it: ${es} needs ClusterSecretStore vault; add '- name: external-secrets-config' to the spec.dependsOn of clickhouse`,
+        file: apps,
+        line: lineAfter(repo, apps, 'name: external-secrets-config', 'dependsOn:'),
+        column: 3,
+        severity: 'warning',
+        message:
+          `external-secrets-config uses what external-secrets-crds builds without depending on it: ${store} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
+          "add '- name: external-secrets-crds' to the spec.dependsOn of external-secrets-config",
       },
     ]);
-    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' })).toEqual([
-      {
-        ...at,
-        message:
-          `clickhouse uses what external-secrets-config and external-secrets-crds build without depending on them: from external-secrets-config, ${es} needs ClusterSecretStore vault; ` +
-          `from external-secrets-crds, ${es} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
-          "add '- name: external-secrets-config' to the spec.dependsOn of clickhouse (external-secrets-config depends on external-secrets-crds, so it covers that one too)",
-      },
+    // strict: also every app downstream whose ExternalSecrets need the CRDs.
+    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' }).map((d) => d.message.split(':')[0])).toEqual([
+      'external-secrets-config uses what external-secrets-crds builds without depending on it',
+      'cloudnative-pg uses what external-secrets-crds builds without depending on it',
+      'authentik uses what external-secrets-crds builds without depending on it',
+      'forgejo uses what external-secrets-crds builds without depending on it',
+      'clickhouse uses what external-secrets-crds builds without depending on it',
+      'clickstack uses what external-secrets-crds builds without depending on it',
+      'grafana uses what external-secrets-crds builds without depending on it',
     ]);
   });
 
