@@ -57,7 +57,9 @@ export const dependencyReadiness: Rule = {
         const waiting = `${who.length === 1 ? who[0] : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}`} depend${who.length === 1 ? 's' : ''} on it`;
         const at = objectLocation(target.object, ['metadata', 'name']);
         if (runs.length === 0) {
-          report(at, `${to} leaves wait unset and has no healthChecks; ${waiting}: say 'wait: false' if applied is ready enough (it applies configuration only), or 'wait: true'`);
+          // strict: nothing that runs, or nothing seen (a path in another source): only the decision is missing.
+          const what = (target.fk?.objects.length ?? 0) > 0 ? ' (it applies configuration only)' : '';
+          report(at, `${to} leaves wait unset and has no healthChecks; ${waiting}: say 'wait: false' if applied is ready enough${what}, or 'wait: true'`);
           continue;
         }
         const shown = runs.slice(0, MAX_LISTED).map(describeObject);

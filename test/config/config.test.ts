@@ -185,6 +185,7 @@ describe('config in a lint run (CLI)', () => {
       (JSON.parse(runCli([CLUSTER, '--format', 'json', ...args], repo).stdout).diagnostics as { ruleId: string; severity: string }[])
         .filter((d) => d.ruleId === 'schema-missing')
         .map((d) => d.severity);
+    // The runs share the result cache: a cluster linted under strict is not reused under recommended (its key has the preset).
     expect(severity()).toEqual(['warning']);
     expect(severity('--preset', 'recommended')).toEqual(['info']);
     expect(severity('--no-config')).toEqual(['info']);
