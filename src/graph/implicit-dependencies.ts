@@ -95,7 +95,9 @@ export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
     if (!a.fk) continue;
     for (const o of a.fk.objects) {
       const self = isFluxKustomization(o) ? graph.kustomization(objectKey(o.namespace, o.name)) : undefined;
-      for (const use of [...usesOf(o), ...serviceUses(o)]) {
+      const uses: (Use | ServiceUse)[] = usesOf(o);
+      if (o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore') uses.push(...serviceUses(o));
+      for (const use of uses) {
         // A Flux Kustomization's source and substitution are read when it reconciles, as itself.
         const consumer = use.type === 'object' && self?.fk ? self : a;
         const candidates = candidatesFor(use, index, cluster);
@@ -126,7 +128,9 @@ export function implicitDependencies(cluster: Cluster): ImplicitDependency[] {
     if (c) return c;
     const seen = users.get(thing)!;
     const notWaiting = [...seen].filter(([, waits]) => !waits).map(([u]) => u);
-    const upstream = notWaiting.filter((u) => !notWaiting.some((v) => v !== u && graph.closure(u.id).has(v.id)));
+    // Walk each user's dependsOn closure (short) rather than every pair of users (a fleet may have thousands).
+    const ids = new Set(notWaiting.map((u) => u.id));
+    const upstream = notWaiting.filter((u) => ![...graph.closure(u.id)].some((id) => id !== u.id && ids.has(id)));
     c = { waiting: seen.size - notWaiting.length, missing: upstream.length, upstream };
     counted.set(thing, c);
     return c;
