@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { Severity } from './diagnostic.js';
 import { lint, type RuleSetting } from './lint.js';
 import { UsageError } from './load/index.js';
 import { graph as loadGraph } from './graph/waves.js';
@@ -15,7 +14,7 @@ import { configToOptions, resolveConfig } from './config/index.js';
 import { lintAndFix, type AppliedFix } from './fix.js';
 import type { LintResult, Summary } from './lint.js';
 import { FORMATS, type FormatName } from './report/index.js';
-import { ruleById, rules } from './rules/index.js';
+import { DEFAULT_PRESET, PRESETS, presetSetting, ruleById, rules, type Preset, type Rule } from './rules/index.js';
 import { didYouMean } from './rules/did-you-mean.js';
 import { printLintResult, ruleMeta, type CliShow } from './cache/cli.js';
 import { Journal, host, recording } from './cache/journal.js';
@@ -62,6 +61,7 @@ interface LintFlags {
   maxWarnings?: number;
   color?: boolean;
   rule?: Record<string, RuleSetting>;
+  preset?: Preset;
   shard?: { index: number; count: number };
   /** --crds: CRD directories or files installed outside git (repeatable). */
   crds?: string[];
@@ -88,7 +88,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     quiet: Boolean(flags.quiet),
     maxWarnings: flags.maxWarnings,
     color: flags.color,
-    rules: ruleMeta(rules),
+    rules: ruleMeta(inPreset(flags.preset)),
     version,
     ...(flags.shard ? { shard: true } : {}),
   };
@@ -114,7 +114,19 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   if (groups) return runRoots(groups, flags, argv, cache, { cwd, cacheDir, cacheResults, facts, gather, show });
   const { config } = gather(() => resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules }));
   const fromConfig = configToOptions(config);
-  const options = { ...fromConfig, paths: lintPaths, root, cwd, shard: flags.shard, crdPaths: flags.crds, cache: cacheDir ?? false, rules: { ...fromConfig.rules, ...flags.rule } };
+  const preset = flags.preset ?? fromConfig.preset;
+  if (preset && preset !== flags.preset) show.rules = ruleMeta(inPreset(preset));
+  const options = {
+    ...fromConfig,
+    ...(preset ? { preset } : {}),
+    paths: lintPaths,
+    root,
+    cwd,
+    shard: flags.shard,
+    crdPaths: flags.crds,
+    cache: cacheDir ?? false,
+    rules: { ...fromConfig.rules, ...flags.rule },
+  };
   let result: Pick<LintResult, 'diagnostics' | 'summary'>;
   if (flags.fix) {
     // --fix never reads or writes cached results: it must see the files as they are after each pass.
@@ -153,7 +165,17 @@ function runRoots(
     const { config } = gather(() => resolveConfig({ paths: g.paths, root: g.root, cwd, config: flags.config, rules }));
     const fromConfig = configToOptions(config);
     // --shard was applied over every root's clusters (rootGroups).
-    const options = { ...fromConfig, paths: g.paths, root: g.root, cwd, crdPaths: flags.crds, cache: cacheDir ?? false, rules: { ...fromConfig.rules, ...flags.rule } };
+    const preset = flags.preset ?? fromConfig.preset;
+    const options = {
+      ...fromConfig,
+      ...(preset ? { preset } : {}),
+      paths: g.paths,
+      root: g.root,
+      cwd,
+      crdPaths: flags.crds,
+      cache: cacheDir ?? false,
+      rules: { ...fromConfig.rules, ...flags.rule },
+    };
     let result: Pick<LintResult, 'diagnostics' | 'summary'>;
     if (flags.fix) {
       const fixing = lintAndFix(options);
@@ -174,6 +196,24 @@ function runRoots(
   const merged = mergeRootRuns(base, runs, cwd);
   if (cacheResults) saveRoots(cacheDir!, runKey(cacheDir!, argv, cwd), cached, merged, show);
   return printLintResult(merged.diagnostics, merged.summary, show);
+}
+
+/** The rules with their severity in a preset, for the formats that print rule metadata (SARIF's default level). */
+function inPreset(preset: Preset | undefined): Rule[] {
+  if (!preset || preset === DEFAULT_PRESET) return [...rules];
+  return rules.map((r) => {
+    const s = presetSetting(r, preset);
+    return s === 'off' || s === r.severity ? r : { ...r, severity: s };
+  });
+}
+
+/** `lint-gitops rules`: each rule's setting in every preset, and what strict adds. */
+function rulesTable(): string {
+  const head = ['RULE', ...PRESETS.map((p) => p.toUpperCase()), 'WHAT IT CATCHES'];
+  const rows = rules.map((r) => [r.id, ...PRESETS.map((p) => presetSetting(r, p)), r.description + (r.strict ? ` Strict also reports ${r.strict}.` : '')]);
+  const widths = head.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join('  ') + '\n';
+  return line(head) + rows.map(line).join('');
 }
 
 function emptySummary(root: string, cwd: string): Summary {
@@ -201,8 +241,6 @@ function fixReport(fixed: AppliedFix[], files: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-const severityWidth = Math.max(...(['error', 'warning', 'info'] as Severity[]).map((s) => s.length));
-
 export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}): number {
   let exitCode = EXIT_OK;
   const program = new Command();
@@ -220,7 +258,8 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .option('-q, --quiet', 'report errors only')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
-    .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
+    .addOption(new Option('--preset <name>', `the rules' defaults: recommended (default) or strict (also the pedantic findings); see: lint-gitops rules`).choices([...PRESETS]))
+    .option('--rule <rule=severity>', "override a rule's setting in the preset: error, warning, info or off (repeatable)", ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
     .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (a directory or file of YAML): their kinds are validated too (repeatable)', collect)
     .option('--no-cache', 'do not keep parse and lint results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
@@ -234,10 +273,9 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
 
   program
     .command('rules')
-    .description('list every rule with its default severity')
+    .description('list every rule with its setting in each preset (recommended is the default)')
     .action(() => {
-      const w = Math.max(...rules.map((r) => r.id.length));
-      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(severityWidth)}  ${r.description}\n`);
+      process.stdout.write(rulesTable());
     });
 
   program
@@ -247,7 +285,9 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .action((id: string) => {
       const r = ruleById(id);
       if (!r) throw new UsageError(`unknown rule '${id}'${didYouMean(id, rules.map((x) => x.id))} (see: lint-gitops rules)`);
-      const parts = [`${r.id} (${r.severity}${r.fixable ? ', fixable with --fix' : ''})`, '', r.description, '', `Why: ${r.docs.why}`];
+      const strict = presetSetting(r, 'strict');
+      const level = strict === r.severity ? r.severity : `${r.severity}; strict: ${strict}`;
+      const parts = [`${r.id} (${level}${r.fixable ? ', fixable with --fix' : ''})`, '', r.description + (r.strict ? ` Under --preset strict it also reports ${r.strict}.` : ''), '', `Why: ${r.docs.why}`];
       if (r.docs.wrong) parts.push('', 'Wrong:', indent(r.docs.wrong));
       if (r.docs.right) parts.push('', 'Right:', indent(r.docs.right));
       process.stdout.write(parts.join('\n') + '\n');

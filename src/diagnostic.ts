@@ -14,6 +14,11 @@ export interface Diagnostic {
   endColumn: number;
   /** Set when the rule can rewrite the source to fix the finding (`--fix`). */
   fix?: TextEdit;
+  /**
+   * What a rule's `combine` needs to merge this finding with other clusters' (plain JSON, kept by the result cache);
+   * dropped by the merge, so never in a run's result nor printed.
+   */
+  data?: unknown;
 }
 
 /** A replacement of the bytes [start, end) of a file. */

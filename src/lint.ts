@@ -14,15 +14,17 @@ import {
   type RootReason,
   type SourceFile,
 } from './load/index.js';
-import { rules as allRules, type At, type Rule, type RuleOptions } from './rules/index.js';
+import { rules as allRules, DEFAULT_PRESET, presetSetting, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
 import { dropIgnored } from './config/ignore.js';
 import { clusterDone } from './heap.js';
 import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
 
-export type RuleSetting = Severity | 'off';
+export type { RuleSetting };
 
 export interface LintOptions extends LoadOptions, RuleOptions {
-  /** Per-rule severity overrides, or 'off'. */
+  /** The rules' defaults: 'recommended' (the default) or 'strict' (README "Presets"). */
+  preset?: Preset;
+  /** Per-rule severity overrides, or 'off' (over the preset's). */
   rules?: Record<string, RuleSetting>;
   /** Globs (repo-relative) of files whose findings are dropped (config `ignore`). */
   ignore?: string[];
@@ -100,6 +102,7 @@ export interface ClusterPart {
 
 export interface RunSettings {
   ruleSet: readonly Rule[];
+  /** The user's settings (`--rule`, config `rules:`); a rule without one has its preset's (ruleOptions.preset). */
   settings: Record<string, RuleSetting>;
   ruleOptions: RuleOptions;
 }
@@ -108,8 +111,13 @@ export function runSettings(options: LintOptions): RunSettings {
   return {
     ruleSet: options.ruleSet ?? allRules,
     settings: options.rules ?? {},
-    ruleOptions: { crossNamespacePolicy: options.crossNamespacePolicy, external: options.external },
+    ruleOptions: { preset: options.preset ?? DEFAULT_PRESET, crossNamespacePolicy: options.crossNamespacePolicy, external: options.external },
   };
+}
+
+/** What a rule runs as: the user's setting, else its preset's. */
+function settingOf(rule: Rule, settings: Record<string, RuleSetting>, ruleOptions: RuleOptions): RuleSetting {
+  return settings[rule.id] ?? presetSetting(rule, ruleOptions.preset ?? DEFAULT_PRESET);
 }
 
 /** The groups of clusters a run loads: each cluster on its own (none: still one load, for the CRD directories). */
@@ -220,11 +228,25 @@ export function composeRun(
     for (const f of files) withDirectives.add(f);
   }
   // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/suppress.ts, src/config/ignore.ts).
-  const ran = new Set(ruleSet.filter((r) => settings[r.id] !== 'off').map((r) => r.id));
-  const unused = ran.has(unusedSuppression.id) ? (settings[unusedSuppression.id] as Severity | undefined) ?? unusedSuppression.severity : undefined;
+  const ran = new Set(ruleSet.filter((r) => settingOf(r, settings, ruleOptions) !== 'off').map((r) => r.id));
+  const unusedSetting = settingOf(unusedSuppression, settings, ruleOptions);
+  const unused = ran.has(unusedSuppression.id) && unusedSetting !== 'off' ? unusedSetting : undefined;
   const known = new Set([...allRules, ...ruleSet].map((r) => r.id));
-  const diagnostics = sortDiagnostics(dropIgnored(applyDirectives(directives, found, ran, known, unused), options.ignore));
+  const diagnostics = combineRun(ruleSet, dropIgnored(applyDirectives(directives, found, ran, known, unused), options.ignore));
   return { diagnostics, summary: summarize(plan, parts, read.length, diagnostics), yamlFilesInScope: inScope, read };
+}
+
+/** Rules that merge their findings of every cluster into the run's (Rule.combine) do it here; then all are sorted. */
+function combineRun(ruleSet: readonly Rule[], found: Diagnostic[]): Diagnostic[] {
+  const combining = ruleSet.filter((r) => r.combine);
+  if (combining.length === 0) return sortDiagnostics(found);
+  const ids = new Set(combining.map((r) => r.id));
+  const out = found.filter((d) => !ids.has(d.ruleId));
+  for (const r of combining) {
+    const mine = found.filter((d) => d.ruleId === r.id);
+    if (mine.length > 0) out.push(...r.combine!(mine));
+  }
+  return sortDiagnostics(out);
 }
 
 /** The clusters' models as one (LintResult.model): files by path (roles merged), everything else side by side. */
@@ -255,17 +277,23 @@ function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cache
   };
 }
 
+/**
+ * Runs rules over a model. A finding's severity is the user's setting for its rule, else the one the finding carries
+ * (cross-namespace-ref's refused references are errors), else the rule's in the preset.
+ */
 export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>, ruleOptions: RuleOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const options: RuleOptions = { ...ruleOptions, preset: ruleOptions.preset ?? DEFAULT_PRESET };
   for (const rule of ruleSet) {
+    const base = settingOf(rule, settings, options);
+    if (base === 'off') continue;
     const setting = settings[rule.id];
-    if (setting === 'off') continue;
     rule.check({
       model,
-      options: ruleOptions,
+      options,
       report(at, message, opts) {
-        const severity = setting ?? opts?.severity ?? rule.severity;
-        out.push({ ruleId: rule.id, severity, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}) });
+        const severity = (setting as Severity | undefined) ?? opts?.severity ?? base;
+        out.push({ ruleId: rule.id, severity, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}), ...(opts?.data !== undefined ? { data: opts.data } : {}) });
       },
     });
   }

@@ -156,7 +156,10 @@ describe('lint-gitops CLI', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--max-warnings');
     const rules = runCli(['rules']);
-    expect(rules.stdout).toMatch(/^path-not-found\s+error\s+/m);
+    expect(rules.stdout).toMatch(/^RULE\s+RECOMMENDED\s+STRICT\s+WHAT IT CATCHES\n/);
+    expect(rules.stdout).toMatch(/^path-not-found\s+error\s+error\s+A kustomize /m);
+    expect(rules.stdout).toMatch(/^schema-missing\s+info\s+warning\s+Objects of kinds /m);
+    expect(rules.stdout).toMatch(/^implicit-dependency\s+warning\s+warning\s+.* Strict also reports CRDs that another Kustomization installs/m);
     const explain = runCli(['explain', 'path-not-found']);
     expect(explain.stdout).toContain('Why: ');
     expect(explain.stdout).toContain('Wrong:');

@@ -22,6 +22,7 @@ function clusterKey(cacheDir: string, plan: Pick<RepoPlan, 'root' | 'cwd'>, dirs
       cwd: plan.cwd,
       dirs,
       rules: sortKeys(options.rules ?? {}),
+      preset: options.preset ?? null,
       crossNamespacePolicy: options.crossNamespacePolicy ?? null,
       external: options.external ?? null,
       crdDirs: options.crdDirs ?? null,

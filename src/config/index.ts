@@ -31,8 +31,9 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
 }
 
 /** Lint options from a config; command-line settings are merged over them by the caller. */
-export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'rules' | 'ignore' | 'crdDirs' | 'external' | 'crossNamespacePolicy' | 'sources'> {
+export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'preset' | 'rules' | 'ignore' | 'crdDirs' | 'external' | 'crossNamespacePolicy' | 'sources'> {
   return {
+    ...(config.preset ? { preset: config.preset } : {}),
     ...(config.rules ? { rules: config.rules } : {}),
     ...(config.ignore ? { ignore: config.ignore } : {}),
     ...(config.crdDirectories ? { crdDirs: config.crdDirectories } : {}),

@@ -1,4 +1,4 @@
-import type { Rule } from '../rules/types.js';
+import { PRESETS, presetSetting, type Rule } from '../rules/types.js';
 
 export const CONFIG_SCHEMA_ID = 'https://github.com/lint-gitops/lint-gitops/config.schema.json';
 
@@ -12,7 +12,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   const ruleProps = Object.fromEntries(
     [...rules]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((r) => [r.id, { ...severity, description: `${r.description} (default: ${r.severity})` }]),
+      .map((r) => [r.id, { ...severity, description: `${r.description} (${defaults(r)})` }]),
   );
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -23,8 +23,13 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string', description: "The schema's location, for editors." },
+      preset: {
+        description:
+          'The rules\' defaults: recommended (default: what breaks or races for real) or strict (also the pedantic findings: CRDs that exist after a retry, cross-namespace references, dependencies that leave wait unset, kinds without a schema as a warning). `--preset` on the command line wins.',
+        enum: [...PRESETS],
+      },
       rules: {
-        description: 'Severity per rule: error, warning, info, or off. `--rule RULE=SEVERITY` on the command line wins.',
+        description: 'Severity per rule: error, warning, info, or off, over the preset\'s. `--rule RULE=SEVERITY` on the command line wins.',
         type: 'object',
         additionalProperties: false,
         properties: ruleProps,
@@ -70,9 +75,17 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         },
       },
       crossNamespace: {
-        description: 'Cross-namespace references that the controllers accept: allow (no finding), warn (default) or deny (error). References a controller refuses are errors regardless.',
+        description:
+          'Cross-namespace references that the controllers accept: allow (no finding; the default under the recommended preset), warn (the default under strict) or deny (error). References a controller refuses are errors regardless.',
         enum: ['allow', 'warn', 'deny'],
       },
     },
   };
+}
+
+/** `default: warning` or `default: info; strict: warning`, and what strict adds. */
+function defaults(r: Rule): string {
+  const strict = presetSetting(r, 'strict');
+  const more = r.strict ? `; strict also reports ${r.strict}` : '';
+  return strict === r.severity ? `default: ${r.severity}${more}` : `default: ${r.severity}; strict: ${strict}${more}`;
 }

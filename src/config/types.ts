@@ -1,4 +1,4 @@
-import type { RuleSetting } from '../lint.js';
+import type { Preset, RuleSetting } from '../rules/types.js';
 import type { ExternalObject } from './external.js';
 import type { SourceMapping } from '../load/types.js';
 
@@ -6,7 +6,9 @@ import type { SourceMapping } from '../load/types.js';
 export interface LintGitopsConfig {
   /** Editors' schema hint; ignored. */
   $schema?: string;
-  /** Per-rule severity, or `off`. Command-line `--rule` wins. */
+  /** The rules' defaults: `recommended` (default) or `strict`. Command-line `--preset` wins. */
+  preset?: Preset;
+  /** Per-rule severity, or `off`, over the preset's. Command-line `--rule` wins. */
   rules?: Record<string, RuleSetting>;
   /** Globs, relative to the repo root: findings in matching files are dropped (the files are still read). */
   ignore?: string[];
@@ -16,6 +18,6 @@ export interface LintGitopsConfig {
   external?: ExternalObject[];
   /** Flux sources built from a folder of this checkout (an OCI artifact pushed by CI). */
   sources?: SourceMapping[];
-  /** How cross-namespace references that the controllers accept are reported. */
+  /** How cross-namespace references that the controllers accept are reported (default: allow; strict: warn). */
   crossNamespace?: 'allow' | 'warn' | 'deny';
 }

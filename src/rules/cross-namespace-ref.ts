@@ -17,16 +17,18 @@ const CROSSABLE = new Set(['dependsOn', 'sourceRef', 'chartRef']);
 
 export const crossNamespaceRef: Rule = {
   id: 'cross-namespace-ref',
-  severity: 'warning',
+  severity: 'error',
+  strict: "the cross-namespace references the controllers accept, as warnings (the config's crossNamespace: warn does the same under recommended)",
   description:
-    'A dependsOn, sourceRef or chartRef names an object in another namespace: an error where the controller refuses it, otherwise reported per crossNamespacePolicy.',
+    "A sourceRef, chartRef or dependsOn names an object in another namespace where the controller refuses it: tofu-controller without allowCrossNamespaceRefs, Flux's --no-cross-namespace-refs lockdown.",
   docs: {
-    why: 'tofu-controller refuses cross-namespace Terraform references unless it runs with allowCrossNamespaceRefs; Flux refuses cross-namespace sourceRef/chartRef when its controllers run with --no-cross-namespace-refs=true (multi-tenancy lockdown). A refused reference leaves the object not Ready. Where the controller accepts it, a cross-namespace reference still couples tenants: crossNamespacePolicy (allow, warn, deny; default warn) says how to report it. No finding where the tree explicitly allows them (allowCrossNamespaceRefs: true, --no-cross-namespace-refs=false).',
+    why: "tofu-controller refuses cross-namespace Terraform references unless it runs with allowCrossNamespaceRefs; Flux refuses cross-namespace sourceRef/chartRef when its controllers run with --no-cross-namespace-refs=true (multi-tenancy lockdown). A refused reference leaves the object not Ready. Where the controller accepts the reference nothing breaks: a HelmRelease whose HelmRepository is in flux-system, a Kustomization reading flux-system/flux-system and dependsOn across namespaces are the layout `flux bootstrap` creates and Flux documents, so they are not reported unless the config says crossNamespace: warn (or deny: errors), or the run uses --preset strict (warn). No finding where the tree explicitly allows them (allowCrossNamespaceRefs: true, --no-cross-namespace-refs=false).",
     wrong: '# kustomize-controller runs with --no-cross-namespace-refs=true\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system',
     right: '# a GitRepository in the tenant\'s own namespace\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: apps',
   },
   check({ model, report, options }) {
-    const policy = options.crossNamespacePolicy ?? 'warn';
+    // Accepted references are the bootstrap layout: reported only when asked (config crossNamespace, or strict).
+    const policy = options.crossNamespacePolicy ?? (options.preset === 'strict' ? 'warn' : 'allow');
     for (const cluster of model.clusters) {
       const stances = new Map<string, Stance>();
       const stanceOf = (ref: Reference): Stance => {
@@ -51,7 +53,8 @@ export const crossNamespaceRef: Rule = {
           continue;
         }
         if (policy === 'allow') continue;
-        report(at, `${what}; ${ref.controller} accepts it, but it ties this object to another namespace (crossNamespacePolicy: ${policy})`, {
+        const why = options.crossNamespacePolicy ? `crossNamespace: ${policy}` : 'the strict preset; crossNamespace: allow silences it';
+        report(at, `${what}; ${ref.controller} accepts it, but it ties this object to another namespace (${why})`, {
           severity: policy === 'deny' ? 'error' : 'warning',
         });
       }

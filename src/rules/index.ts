@@ -29,7 +29,8 @@ import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlSyntax } from './yaml-syntax.js';
 import { unusedSuppression } from '../suppress.js';
 
-export type { Rule, RuleContext, RuleDocs, RuleOptions, ReportOptions, At, FileSpan, FileStart } from './types.js';
+export type { Rule, RuleContext, RuleDocs, RuleOptions, RuleSetting, ReportOptions, At, FileSpan, FileStart, Preset } from './types.js';
+export { PRESETS, DEFAULT_PRESET, presetSetting } from './types.js';
 
 /** Every rule, in the order README and `lint-gitops rules` list them. */
 export const rules: readonly Rule[] = [

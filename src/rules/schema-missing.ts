@@ -1,26 +1,34 @@
-import { objectLocation } from '../load/index.js';
+import type { Diagnostic, Severity } from '../diagnostic.js';
+import { locate, objectLocation, type Location } from '../load/index.js';
 import { splitApiVersion } from '../schema/index.js';
 import { closest } from './did-you-mean.js';
 import { schemaContext, type SchemaTarget } from './schema-support.js';
 import type { Rule } from './types.js';
 
+/** Diagnostic.data of the run's line: every kind not validated, with its objects (so clusters' lines can merge). */
+interface Unvalidated {
+  kinds: { what: string; objects: string[] }[];
+}
+
 export const schemaMissing: Rule = {
   id: 'schema-missing',
-  severity: 'warning',
-  description: 'Objects of an apiVersion/kind that no bundled schema, CRD in the tree or --crds directory describes; reported once per kind.',
+  severity: 'info',
+  presets: { strict: 'warning' },
+  description:
+    'Objects of kinds that no bundled schema, CRD in the tree or --crds directory describes are not validated: one line per run lists those kinds; a kind that looks like a typo of a known one (or a version newer than lint-gitops knows) is a warning of its own.',
   docs: {
-    why: 'Without a schema a typo in a cert-manager Certificate or a Traefik IngressRoute is only found when Flux applies it. lint-gitops ships the schemas of Kubernetes, Flux, tofu-controller, External Secrets and CloudNativePG; for other kinds it uses the CustomResourceDefinitions it finds in the linted tree, in the config\'s crdDirectories, or in --crds DIR. A kind whose group has known kinds may be misspelt.',
+    why: 'Without a schema a typo in a cert-manager Certificate or a Traefik IngressRoute is only found when Flux applies it. lint-gitops ships the schemas of Kubernetes, Flux, tofu-controller, External Secrets and CloudNativePG; for other kinds it uses the CustomResourceDefinitions it finds in the linted tree, in the config\'s crdDirectories, or in --crds DIR. Which kinds went unchecked is worth knowing once, not once per kind: the line is an info (a warning under --preset strict). A kind whose group has known kinds may be misspelt: the API server would reject it, so that one is a warning.',
     wrong: 'apiVersion: cert-manager.io/v1\nkind: Certificate   # no CRD in the tree',
     right: 'lint-gitops --crds ./platform/crds clusters/production',
   },
   check({ model, report }) {
     const ctx = schemaContext(model);
-    const kinds = new Map<string, { first: SchemaTarget; count: number; why?: string }>();
+    const kinds = new Map<string, { first: SchemaTarget; objects: Set<string>; why?: string }>();
     const note = (t: SchemaTarget, why?: string) => {
       const key = `${splitApiVersion(t.apiVersion).group}\0${t.kind}`;
-      const had = kinds.get(key);
-      if (had) had.count++;
-      else kinds.set(key, { first: t, count: 1, why });
+      let had = kinds.get(key);
+      if (!had) kinds.set(key, (had = { first: t, objects: new Set(), why }));
+      had.objects.add(objectId(t));
     };
     for (const t of ctx.targets()) {
       if (t.apiVersion === '' && t.cluster) continue; // manifest-shape reports it
@@ -32,16 +40,77 @@ export const schemaMissing: Rule = {
         if (r.status === 'no-schema' && r.issues[0]) note(t, r.issues[0].message);
       }
     }
-    for (const { first, count, why } of kinds.values()) {
-      const objects = `${count} object${count === 1 ? '' : 's'}`;
+    const listed: { first: SchemaTarget; what: string; objects: string[] }[] = [];
+    for (const { first, objects, why } of kinds.values()) {
       const what = `${first.apiVersion || first.kind} ${first.apiVersion ? first.kind : ''}`.trim();
-      const message = why
-        ? `${why}; ${objects} of ${what} are not validated`
-        : `no schema for ${what}${hint(ctx, first)}; ${objects} not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)`;
-      report(objectLocation(first.at, ['kind']), message);
+      const at = objectLocation(first.at, ['kind']);
+      const n = count(objects.size);
+      const guess = hint(ctx, first);
+      // A kind of a group lint-gitops knows, that it does not know: a typo the API server would reject, or a newer
+      // version than the bundled schemas. Worth a warning of its own.
+      if (guess) report(at, `no schema for ${what}${guess}; ${n} not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)`, { severity: 'warning' });
+      else if (why) report(at, `${why}; ${n} of ${what} are not validated`);
+      else listed.push({ first, what, objects: [...objects] });
     }
+    if (listed.length === 0) return;
+    // One line for every other kind, at the first object of any of them (in file order).
+    const first = listed.map((k) => objectLocation(k.first.at, ['kind'])).sort(byPlace)[0];
+    const data: Unvalidated = { kinds: listed.map((k) => ({ what: k.what, objects: k.objects })) };
+    report(first, lineFor(data), { data });
+  },
+  combine(found) {
+    const lines = found.filter((d) => isUnvalidated(d.data));
+    const rest = found.filter((d) => !isUnvalidated(d.data)).map(({ data: _data, ...d }) => d);
+    if (lines.length === 0) return rest;
+    const kinds = new Map<string, Set<string>>();
+    for (const d of lines) {
+      for (const k of (d.data as Unvalidated).kinds) {
+        let objects = kinds.get(k.what);
+        if (!objects) kinds.set(k.what, (objects = new Set()));
+        for (const o of k.objects) objects.add(o);
+      }
+    }
+    // At the first line's place (clusters' lines are each at their first object); the most severe of their settings.
+    const at = [...lines].sort((a, b) => byPlace(a, b) || rank(a.severity) - rank(b.severity))[0];
+    const worst = lines.reduce((s, d) => (rank(d.severity) < rank(s) ? d.severity : s), at.severity);
+    const { data: _data, ...line } = at;
+    const merged: Unvalidated = { kinds: [...kinds].map(([what, objects]) => ({ what, objects: [...objects] })) };
+    return [...rest, { ...line, severity: worst, message: lineFor(merged) }];
   },
 };
+
+/** The line: every kind sorted by name, with how many objects; the total. */
+function lineFor(data: Unvalidated): string {
+  const kinds = [...data.kinds].sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0));
+  const total = kinds.reduce((n, k) => n + k.objects.length, 0);
+  if (kinds.length === 1) {
+    return `no schema for ${kinds[0].what}; ${count(total)} not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)`;
+  }
+  const list = kinds.map((k) => `${k.what} (${k.objects.length})`).join(', ');
+  return `no schema for ${kinds.length} kinds, so ${count(total)} were not validated: ${list} (add their CustomResourceDefinitions to the repository, or pass them with --crds DIR)`;
+}
+
+function count(n: number): string {
+  return `${n} object${n === 1 ? '' : 's'}`;
+}
+
+function isUnvalidated(data: unknown): data is Unvalidated {
+  return typeof data === 'object' && data !== null && Array.isArray((data as Unvalidated).kinds);
+}
+
+/** One object (a shared base's object is the same one in every cluster that builds it). */
+function objectId(t: SchemaTarget): string {
+  const meta = typeof t.value.metadata === 'object' && t.value.metadata !== null ? (t.value.metadata as Record<string, unknown>) : {};
+  return `${t.at.doc.file.path}\0${JSON.stringify(t.at.docPath)}\0${String(meta.namespace ?? '')}\0${String(meta.name ?? '')}`;
+}
+
+const rank = (s: Severity) => (s === 'error' ? 0 : s === 'warning' ? 1 : 2);
+
+function byPlace(a: Location | Diagnostic, b: Location | Diagnostic): number {
+  const pa = 'doc' in a ? { file: a.doc.file.path, ...locate(a) } : a;
+  const pb = 'doc' in b ? { file: b.doc.file.path, ...locate(b) } : b;
+  return (pa.file < pb.file ? -1 : pa.file > pb.file ? 1 : 0) || pa.line - pb.line || pa.column - pb.column;
+}
 
 /** A newer version than the bundled schemas know, or a kind that looks like a known one of its group. */
 function hint(ctx: ReturnType<typeof schemaContext>, t: SchemaTarget): string {

@@ -1,4 +1,4 @@
-import type { Severity, TextEdit } from '../diagnostic.js';
+import type { Diagnostic, Severity, TextEdit } from '../diagnostic.js';
 import type { ExternalObject } from '../config/external.js';
 import type { Location, RepoModel, SourceFile } from '../load/index.js';
 
@@ -20,11 +20,31 @@ export interface ReportOptions {
   fix?: TextEdit;
   /** This finding's severity when it differs from the rule's default (a user's per-rule setting still wins). */
   severity?: Severity;
+  /** For the rule's `combine` (Diagnostic.data). */
+  data?: unknown;
 }
+
+/** A rule's setting: a severity, or off. */
+export type RuleSetting = Severity | 'off';
+
+/**
+ * The presets, from the quietest. `recommended` (the default) reports what breaks or races for real when Flux
+ * reconciles; `strict` adds the pedantic findings: what only delays a first install until a retry, what couples
+ * namespaces, what was left to a default. Each rule says what it is in each (Rule.severity, Rule.presets) and what
+ * strict adds (Rule.strict); `--rule`/`rules:` settings override both.
+ */
+export const PRESETS = ['recommended', 'strict'] as const;
+export type Preset = (typeof PRESETS)[number];
+export const DEFAULT_PRESET: Preset = 'recommended';
 
 /** Settings that change what rules report (from the library options; the config file feeds them too). */
 export interface RuleOptions {
-  /** How cross-namespace references that the controllers accept are reported (`cross-namespace-ref`); default 'warn'. */
+  /** The preset of the run; rules with findings that only `strict` reports read it. Default 'recommended'. */
+  preset?: Preset;
+  /**
+   * How cross-namespace references that the controllers accept are reported (`cross-namespace-ref`, config
+   * `crossNamespace`); default 'allow' under `recommended`, 'warn' under `strict`.
+   */
   crossNamespacePolicy?: 'allow' | 'warn' | 'deny';
   /**
    * Objects that exist in the cluster without being in git (config `external`: a Secret from `flux bootstrap` or
@@ -51,11 +71,26 @@ export interface RuleDocs {
 
 export interface Rule {
   id: string;
+  /** Its severity under `recommended` (a finding may carry its own: ReportOptions.severity). */
   severity: Severity;
+  /** Its setting in the other presets where it differs from `severity` (e.g. `{ strict: 'warning' }`). */
+  presets?: Partial<Record<Exclude<Preset, 'recommended'>, RuleSetting>>;
+  /** What `strict` adds to the findings of `recommended`, one phrase (README, `lint-gitops rules`). */
+  strict?: string;
   /** One sentence: what the rule catches. */
   description: string;
   docs: RuleDocs;
   /** True when findings carry a fix that `--fix` can apply. */
   fixable?: boolean;
   check(context: RuleContext): void;
+  /**
+   * Merges this rule's findings from every cluster of a run into what the run reports (schema-missing: one line
+   * for the run). Called once per run, after suppressions and ignore globs, with the findings of this rule only.
+   */
+  combine?(found: Diagnostic[]): Diagnostic[];
+}
+
+/** A rule's setting in a preset: `severity` under recommended, else its `presets` entry or `severity`. */
+export function presetSetting(rule: Pick<Rule, 'severity' | 'presets'>, preset: Preset): RuleSetting {
+  return preset === 'recommended' ? rule.severity : (rule.presets?.[preset] ?? rule.severity);
 }

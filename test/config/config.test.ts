@@ -72,7 +72,7 @@ describe('config file', () => {
   it('reports unknown keys and bad values with their line and column, all at once', () => {
     const text = ['rules:', '  path-not-fund: off', '  remote-resource: warn', 'ignor:', '  - x', 'external:', '  - kind: Secret', '    nmae: flux-system', 'crossNamespace: maybe', 'ignore: flux-apps', ''].join('\n');
     expect(problems(text)).toEqual([
-      ".lint-gitops.yaml:4:1: unknown key 'ignor'; did you mean 'ignore'? (expected rules, ignore, crdDirectories, external, sources, crossNamespace)",
+      ".lint-gitops.yaml:4:1: unknown key 'ignor'; did you mean 'ignore'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)",
       ".lint-gitops.yaml:2:3: unknown rule 'path-not-fund'; did you mean 'path-not-found'? (see: lint-gitops rules)",
       '.lint-gitops.yaml:3:20: rules.remote-resource must be one of error, warning, info, off, not "warn"',
       ".lint-gitops.yaml:10:9: ignore must be a list, not string \"flux-apps\"",
@@ -92,7 +92,7 @@ describe('config file', () => {
     const pkg = JSON.stringify({ name: 'platform', 'lint-gitops': { rules: { 'unreferenced-file': 'off' } } }, null, 2);
     expect(parseConfig(pkg, rules, 'package.json', ['lint-gitops'])).toEqual({ rules: { 'unreferenced-file': 'off' } });
     const bad = JSON.stringify({ name: 'platform', 'lint-gitops': { rulez: {} } }, null, 2);
-    expect(problems(bad, ['lint-gitops'])).toEqual([".lint-gitops.yaml:4:5: unknown key 'rulez'; did you mean 'rules'? (expected rules, ignore, crdDirectories, external, sources, crossNamespace)"]);
+    expect(problems(bad, ['lint-gitops'])).toEqual([".lint-gitops.yaml:4:5: unknown key 'rulez'; did you mean 'rules'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)"]);
   });
 
   it('validates rule ids against the rules given, so a new rule is accepted before the schema file is rewritten', () => {
@@ -153,7 +153,7 @@ describe('config in a lint run (CLI)', () => {
     expect(r.stderr).toBe(
       [
         'lint-gitops: invalid configuration:',
-        "  .lint-gitops.yaml:3:1: unknown key 'extrnal'; did you mean 'external'? (expected rules, ignore, crdDirectories, external, sources, crossNamespace)",
+        "  .lint-gitops.yaml:3:1: unknown key 'extrnal'; did you mean 'external'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)",
         '  .lint-gitops.yaml:2:19: rules.path-not-found must be one of error, warning, info, off, not "of"',
         '',
       ].join('\n'),
@@ -173,6 +173,29 @@ describe('config in a lint run (CLI)', () => {
     expect(r.stderr).toBe('lint-gitops: crdDirectories: no such directory in the repo: platform-crd\n');
   });
 
+  it('takes the preset from the file; --preset wins, and --rule wins over both', () => {
+    const certificate = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: vault\nspec:\n  secretName: vault-tls\n  issuerRef:\n    name: letsencrypt\n';
+    const repo = fixtureCopy({
+      'flux-apps/vault/kustomization.yaml': (s) => s.replace('  - release.yaml\n', '  - release.yaml\n  - certificate.yaml\n'),
+      'flux-apps/vault/certificate.yaml': certificate,
+      '.lint-gitops.yaml': 'preset: strict\n',
+    });
+    expect(configToOptions(parseConfig('preset: strict\n', rules, 'x'))).toEqual({ preset: 'strict' });
+    const severity = (...args: string[]) =>
+      (JSON.parse(runCli([CLUSTER, '--format', 'json', ...args], repo).stdout).diagnostics as { ruleId: string; severity: string }[])
+        .filter((d) => d.ruleId === 'schema-missing')
+        .map((d) => d.severity);
+    // The runs share the result cache: a cluster linted under strict is not reused under recommended (its key has the preset).
+    expect(severity()).toEqual(['warning']);
+    expect(severity('--preset', 'recommended')).toEqual(['info']);
+    expect(severity('--no-config')).toEqual(['info']);
+    expect(severity('--rule', 'schema-missing=error')).toEqual(['error']);
+    const bad = runCli([CLUSTER, '--preset', 'all'], repo);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--preset <name>' argument 'all' is invalid. Allowed choices are recommended, strict.");
+    expect(problems('preset: all\n')).toEqual(['.lint-gitops.yaml:1:9: preset must be one of recommended, strict, not "all"']);
+  });
+
   it('hands external objects and the cross-namespace policy to the rules (RuleContext.options)', () => {
     const seen: unknown[] = [];
     const probe: Rule = {
@@ -187,7 +210,7 @@ describe('config in a lint run (CLI)', () => {
     const repo = fixtureCopy({ '.lint-gitops.yaml': 'external:\n  - {kind: Secret, name: sops-age, namespace: flux-system}\ncrossNamespace: allow\n' });
     const { config } = resolveConfig({ paths: [path.join(repo, CLUSTER)], cwd: repo, rules });
     lintTree(repo, { ...configToOptions(config), ruleSet: [probe] });
-    expect(seen).toEqual([{ crossNamespacePolicy: 'allow', external: [{ kind: 'Secret', name: 'sops-age', namespace: 'flux-system' }] }]);
+    expect(seen).toEqual([{ preset: 'recommended', crossNamespacePolicy: 'allow', external: [{ kind: 'Secret', name: 'sops-age', namespace: 'flux-system' }] }]);
     const external = (seen[0] as { external: { kind: string; name: string; namespace?: string }[] }).external;
     expect(isExternal(external, 'Secret', 'sops-age', 'flux-system')).toBe(true);
     expect(isExternal(external, 'Secret', 'sops-age', 'default')).toBe(false);

@@ -64,24 +64,27 @@ describe('cross-namespace-ref', () => {
     expect(lintRule(withArgs('            - --allow-cross-namespace-refs\n'), 'cross-namespace-ref')).toEqual([]);
   });
 
-  it('warns about a cross-namespace HelmRelease chart source that Flux accepts (default policy: warn)', () => {
+  it('is silent by default on a cross-namespace HelmRelease chart source that Flux accepts, and warns under strict', () => {
     const repo = fixtureCopy(crossChartSource);
-    expect(lintRule(repo, 'cross-namespace-ref')).toEqual([
+    expect(lintRule(repo, 'cross-namespace-ref')).toEqual([]);
+    expect(lintRule(repo, 'cross-namespace-ref', { preset: 'strict' })).toEqual([
       {
         file: cnpg,
         line: lineOf(repo, cnpg, '        namespace: databases'),
         column: 20,
         severity: 'warning',
         message:
-          "HelmRelease spec.chart.spec.sourceRef HelmRepository 'databases/cloudnative-pg' is in namespace 'databases', not 'cnpg-system'; helm-controller accepts it, but it ties this object to another namespace (crossNamespacePolicy: warn)",
+          "HelmRelease spec.chart.spec.sourceRef HelmRepository 'databases/cloudnative-pg' is in namespace 'databases', not 'cnpg-system'; helm-controller accepts it, but it ties this object to another namespace (the strict preset; crossNamespace: allow silences it)",
       },
     ]);
   });
 
-  it('follows crossNamespacePolicy: deny makes it an error, allow silences it', () => {
+  it('follows crossNamespace (crossNamespacePolicy) over the preset: warn warns, deny makes it an error, allow silences it under strict', () => {
     const repo = fixtureCopy(crossChartSource);
-    expect(lintRule(repo, 'cross-namespace-ref', { crossNamespacePolicy: 'deny' }).map((d) => [d.severity, d.message.endsWith('(crossNamespacePolicy: deny)')])).toEqual([['error', true]]);
-    expect(lintRule(repo, 'cross-namespace-ref', { crossNamespacePolicy: 'allow' })).toEqual([]);
+    const found = (options: object) => lintRule(repo, 'cross-namespace-ref', options).map((d) => [d.severity, d.message.slice(d.message.lastIndexOf('('))]);
+    expect(found({ crossNamespacePolicy: 'warn' })).toEqual([['warning', '(crossNamespace: warn)']]);
+    expect(found({ crossNamespacePolicy: 'deny' })).toEqual([['error', '(crossNamespace: deny)']]);
+    expect(found({ crossNamespacePolicy: 'allow', preset: 'strict' })).toEqual([]);
   });
 
   it('reports an error when flux-system patches helm-controller with --no-cross-namespace-refs=true, naming the patch', () => {
@@ -102,7 +105,7 @@ describe('cross-namespace-ref', () => {
     expect(lintRule(repo, 'cross-namespace-ref', { crossNamespacePolicy: 'deny' })).toEqual([]);
   });
 
-  it('under lockdown, refuses a cross-namespace Kustomization sourceRef but only warns about its dependsOn (Flux does not refuse dependsOn)', () => {
+  it('under lockdown, refuses a cross-namespace Kustomization sourceRef but not its dependsOn (Flux does not refuse dependsOn), which strict reports', () => {
     const apps = `${CLUSTER}/apps/apps.yaml`;
     // The grafana Kustomization moves to its own namespace and keeps reading flux-system's source and dependencies.
     const grafana = (s: string) => {
@@ -116,23 +119,25 @@ describe('cross-namespace-ref', () => {
     };
     const repo = fixtureCopy({ [fluxSystem]: lockdown('true'), [apps]: grafana });
     const lockdownAt = `${fluxSystem}:${lineOf(repo, fluxSystem, '- patch: |')}`;
-    expect(lintRule(repo, 'cross-namespace-ref')).toEqual([
+    const refused = {
+      file: apps,
+      // the dependsOn entry's '      namespace: flux-system' is the first match
+      line: lineOf(repo, apps, '    namespace: flux-system', 2),
+      column: 16,
+      severity: 'error',
+      message: `Kustomization spec.sourceRef GitRepository 'flux-system/flux-system' is in namespace 'flux-system', not 'grafana': kustomize-controller runs with --no-cross-namespace-refs=true (${lockdownAt}) and refuses cross-namespace references`,
+    };
+    expect(lintRule(repo, 'cross-namespace-ref')).toEqual([refused]);
+    expect(lintRule(repo, 'cross-namespace-ref', { preset: 'strict' })).toEqual([
       {
         file: apps,
         line: lineOf(repo, apps, '      namespace: flux-system'),
         column: 18,
         severity: 'warning',
         message:
-          "Kustomization spec.dependsOn[0] Kustomization 'flux-system/cloudnative-pg' is in namespace 'flux-system', not 'grafana'; kustomize-controller accepts it, but it ties this object to another namespace (crossNamespacePolicy: warn)",
+          "Kustomization spec.dependsOn[0] Kustomization 'flux-system/cloudnative-pg' is in namespace 'flux-system', not 'grafana'; kustomize-controller accepts it, but it ties this object to another namespace (the strict preset; crossNamespace: allow silences it)",
       },
-      {
-        file: apps,
-        // the dependsOn entry's '      namespace: flux-system' is the first match
-        line: lineOf(repo, apps, '    namespace: flux-system', 2),
-        column: 16,
-        severity: 'error',
-        message: `Kustomization spec.sourceRef GitRepository 'flux-system/flux-system' is in namespace 'flux-system', not 'grafana': kustomize-controller runs with --no-cross-namespace-refs=true (${lockdownAt}) and refuses cross-namespace references`,
-      },
+      refused,
     ]);
   });
 

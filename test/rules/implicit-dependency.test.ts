@@ -1,72 +1,181 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.js';
+import { CLUSTER, fixtureCopy, lineOf, lintRule, lintTree, replaceOnce } from '../helpers.js';
 import { appDoc, lineAfter } from '../graph/lines.js';
 
 const apps = `${CLUSTER}/apps/apps.yaml`;
 const dropEntry = (app: string, dep: string) => replaceOnce(`${appDoc(app)}  dependsOn:\n    - name: ${dep}\n`, `${appDoc(app)}  dependsOn:\n`);
 
 describe('implicit-dependency', () => {
-  it("names every entry forgejo needs once its dependsOn on cloudnative-pg is gone: cloudnative-pg and tofu-controller", () => {
+  it('reports what forgejo uses from cloudnative-pg once that dependsOn entry is gone: the Namespace and the Cluster, not the CRDs (nothing waits for forgejo)', () => {
     const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg') });
-    const line = lineAfter(repo, apps, 'name: forgejo', 'dependsOn:');
     const database = lineOf(repo, 'flux-apps/forgejo/database.yaml', 'apiVersion:');
-    const terraform = lineOf(repo, 'flux-apps/forgejo/terraform.yaml', 'apiVersion: infra.contrib.fluxcd.io');
     expect(lintRule(repo, 'implicit-dependency')).toEqual([
       {
         file: apps,
-        line,
+        line: lineAfter(repo, apps, 'name: forgejo', 'dependsOn:'),
         column: 3,
         severity: 'warning',
         message:
           'forgejo uses what cloudnative-pg builds without depending on it: ' +
-          `postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database}) needs Namespace databases, ` +
-          'its CRD (installed by HelmRelease cnpg-system/cloudnative-pg), postgresql.cnpg.io/Cluster databases/postgres; ' +
+          `postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database}) needs Namespace databases, postgresql.cnpg.io/Cluster databases/postgres; ` +
           "add '- name: cloudnative-pg' to the spec.dependsOn of forgejo",
-      },
-      {
-        file: apps,
-        line,
-        column: 3,
-        severity: 'warning',
-        message:
-          'forgejo uses what tofu-controller builds without depending on it: ' +
-          `infra.contrib.fluxcd.io/Terraform forgejo/forgejo (flux-apps/forgejo/terraform.yaml:${terraform}) needs its CRD (installed by HelmRelease tofu-system/tofu-controller); ` +
-          "add '- name: tofu-controller' to the spec.dependsOn of forgejo (adding cloudnative-pg, also reported, covers this too: it depends on tofu-controller)",
       },
     ]);
   });
 
-  it('tells uses apart by every field: a second Database naming a Cluster postgres in another namespace (which nothing builds) needs only the CRD', () => {
+  it('under strict, names every provider in one finding, CRDs included, and the one entry that covers them', () => {
+    const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg') });
+    const database = lineOf(repo, 'flux-apps/forgejo/database.yaml', 'apiVersion:');
+    const terraform = lineOf(repo, 'flux-apps/forgejo/terraform.yaml', 'apiVersion: infra.contrib.fluxcd.io');
+    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' })).toEqual([
+      {
+        file: apps,
+        line: lineAfter(repo, apps, 'name: forgejo', 'dependsOn:'),
+        column: 3,
+        severity: 'warning',
+        message:
+          'forgejo uses what cloudnative-pg and tofu-controller build without depending on them: ' +
+          `from cloudnative-pg, postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database}) needs Namespace databases, ` +
+          'its CRD (installed by HelmRelease cnpg-system/cloudnative-pg), postgresql.cnpg.io/Cluster databases/postgres; ' +
+          `from tofu-controller, infra.contrib.fluxcd.io/Terraform forgejo/forgejo (flux-apps/forgejo/terraform.yaml:${terraform}) needs its CRD (installed by HelmRelease tofu-system/tofu-controller); ` +
+          "add '- name: cloudnative-pg' to the spec.dependsOn of forgejo (cloudnative-pg depends on tofu-controller, so it covers that one too)",
+      },
+    ]);
+  });
+
+  it('tells uses apart by every field: a second Database naming a Cluster postgres in another namespace (which nothing builds) needs only the CRD (strict)', () => {
     const second = '---\napiVersion: postgresql.cnpg.io/v1\nkind: Database\nmetadata:\n  name: forgejo2\n  namespace: forgejo\nspec:\n  name: forgejo2\n  owner: forgejo\n  cluster:\n    name: postgres\n';
     const repo = fixtureCopy({ [apps]: dropEntry('forgejo', 'cloudnative-pg'), 'flux-apps/forgejo/database.yaml': (t) => t + second });
     const database = (from: string) => lineOf(repo, 'flux-apps/forgejo/database.yaml', from);
-    const cnpg = lintRule(repo, 'implicit-dependency').find((d) => d.message.startsWith('forgejo uses what cloudnative-pg builds'));
-    expect(cnpg?.message).toBe(
-      'forgejo uses what cloudnative-pg builds without depending on it: ' +
-        `postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database('apiVersion:')}) needs Namespace databases, ` +
+    const [found] = lintRule(repo, 'implicit-dependency', { preset: 'strict' });
+    expect(found.message).toContain(
+      `from cloudnative-pg, postgresql.cnpg.io/Database databases/forgejo (flux-apps/forgejo/database.yaml:${database('apiVersion:')}) needs Namespace databases, ` +
         'its CRD (installed by HelmRelease cnpg-system/cloudnative-pg), postgresql.cnpg.io/Cluster databases/postgres; ' +
-        `postgresql.cnpg.io/Database forgejo/forgejo2 (flux-apps/forgejo/database.yaml:${database('---') + 1}) needs its CRD (installed by HelmRelease cnpg-system/cloudnative-pg); ` +
-        "add '- name: cloudnative-pg' to the spec.dependsOn of forgejo",
+        `postgresql.cnpg.io/Database forgejo/forgejo2 (flux-apps/forgejo/database.yaml:${database('---') + 1}) needs its CRD (installed by HelmRelease cnpg-system/cloudnative-pg); from tofu-controller, `,
     );
+    // recommended: the second Database needs nothing that breaks, so it is not listed.
+    expect(lintRule(repo, 'implicit-dependency').map((d) => d.message.includes('forgejo2'))).toEqual([false]);
   });
 
-  it('reports each Kustomization that builds what is used, at metadata.name when there is no dependsOn', () => {
+  it('reports the store and the CRDs clickhouse uses, at metadata.name when it has no dependsOn: clickstack waits for clickhouse, so one entry covers both', () => {
     const repo = fixtureCopy({
       [apps]: replaceOnce(`${appDoc('clickhouse')}  dependsOn:\n    - name: external-secrets-config\n`, appDoc('clickhouse')),
     });
-    const at = { file: apps, line: lineOf(repo, apps, 'name: clickhouse'), column: 9, severity: 'warning' };
     const es = `external-secrets.io/ExternalSecret clickhouse/clickhouse-auth (flux-apps/clickhouse/externalsecret.yaml:${lineOf(repo, 'flux-apps/clickhouse/externalsecret.yaml', 'apiVersion:')})`;
+    const finding = {
+      file: apps,
+      line: lineOf(repo, apps, 'name: clickhouse'),
+      column: 9,
+      severity: 'warning',
+      message:
+        `clickhouse uses what external-secrets-config and external-secrets-crds build without depending on them: from external-secrets-config, ${es} needs ClusterSecretStore vault; ` +
+        `from external-secrets-crds, ${es} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
+        "add '- name: external-secrets-config' to the spec.dependsOn of clickhouse (external-secrets-config depends on external-secrets-crds, so it covers that one too)",
+    };
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([finding]);
+    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' })).toEqual([finding]);
+  });
+
+  it('reports a CRD that a Kustomization others wait for uses once, at it, not at the ones downstream: external-secrets-config without external-secrets-crds', () => {
+    const repo = fixtureCopy({ [apps]: replaceOnce('    - name: vault\n    - name: external-secrets-crds\n', '    - name: vault\n') });
+    const store = 'external-secrets.io/ClusterSecretStore vault (flux-apps/external-secrets-config/clustersecretstore.yaml:1)';
     expect(lintRule(repo, 'implicit-dependency')).toEqual([
-      // Same position: ordered by message.
       {
-        ...at,
-        message: `clickhouse uses what external-secrets-config builds without depending on it: ${es} needs ClusterSecretStore vault; add '- name: external-secrets-config' to the spec.dependsOn of clickhouse`,
-      },
-      {
-        ...at,
+        file: apps,
+        line: lineAfter(repo, apps, 'name: external-secrets-config', 'dependsOn:'),
+        column: 3,
+        severity: 'warning',
         message:
-          `clickhouse uses what external-secrets-crds builds without depending on it: ${es} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
-          "add '- name: external-secrets-crds' to the spec.dependsOn of clickhouse (adding external-secrets-config, also reported, covers this too: it depends on external-secrets-crds)",
+          `external-secrets-config uses what external-secrets-crds builds without depending on it: ${store} needs its CRD (installed by HelmRelease external-secrets/external-secrets); ` +
+          "add '- name: external-secrets-crds' to the spec.dependsOn of external-secrets-config",
+      },
+    ]);
+    // strict: also every app downstream whose ExternalSecrets need the CRDs.
+    expect(lintRule(repo, 'implicit-dependency', { preset: 'strict' }).map((d) => d.message.split(':')[0])).toEqual([
+      'external-secrets-config uses what external-secrets-crds builds without depending on it',
+      'cloudnative-pg uses what external-secrets-crds builds without depending on it',
+      'authentik uses what external-secrets-crds builds without depending on it',
+      'forgejo uses what external-secrets-crds builds without depending on it',
+      'clickhouse uses what external-secrets-crds builds without depending on it',
+      'clickstack uses what external-secrets-crds builds without depending on it',
+      'grafana uses what external-secrets-crds builds without depending on it',
+    ]);
+  });
+
+  it('reports a secret store whose provider server is a Service that another Kustomization deploys: vault before external-secrets-config', () => {
+    const repo = fixtureCopy({ [apps]: dropEntry('external-secrets-config', 'vault') });
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      {
+        file: apps,
+        line: lineAfter(repo, apps, 'name: external-secrets-config', 'dependsOn:'),
+        column: 3,
+        severity: 'warning',
+        message:
+          'external-secrets-config uses what vault builds without depending on it: external-secrets.io/ClusterSecretStore vault (flux-apps/external-secrets-config/clustersecretstore.yaml:1) ' +
+          "needs Service vault/vault (spec.provider.vault.server), deployed in Namespace vault; add '- name: vault' to the spec.dependsOn of external-secrets-config",
+      },
+    ]);
+  });
+
+  it('a real race still warns; the bootstrap layout does not', () => {
+    // The layout flux bootstrap makes: airflow's HelmRepository in flux-system, applied by the root Kustomization.
+    const repository = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: apache-airflow\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://airflow.apache.org\n';
+    const release = 'flux-apps/airflow/release.yaml';
+    const fromFluxSystem = replaceOnce('        kind: HelmRepository\n        name: apache-airflow\n', '        kind: HelmRepository\n        name: apache-airflow\n        namespace: flux-system\n');
+    const withoutRepository = (s: string) => fromFluxSystem(s.slice(s.indexOf('---\n') + 4));
+    const bootstrap = fixtureCopy({
+      [release]: withoutRepository,
+      [`${CLUSTER}/flux-system/helm-repositories.yaml`]: repository,
+      [`${CLUSTER}/flux-system/kustomization.yaml`]: replaceOnce('- gotk-sync.yaml\n', '- gotk-sync.yaml\n- helm-repositories.yaml\n'),
+    });
+    expect(lintTree(bootstrap).diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    // The same HelmRepository applied by a sibling that airflow does not wait for: a fresh cluster may install airflow first.
+    const race = fixtureCopy({
+      [release]: withoutRepository,
+      'flux-apps/external-secrets-config/helm-repositories.yaml': repository,
+      'flux-apps/external-secrets-config/kustomization.yaml': replaceOnce('  - clustersecretstore.yaml\n', '  - clustersecretstore.yaml\n  - helm-repositories.yaml\n'),
+    });
+    expect(lintTree(race).diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.ruleId} ${d.severity} ${d.message}`)).toEqual([
+      `implicit-dependency warning airflow uses what external-secrets-config builds without depending on it: helm.toolkit.fluxcd.io/HelmRelease airflow/airflow (${release}:1) needs HelmRepository flux-system/apache-airflow; add '- name: external-secrets-config' to the spec.dependsOn of airflow`,
+    ]);
+  });
+
+  it('leaves to strict what several Kustomizations use while most do not wait for its builder (the repository relies on retries); once half wait, the others are slips', () => {
+    // authentik, forgejo and grafana each put a ConfigMap into the Namespace dremio builds; dremio depends on nothing.
+    const config = (app: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${app}-export\n  namespace: dremio\ndata:\n  source: ${app}\n`;
+    const exports = Object.fromEntries(
+      ['authentik', 'forgejo', 'grafana'].flatMap((app) => [
+        [`flux-apps/${app}/kustomization.yaml`, replaceOnce('  - release.yaml\n', '  - release.yaml\n  - export.yaml\n')],
+        [`flux-apps/${app}/export.yaml`, config(app)],
+      ]),
+    );
+    const waitFor = (...apps: string[]) => (s: string) =>
+      apps.reduce((t, app) => replaceOnce(`${appDoc(app)}  dependsOn:\n`, `${appDoc(app)}  dependsOn:\n    - name: dremio\n`)(t), s);
+    const consumers = (repo: string, preset?: 'strict') => lintRule(repo, 'implicit-dependency', preset ? { preset } : {}).map((d) => d.message.split(':')[0]);
+    const none = fixtureCopy(exports);
+    expect(consumers(none)).toEqual([]);
+    expect(consumers(none, 'strict')).toEqual(['authentik', 'forgejo', 'grafana'].map((app) => `${app} uses what dremio builds without depending on it`));
+    expect(consumers(fixtureCopy({ ...exports, [apps]: waitFor('forgejo') }))).toEqual([]);
+    expect(consumers(fixtureCopy({ ...exports, [apps]: waitFor('forgejo', 'grafana') }))).toEqual(['authentik uses what dremio builds without depending on it']);
+  });
+
+  it('reports a CRD when its installer already waits for the consumer: neither can become ready first', () => {
+    const terraform =
+      'apiVersion: infra.contrib.fluxcd.io/v1alpha2\nkind: Terraform\nmetadata:\n  name: airflow-db\nspec:\n  interval: 30m\n  path: ./flux-apps/forgejo/terraform\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n';
+    const repo = fixtureCopy({
+      'flux-apps/airflow/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - terraform.yaml\n'),
+      'flux-apps/airflow/terraform.yaml': terraform,
+      [apps]: replaceOnce(`${appDoc('tofu-controller')}  interval: 10m\n`, `${appDoc('tofu-controller')}  dependsOn:\n    - name: airflow\n  interval: 10m\n`),
+    });
+    expect(lintRule(repo, 'implicit-dependency')).toEqual([
+      {
+        file: apps,
+        line: lineOf(repo, apps, appDoc('airflow')) + 2,
+        column: 9,
+        severity: 'warning',
+        message:
+          'airflow uses what tofu-controller builds without depending on it: infra.contrib.fluxcd.io/Terraform airflow/airflow-db (flux-apps/airflow/terraform.yaml:1) needs its CRD (installed by HelmRelease tofu-system/tofu-controller); ' +
+          'tofu-controller already depends on airflow, so a dependsOn entry would make a cycle: move these objects into tofu-controller, or split what airflow builds for it into a Kustomization of its own',
       },
     ]);
   });

@@ -71,18 +71,63 @@ describe('schema-missing', () => {
     expect(lintRule(FIXTURES, 'schema-missing')).toEqual([]);
   });
 
-  it('reports a kind without schema once, at its first object, with the number of objects', () => {
+  it('reports a kind without schema once, at its first object, with the number of objects: an info (a warning under strict)', () => {
     const repo = fixtureCopy(withCertificates);
+    const line = {
+      file: certs,
+      line: 2,
+      column: 7,
+      severity: 'info',
+      message: 'no schema for cert-manager.io/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
+    };
+    expect(lintRule(repo, 'schema-missing')).toEqual([line]);
+    expect(lintRule(repo, 'schema-missing', { preset: 'strict' })).toEqual([{ ...line, severity: 'warning' }]);
+  });
+
+  it('lists every kind without schema in one line, at the first of their objects in file order', () => {
+    const route = 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\nspec:\n  routes: []\n';
+    const repo = fixtureCopy({
+      ...withCertificates,
+      'flux-apps/grafana/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - route.yaml\n'),
+      'flux-apps/grafana/route.yaml': route,
+    });
     expect(lintRule(repo, 'schema-missing')).toEqual([
+      {
+        file: 'flux-apps/grafana/route.yaml',
+        line: 2,
+        column: 7,
+        severity: 'info',
+        message:
+          'no schema for 2 kinds, so 3 objects were not validated: cert-manager.io/v1 Certificate (2), traefik.io/v1alpha1 IngressRoute (1) ' +
+          '(add their CustomResourceDefinitions to the repository, or pass them with --crds DIR)',
+      },
+    ]);
+  });
+
+  it('gives one line per run over several clusters: the kinds of all, each object counted once', () => {
+    // A second cluster that builds the same apps, plus a Traefik IngressRoute of its own.
+    const repo = fixtureCopy(withCertificates);
+    const other = 'flux-clusters/other';
+    fs.cpSync(path.join(repo, CLUSTER), path.join(repo, other), { recursive: true });
+    for (const f of ['flux-system/gotk-sync.yaml', 'apps/apps.yaml']) {
+      const file = path.join(repo, other, f);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('./flux-clusters/stefanzhelev', `./${other}`));
+    }
+    fs.writeFileSync(path.join(repo, other, 'route.yaml'), 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\n  namespace: grafana\nspec:\n  routes: []\n');
+    fs.writeFileSync(path.join(repo, other, 'kustomization.yaml'), fs.readFileSync(path.join(repo, other, 'kustomization.yaml'), 'utf8') + '  - route.yaml\n');
+    const { diagnostics, summary } = lint({ paths: [path.join(repo, 'flux-clusters')], cwd: repo });
+    expect(summary.clusters).toEqual([other, CLUSTER]);
+    expect(diagnostics.filter((d) => d.ruleId === 'schema-missing').map((d) => ({ file: d.file, line: d.line, severity: d.severity, message: d.message }))).toEqual([
       {
         file: certs,
         line: 2,
-        column: 7,
-        severity: 'warning',
+        severity: 'info',
         message:
-          'no schema for cert-manager.io/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
+          'no schema for 2 kinds, so 3 objects were not validated: cert-manager.io/v1 Certificate (2), traefik.io/v1alpha1 IngressRoute (1) ' +
+          '(add their CustomResourceDefinitions to the repository, or pass them with --crds DIR)',
       },
     ]);
+    expect(diagnostics.some((d) => 'data' in d)).toBe(false);
   });
 
   it('validates the kind with its CRD when the CRD is in the tree', () => {
