@@ -297,6 +297,31 @@ export class SchemaRegistry {
   }
 
   /**
+   * Registers a changed copy of a bundled schema under the same group/version/kind: what a controller's own patch to
+   * a CRD it installs (not in the tree) makes of it, e.g. the Flux Operator's additions to the notification enums.
+   * `transform` gets the schema as the bundled file holds it (without $comment) and returns the new one, or undefined
+   * to leave the kind alone. Returns whether it was registered; a kind a CRD of the tree already replaced is left.
+   */
+  addBundledVariant(key: string, transform: (schema: JsonObject) => JsonObject | undefined, source: string): boolean {
+    const bundle = this.bundle;
+    const bundled = bundle?.entries.get(key);
+    if (!bundle || !bundled?.file || this.added.has(key)) return false;
+    let schema: JsonObject | undefined;
+    try {
+      const { $comment: _c, ...written } = JSON.parse(readFileSync(join(bundle.dir, bundled.file), 'utf8')) as JsonObject;
+      schema = transform(written);
+    } catch {
+      return false;
+    }
+    if (!schema) return false;
+    const { precompiled: _p, precompiledHash: _h, schemaHash: _s, ...rest } = bundled;
+    this.added.set(key, { ...rest, file: `crd:${key}`, source });
+    this.addedSchemas.set(key, schema);
+    this.addedValidators.delete(key);
+    return true;
+  }
+
+  /**
    * The entry of an apiVersion/kind. A kustomization file without apiVersion
    * is looked up the way kustomize defaults it: Kustomization →
    * kustomize.config.k8s.io/v1beta1, Component → kustomize.config.k8s.io/v1alpha1.
