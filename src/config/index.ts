@@ -31,11 +31,12 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
 }
 
 /** Lint options from a config; command-line settings are merged over them by the caller. */
-export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'rules' | 'ignore' | 'crdDirs' | 'external' | 'crossNamespacePolicy'> {
+export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'rules' | 'ignore' | 'crdDirs' | 'schemaLocationDirs' | 'external' | 'crossNamespacePolicy'> {
   return {
     ...(config.rules ? { rules: config.rules } : {}),
     ...(config.ignore ? { ignore: config.ignore } : {}),
     ...(config.crdDirectories ? { crdDirs: config.crdDirectories } : {}),
+    ...(config.schemaLocations ? { schemaLocationDirs: config.schemaLocations } : {}),
     ...(config.external ? { external: config.external } : {}),
     ...(config.crossNamespace ? { crossNamespacePolicy: config.crossNamespace } : {}),
   };

@@ -115,8 +115,9 @@ class SchemaContext {
     let objects = model.kustomizeDirs.size;
     for (const c of model.clusters) objects += c.objects.length;
     const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? model.validationResults : undefined;
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results });
-    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
+    const schemaLocations = model.schemaLocations ?? [];
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results, schemaLocations });
+    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, schemaLocations });
     this.collectCrds();
   }
 
@@ -156,6 +157,20 @@ class SchemaContext {
       if (status === 'unknown' || status === 'not-served') continue;
       for (const issue of this.validate(t).issues) yield { t, issue };
     }
+  }
+
+  /** Whether a target is validated against a schema of the CRDs catalog or of a --schema-location folder. */
+  fromCatalog(t: SchemaTarget): boolean {
+    return this.validate(t).entry?.catalog !== undefined;
+  }
+
+  /**
+   * For findings against a schema of the CRDs catalog or a --schema-location folder, where it came from (a newer
+   * release of that controller may differ): "; schema: cert-manager.io/v1 Certificate from the CRDs catalog (...)".
+   */
+  schemaNote(t: SchemaTarget): string {
+    const e = this.validate(t).entry;
+    return e?.catalog !== undefined ? `; schema: ${t.apiVersion} ${t.kind} from ${e.catalog}` : '';
   }
 
   /** True when the value at `path` was written as a ${VAR} that post-build substitution replaces. */

@@ -8,21 +8,21 @@ import { CLUSTER, FIXTURES, fixtureCopy, lineOf, lintRule, replaceOnce, runCli }
 const vaultBase = 'flux-apps/vault/kustomization.yaml';
 const certs = 'flux-apps/vault/certificates.yaml';
 
-/** Two cert-manager Certificates in the vault base: a kind lint-gitops ships no schema for. */
+/** Two Certificates of a private group in the vault base: a kind neither lint-gitops nor its CRDs catalog has a schema for. */
 const CERTIFICATES = ['vault', 'vault-ui']
   .map(
     (name) =>
-      `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: ${name}\nspec:\n  secretName: ${name}-tls\n  dnsNames: [${name}.example.com]\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n`,
+      `apiVersion: certs.example.com/v1\nkind: Certificate\nmetadata:\n  name: ${name}\nspec:\n  secretName: ${name}-tls\n  dnsNames: [${name}.example.com]\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n`,
   )
   .join('---\n');
 
-/** A trimmed cert-manager Certificate CRD (the real one is 800 lines; the shape is the same). */
+/** A trimmed Certificate CRD (the shape of cert-manager's, in a private group). */
 const CERTIFICATE_CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
-  name: certificates.cert-manager.io
+  name: certificates.certs.example.com
 spec:
-  group: cert-manager.io
+  group: certs.example.com
   names:
     kind: Certificate
     listKind: CertificateList
@@ -80,7 +80,7 @@ describe('schema-missing', () => {
         column: 7,
         severity: 'warning',
         message:
-          'no schema for cert-manager.io/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
+          'no schema for certs.example.com/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
       },
     ]);
   });
