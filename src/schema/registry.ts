@@ -139,6 +139,14 @@ function loadBundle(dir: string): Bundle {
 
 /** Validators of bundled files are shared by every registry: the files never change. */
 const bundledValidators = new Map<string, ValidateFunction>();
+/**
+ * What a catalog or --schema-location lookup accepts: an API group (a DNS subdomain), a Kubernetes version and a
+ * kind name. Anything else (a "../" in a written apiVersion) never becomes a path.
+ */
+const CATALOG_GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const CATALOG_VERSION = /^v[0-9]+[a-z0-9]*$/;
+const CATALOG_KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+
 /** Validators of catalog and --schema-location schemas, by file and content hash. */
 const catalogValidators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
@@ -379,7 +387,7 @@ export class SchemaRegistry {
     }
     const { group, version } = splitApiVersion(apiVersion);
     const key = indexKey(group, version, kind);
-    return this.added.get(key) ?? this.bundle?.entries.get(key) ?? (group && version && kind ? this.catalogEntry(group, version, kind) : undefined);
+    return this.added.get(key) ?? this.bundle?.entries.get(key) ?? (CATALOG_GROUP.test(group) && CATALOG_VERSION.test(version) && CATALOG_KIND.test(kind) ? this.catalogEntry(group, version, kind) : undefined);
   }
 
   /**

@@ -250,6 +250,19 @@ spec:
     ]);
   });
 
+  it('says when a schema of the folder cannot be used, and never reads outside it for a written apiVersion', () => {
+    const dir = location();
+    fs.writeFileSync(path.join(dir, 'example.com', 'widget_v1.json'), '{"type": "object", "properties": ');
+    const repo = withExtra(`${WIDGET}---\napiVersion: ../example.com/v1\nkind: Widget\nmetadata:\n  name: sneaky\n  namespace: flux-system\n`);
+    const got = findings(repo, { schemaLocations: [path.join(dir, 'nested', '..')] });
+    expect(got.map((f) => [f.ruleId, f.line])).toEqual([
+      ['schema-missing', lineOf(repo, extra, 'kind: Widget')],
+      ['schema-missing', lineOf(repo, extra, 'kind: Widget', 2)],
+    ]);
+    expect(got[0]!.message).toMatch(/^the schema of example\.com\/v1\/Widget \(.*widget_v1\.json\) cannot be used: .*; 1 object of example\.com\/v1 Widget are not validated$/);
+    expect(got[1]!.message).toMatch(/^no schema for \.\.\/example\.com\/v1 Widget/);
+  });
+
   it('is a repeatable CLI flag and a config key (relative to the repo root); a missing folder is a usage error', () => {
     const repo = withExtra(WIDGET);
     const dir = location();
