@@ -6,16 +6,19 @@
 //  - the table of removed Kubernetes / Flux API versions written below.
 // No network access: everything is read from the repository and node_modules.
 //
-// Usage: node scripts/generate-schemas.mjs [--crds DIR] [--out DIR] [--check]
-//   --crds DIR  CRD folder (default: <repo>/../shared/crds)
+//  - the community CRDs catalog subset in ../shared/crds-catalog (schemas/catalog/).
+// Usage: node scripts/generate-schemas.mjs [--crds DIR] [--catalog DIR] [--out DIR] [--check]
+//   --crds DIR     CRD folder (default: <repo>/../shared/crds)
+//   --catalog DIR  community CRDs catalog folder, kubeconform layout (default: <repo>/../shared/crds-catalog)
 //   --out DIR   output folder (default: <repo>/schemas); its generated files are replaced
 //   --check     also compile every emitted schema with ajv (strict) and fail on errors
+//   --check-catalog  the same for the catalog's schemas (slow: over a minute)
 //
 // The output is deterministic (sorted keys, sorted file lists, no timestamps) so a
 // test can regenerate into a temp dir and compare byte for byte.
 
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, rmSync, existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, posix } from 'node:path';
+import { basename, dirname, join, relative, resolve, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
@@ -33,16 +36,19 @@ const GENERATOR = 'scripts/generate-schemas.mjs';
 // arguments
 // ---------------------------------------------------------------------------
 function parseArgs(argv) {
-  const args = { crds: resolve(repoRoot, '..', 'shared', 'crds'), out: resolve(repoRoot, 'schemas'), check: false };
+  const args = { crds: resolve(repoRoot, '..', 'shared', 'crds'), catalog: resolve(repoRoot, '..', 'shared', 'crds-catalog'), out: resolve(repoRoot, 'schemas'), check: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--crds') args.crds = resolve(argv[++i]);
     else if (a.startsWith('--crds=')) args.crds = resolve(a.slice(7));
+    else if (a === '--catalog') args.catalog = resolve(argv[++i]);
+    else if (a.startsWith('--catalog=')) args.catalog = resolve(a.slice(10));
     else if (a === '--out') args.out = resolve(argv[++i]);
     else if (a.startsWith('--out=')) args.out = resolve(a.slice(6));
     else if (a === '--check') args.check = true;
+    else if (a === '--check-catalog') args.checkCatalog = true;
     else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/generate-schemas.mjs [--crds DIR] [--out DIR] [--check]');
+      console.log('usage: node scripts/generate-schemas.mjs [--crds DIR] [--catalog DIR] [--out DIR] [--check]');
       process.exit(0);
     } else {
       console.error(`unknown argument: ${a}`);
@@ -674,6 +680,51 @@ const indexKey = (group, version, kind) => `${group ? `${group}/` : ''}${version
 const fileFor = (group, version, kind) => `${group || 'core'}/${kind.toLowerCase()}-${version}.json`;
 const splitApiVersion = (av) => (av.includes('/') ? av.split('/') : ['', av]);
 
+// ---------------------------------------------------------------------------
+// The community CRDs catalog (kubeconform's layout, `<group>/<kind>_<version>.json`): JSON schemas that
+// openapi2jsonschema made from each CRD's openAPIV3Schema. They are converted the way a CRD is
+// (src/schema/convert.ts), after undoing what the catalog's strict mode added: it writes
+// `additionalProperties: false` into every object, even where the CRD keeps unknown fields
+// (x-kubernetes-preserve-unknown-fields, 130 objects of the subset), and a CRD's structural schema cannot
+// say `additionalProperties: false` itself, so every such `false` is removed and convertNode decides again.
+// Each schema is stored brotli-compressed on its own (schemas/catalog/<group>/<kind>_<version>.json.br),
+// without the ObjectMeta definitions (the runtime adds _shared/objectmeta.json's), so a run loads only the
+// kinds it sees; identical schemas share one file. index.json maps "<group>/<version>/<kind, lower case>"
+// to its file and the sha256 of its schema (which names its compiled validator in the cache).
+// ---------------------------------------------------------------------------
+const CATALOG_BROTLI_QUALITY = 11; // small files: the best ratio costs little here
+
+async function buildCatalog(catalogDir) {
+  const { convertCatalogSchema, sortKeysDeep, schemaHash } = await loadLib();
+  const sources = readFileSync(join(catalogDir, 'SOURCES.md'), 'utf8');
+  const at = /at commit ([0-9a-f]{40}) \((\d{4}-\d{2}-\d{2})\)/.exec(sources);
+  if (!at) throw new Error(`${catalogDir}/SOURCES.md does not name the catalog's commit and date`);
+  const provenance = { repository: 'github.com/datreeio/CRDs-catalog', commit: at[1], date: at[2], license: 'MIT' };
+  const base = basename(catalogDir);
+  const entries = {};
+  const files = new Map(); // file -> { text, bytes }
+  const byHash = new Map(); // schema hash -> file
+  for (const abs of listFiles(catalogDir, (f) => f.endsWith('.json'))) {
+    const rel = relative(catalogDir, abs).split('\\').join('/');
+    const m = /^([^/]+)\/([^/_]+)_([^/_]+)\.json$/.exec(rel);
+    if (!m) continue;
+    const [, group, kind, version] = m;
+    const written = JSON.parse(readFileSync(abs, 'utf8'));
+    const schema = convertCatalogSchema(written);
+    const hash = schemaHash(schema);
+    let file = byHash.get(hash);
+    if (!file) {
+      file = `catalog/${group}/${kind}_${version}.json.br`;
+      byHash.set(hash, file);
+      const text = JSON.stringify(sortKeysDeep({ $comment: comment(`${base}/${rel}`), ...schema }));
+      files.set(file, { text, bytes: brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: CATALOG_BROTLI_QUALITY } }) });
+    }
+    entries[`${group}/${version}/${kind}`] = { file, schemaHash: hash };
+  }
+  const index = { $comment: comment(`${base}/ (${provenance.repository} ${provenance.commit.slice(0, 7)}, ${provenance.date}, ${provenance.license})`), catalog: provenance, entries };
+  return { index, files };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const { convertCrd, sortKeysDeep, OBJECT_META_DEF } = await loadLib();
@@ -811,6 +862,8 @@ async function main() {
 
   const lib = await loadLib();
   const texts = await precompile(lib, files, index, serialize);
+  if (!existsSync(args.catalog)) throw new Error(`CRDs catalog folder not found: ${args.catalog} (use --catalog DIR)`);
+  const catalog = await buildCatalog(args.catalog);
 
   // --- write ------------------------------------------------------------------
   mkdirSync(args.out, { recursive: true });
@@ -830,6 +883,11 @@ async function main() {
     mkdirSync(dirname(join(args.out, file)), { recursive: true });
     writeFileSync(join(args.out, file), bytes);
   }
+  for (const [file, { bytes }] of [...catalog.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    mkdirSync(dirname(join(args.out, file)), { recursive: true });
+    writeFileSync(join(args.out, file), bytes);
+  }
+  writeFileSync(join(args.out, 'catalog', 'index.json'), JSON.stringify(sortKeysDeep(catalog.index), null, 1) + '\n');
   const sortedIndex = {};
   for (const key of Object.keys(index).sort()) sortedIndex[key] = index[key];
   writeFileSync(
@@ -845,11 +903,14 @@ async function main() {
   );
 
   if (args.check) await check(args.out, files);
+  // Compiling the 432 catalog schemas takes over a minute of CPU: only on request (every one compiles, with the
+  // catalog of ../shared/crds-catalog/SOURCES.md).
+  if (args.checkCatalog) await check(args.out, new Map([...catalog.files].map(([f, { text }]) => [f, { ...JSON.parse(text), definitions: metaDefs }])));
   const bytes = [...files.values()].reduce((n, v) => n + serialize(v).length, 0);
   const codeBytes = [...texts.values()].reduce((n, t) => n + t.text.length, 0);
   const stored = [...texts.values()].reduce((n, t) => n + t.bytes.length, 0);
   console.log(
-    `wrote ${files.size} schemas (${(bytes / 1024 / 1024).toFixed(2)} MiB), ${texts.size} precompiled validators (${(codeBytes / 1024 / 1024).toFixed(2)} MiB, ${(stored / 1024 / 1024).toFixed(2)} MiB compressed) and ${Object.keys(index).length} index entries to ${relative(process.cwd(), args.out) || '.'}`,
+    `wrote ${files.size} schemas (${(bytes / 1024 / 1024).toFixed(2)} MiB), ${texts.size} precompiled validators (${(codeBytes / 1024 / 1024).toFixed(2)} MiB, ${(stored / 1024 / 1024).toFixed(2)} MiB compressed) and ${Object.keys(index).length} index entries to ${relative(process.cwd(), args.out) || '.'}; the catalog: ${Object.keys(catalog.index.entries).length} kinds in ${catalog.files.size} files (${([...catalog.files.values()].reduce((n, f) => n + f.text.length, 0) / 1024 / 1024).toFixed(2)} MiB, ${([...catalog.files.values()].reduce((n, f) => n + f.bytes.length, 0) / 1024 / 1024).toFixed(2)} MiB compressed)`,
   );
 }
 

@@ -65,6 +65,8 @@ interface LintFlags {
   shard?: { index: number; count: number };
   /** --crds: CRD directories or files installed outside git (repeatable). */
   crds?: string[];
+  /** --schema-location: folders of JSON schemas in kubeconform's CRD layout (repeatable). */
+  schemaLocation?: string[];
   /** False for --no-cache. */
   cache?: boolean;
   /** A file, or false for --no-config. */
@@ -124,6 +126,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     cwd,
     shard: flags.shard,
     crdPaths: flags.crds,
+    ...(flags.schemaLocation ? { schemaLocations: flags.schemaLocation } : {}),
     cache: cacheDir ?? false,
     rules: { ...fromConfig.rules, ...flags.rule },
   };
@@ -262,6 +265,7 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .option('--rule <rule=severity>', "override a rule's setting in the preset: error, warning, info or off (repeatable)", ruleSetting)
     .option('--shard <i/n>', 'lint only every n-th cluster starting at the i-th (split a monorepo across CI jobs)', shardArg)
     .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (a directory or file of YAML): their kinds are validated too (repeatable)', collect)
+    .option('--schema-location <dir>', "JSON schemas in kubeconform's CRD layout (<group>/<kind>_<version>.json): kinds nothing else describes are validated against them (repeatable)", collect)
     .option('--no-cache', 'do not keep parse and lint results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
     // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
     .enablePositionalOptions()

@@ -27,6 +27,8 @@ function clusterKey(cacheDir: string, plan: Pick<RepoPlan, 'root' | 'cwd'>, dirs
       external: options.external ?? null,
       crdDirs: options.crdDirs ?? null,
       crdPaths: options.crdPaths ?? null,
+      schemaLocations: options.schemaLocations ?? null,
+      schemaLocationDirs: options.schemaLocationDirs ?? null,
     }),
   );
 }

@@ -31,12 +31,13 @@ export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
 }
 
 /** Lint options from a config; command-line settings are merged over them by the caller. */
-export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'preset' | 'rules' | 'ignore' | 'crdDirs' | 'external' | 'crossNamespacePolicy' | 'sources'> {
+export function configToOptions(config: LintGitopsConfig): Pick<LintOptions, 'preset' | 'rules' | 'ignore' | 'crdDirs' | 'schemaLocationDirs' | 'external' | 'crossNamespacePolicy' | 'sources'> {
   return {
     ...(config.preset ? { preset: config.preset } : {}),
     ...(config.rules ? { rules: config.rules } : {}),
     ...(config.ignore ? { ignore: config.ignore } : {}),
     ...(config.crdDirectories ? { crdDirs: config.crdDirectories } : {}),
+    ...(config.schemaLocations ? { schemaLocationDirs: config.schemaLocations } : {}),
     ...(config.external ? { external: config.external } : {}),
     ...(config.sources ? { sources: config.sources } : {}),
     ...(config.crossNamespace ? { crossNamespacePolicy: config.crossNamespace } : {}),

@@ -92,7 +92,7 @@ function compiled(rules: readonly Rule[]) {
   return cache.validate;
 }
 
-const TOP_KEYS = ['$schema', 'preset', 'rules', 'ignore', 'crdDirectories', 'external', 'sources', 'crossNamespace'];
+const TOP_KEYS = ['$schema', 'preset', 'rules', 'ignore', 'crdDirectories', 'schemaLocations', 'external', 'sources', 'crossNamespace'];
 
 /** An ajv error as a sentence, and the YAML node it is about (the key itself for an unknown key). */
 function describe(e: ErrorObject, doc: Document, at: string[], rules: readonly Rule[], value: unknown): { node?: Node; message: string } {

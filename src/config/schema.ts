@@ -44,6 +44,11 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         type: 'array',
         items: { type: 'string', minLength: 1 },
       },
+      schemaLocations: {
+        description: "Folders of JSON schemas in kubeconform's CRD layout (<group>/<kind>_<version>.json, e.g. a checkout of the CRDs catalog or your private CRDs' schemas), relative to the repo root. Kinds no CRD of the tree and no bundled schema describe are validated against them, before the catalog lint-gitops ships. `--schema-location DIR` adds more.",
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+      },
       external: {
         description: 'Objects that exist in the cluster without being in git (a Secret created by flux bootstrap, by SOPS at bootstrap, by hand). References to them are not reported as missing.',
         type: 'array',

@@ -14,6 +14,8 @@ export interface LintGitopsConfig {
   ignore?: string[];
   /** Directories, relative to the repo root, whose YAML files are CustomResourceDefinitions installed outside git. */
   crdDirectories?: string[];
+  /** Folders of JSON schemas in kubeconform's CRD layout (`<group>/<kind>_<version>.json`), relative to the repo root. */
+  schemaLocations?: string[];
   /** Objects created outside git that references may name. */
   external?: ExternalObject[];
   /** Flux sources built from a folder of this checkout (an OCI artifact pushed by CI). */

@@ -43,6 +43,14 @@ export interface LoadOptions {
    */
   crdPaths?: string[];
   /**
+   * Folders of JSON schemas in kubeconform's CRD layout, `<group>/<kind>_<version>.json` (`--schema-location`,
+   * config `schemaLocations`), relative to `cwd`: kinds that no CRD of the tree and no bundled schema describes are
+   * validated against them, before the catalog lint-gitops ships (src/schema/registry.ts).
+   */
+  schemaLocations?: string[];
+  /** The same from the config file (`schemaLocations`), relative to the repo root. */
+  schemaLocationDirs?: string[];
+  /**
    * Keep parse results between runs, keyed by a hash of each file's bytes (src/load/parse-cache.ts): a directory,
    * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
    */
@@ -172,6 +180,7 @@ export class ClusterLoader {
     let clusters: Cluster[];
     let externalCrdFiles: string[];
     let extraCrds: ExtraCrd[];
+    let schemaLocations: string[];
     try {
       // Parse what the build will read in wide batches first (threads, cache), then build one file at a time.
       prefetch(ctx, clusterDirs);
@@ -181,6 +190,9 @@ export class ClusterLoader {
       if (given.missing.length > 0) throw new UsageError(`--crds: no such file or directory: ${given.missing.join(', ')}`);
       externalCrdFiles = [...new Set([...externalCrdFiles, ...given.files])].sort();
       extraCrds = given.extra;
+      schemaLocations = [...(this.options.schemaLocationDirs ?? []).map((d) => path.resolve(root, d)), ...(this.options.schemaLocations ?? []).map((d) => path.resolve(cwd, d))];
+      const missing = schemaLocations.filter((d) => !host.isDirectory(d));
+      if (missing.length > 0) throw new UsageError(`--schema-location: no such directory: ${missing.join(', ')}`);
     } finally {
       ctx.prefetched.clear();
     }
@@ -189,6 +201,7 @@ export class ClusterLoader {
       rootReason,
       externalCrdFiles,
       extraCrds,
+      ...(schemaLocations.length > 0 ? { schemaLocations } : {}),
       files: ctx.files,
       clusters,
       refs: ctx.refs,

@@ -247,6 +247,8 @@ export interface RepoModel {
   externalCrdFiles?: string[];
   /** CustomResourceDefinitions from `--crds` paths outside the repository (they are not repository files). */
   extraCrds?: ExtraCrd[];
+  /** Absolute folders of JSON schemas in kubeconform's CRD layout (`--schema-location`, config `schemaLocations`). */
+  schemaLocations?: string[];
   files: Map<string, SourceFile>;
   clusters: Cluster[];
   refs: PathRef[];

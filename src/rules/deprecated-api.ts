@@ -35,7 +35,7 @@ export const deprecatedApi: Rule = {
   description:
     'An apiVersion that is no longer served (error) or deprecated (warning): removed Kubernetes APIs, beta Flux APIs, external-secrets v1beta1, tofu-controller v1alpha1; --fix rewrites it where only the apiVersion changes.',
   docs: {
-    why: 'The API server refuses an object whose apiVersion it no longer serves ("no matches for kind HelmRelease in version helm.toolkit.fluxcd.io/v2beta1"), so the Flux Kustomization fails after a Flux or Kubernetes upgrade; a deprecated one still works but will break with the next upgrade. A CRD in the tree (a pinned gotk-components.yaml) decides what that cluster serves today. --fix rewrites only the apiVersion value, keeping quotes and comments, when the object is valid as the new version and no patch selects the old one; where fields were renamed the message says which.',
+    why: 'The API server refuses an object whose apiVersion it no longer serves ("no matches for kind HelmRelease in version helm.toolkit.fluxcd.io/v2beta1"), so the Flux Kustomization fails after a Flux or Kubernetes upgrade; a deprecated one still works but will break with the next upgrade. A CRD in the tree (a pinned gotk-components.yaml) decides what that cluster serves today; without one, the Flux release the cluster pins (a FluxInstance distribution.version, the flux-instance chart, a flux-manifests tag) does, else the current release, and the message says which. --fix rewrites only the apiVersion value, keeping quotes and comments, when the object is valid as the new version, that version is served, and no patch selects the old one; where fields were renamed the message says which. A healthChecks entry is looked up by group and kind, so an old version there is only an info.',
     wrong: 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease',
     right: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease',
   },
@@ -83,9 +83,13 @@ export const deprecatedApi: Rule = {
 };
 
 /**
- * A Flux Kustomization's `spec.healthChecks` name objects by apiVersion: kustomize-controller cannot look one up
- * under a version the cluster no longer serves, so the Kustomization never gets Ready. A reference has no fields
- * to migrate, so the replacement is always a fix.
+ * A Flux Kustomization's `spec.healthChecks` name objects by apiVersion, but kustomize-controller drops the version:
+ * it turns each entry into an object.ObjMetadata, which holds group, kind, namespace and name only
+ * (kustomize-controller internal/inventory ReferenceToObjMetadataSet), and the status poller looks the group/kind up
+ * at the version the cluster prefers. So a version the cluster no longer serves still finds its object while the
+ * cluster serves any version of that kind: only a tidy-up (info, with a fix to the served version). An error only
+ * where no version of the kind is served (the check cannot find the object). A reference has no fields to migrate,
+ * so the replacement is always a fix.
  */
 function healthChecks(ctx: SchemaContext, report: RuleContext['report']): void {
   for (const t of ctx.targets()) {
@@ -98,7 +102,15 @@ function healthChecks(ctx: SchemaContext, report: RuleContext['report']): void {
       if (status.level !== 'not-served' && status.level !== 'deprecated') return;
       const at = objectLocation(t.at, ['spec', 'healthChecks', i, 'apiVersion']);
       const fix = status.replacement ? apiVersionEdit(at.doc, at.path.slice(0, -1), check.apiVersion, status.replacement) : undefined;
-      report(at, `spec.healthChecks[${i}]: ${status.message ?? ''}`, { severity: status.level === 'not-served' ? 'error' : 'warning', ...(fix ? { fix } : {}) });
+      // Another version of the same group and kind that the cluster serves: the lookup by group and kind finds it.
+      const found =
+        status.replacement !== undefined &&
+        splitApiVersion(status.replacement).group === splitApiVersion(check.apiVersion).group &&
+        ctx.status(status.replacement, check.kind, t.cluster).level !== 'not-served';
+      const message = found
+        ? `spec.healthChecks[${i}] names ${check.apiVersion} ${check.kind}, which ${status.level === 'not-served' ? 'the cluster does not serve' : 'is deprecated'}; the check still works (kustomize-controller looks the object up by group and kind), but write ${status.replacement}`
+        : `spec.healthChecks[${i}]: ${status.message ?? ''}`;
+      report(at, message, { severity: found ? 'info' : status.level === 'not-served' ? 'error' : 'warning', ...(fix ? { fix } : {}) });
     });
   }
 }

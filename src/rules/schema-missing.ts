@@ -34,8 +34,8 @@ export const schemaMissing: Rule = {
       if (t.apiVersion === '' && t.cluster) continue; // manifest-shape reports it
       const status = ctx.status(t.apiVersion, t.kind, t.cluster).level;
       if (status === 'unknown') note(t);
-      else if (status !== 'not-served' && ctx.lookup(t.apiVersion, t.kind)?.file?.startsWith('crd:')) {
-        // A CRD from the tree whose schema cannot be compiled: its objects go unchecked.
+      else if (status !== 'not-served' && (ctx.lookup(t.apiVersion, t.kind)?.file?.startsWith('crd:') || ctx.lookup(t.apiVersion, t.kind)?.catalog !== undefined)) {
+        // A CRD from the tree (or a catalog / --schema-location schema) that cannot be compiled: its objects go unchecked.
         const r = ctx.validate(t);
         if (r.status === 'no-schema' && r.issues[0]) note(t, r.issues[0].message);
       }

@@ -10,7 +10,21 @@ import {
   type YamlDoc,
 } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
-import { SchemaRegistry, compareVersions, splitApiVersion, type IndexEntry, type SchemaIssue, type ValidationResult } from '../schema/index.js';
+import {
+  FLUX_GROUPS,
+  FLUX_RELEASES,
+  SchemaRegistry,
+  compareVersions,
+  indexKey,
+  removedIn,
+  servedBy,
+  splitApiVersion,
+  type FluxRelease,
+  type IndexEntry,
+  type SchemaIssue,
+  type ValidationResult,
+} from '../schema/index.js';
+import { fluxInstall, operatorPatch, OPERATOR_PATCHED, type FluxInstall } from './schema-flux-install.js';
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -93,6 +107,7 @@ class SchemaContext {
   private readonly registered = new Set<string>();
   private readonly statuses = new Map<string, ApiStatus>();
   private readonly validations = new Map<SchemaTarget, ValidationResult>();
+  private readonly installs = new Map<Cluster, FluxInstall>();
   private targetList?: SchemaTarget[];
   private writtenList?: WrittenDoc[];
 
@@ -100,9 +115,20 @@ class SchemaContext {
     let objects = model.kustomizeDirs.size;
     for (const c of model.clusters) objects += c.objects.length;
     const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? model.validationResults : undefined;
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results });
-    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir });
+    const schemaLocations = model.schemaLocations ?? [];
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results, schemaLocations });
+    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, schemaLocations });
     this.collectCrds();
+  }
+
+  /** How a cluster's Flux is installed (its pinned version, the Flux Operator), as far as the tree tells. */
+  install(cluster: Cluster): FluxInstall {
+    let i = this.installs.get(cluster);
+    if (!i) {
+      i = fluxInstall(cluster);
+      this.installs.set(cluster, i);
+    }
+    return i;
   }
 
   /** The index entry of an apiVersion/kind, with the tree's CRDs of that group/kind registered first. */
@@ -131,6 +157,20 @@ class SchemaContext {
       if (status === 'unknown' || status === 'not-served') continue;
       for (const issue of this.validate(t).issues) yield { t, issue };
     }
+  }
+
+  /** Whether a target is validated against a schema of the CRDs catalog or of a --schema-location folder. */
+  fromCatalog(t: SchemaTarget): boolean {
+    return this.validate(t).entry?.catalog !== undefined;
+  }
+
+  /**
+   * For findings against a schema of the CRDs catalog or a --schema-location folder, where it came from (a newer
+   * release of that controller may differ): "; schema: cert-manager.io/v1 Certificate from the CRDs catalog (...)".
+   */
+  schemaNote(t: SchemaTarget): string {
+    const e = this.validate(t).entry;
+    return e?.catalog !== undefined ? `; schema: ${t.apiVersion} ${t.kind} from ${e.catalog}` : '';
   }
 
   /** True when the value at `path` was written as a ${VAR} that post-build substitution replaces. */
@@ -288,11 +328,18 @@ class SchemaContext {
       }
       return { level: 'ok' };
     }
+    const flux = FLUX_GROUPS.has(group);
+    const install = flux && cluster ? this.install(cluster) : undefined;
+    const pinned = install?.pin?.resolved?.release;
+    // A kind no Flux release has (a typo, or a kind newer than the table) is left to the checks below.
+    if (pinned && install?.pin && FLUX_RELEASES.some((r) => servedBy(r, group, kind).length > 0)) {
+      return this.pinnedStatus(apiVersion, kind, group, version, pinned, install.pin);
+    }
     if (shipped) {
       const replacement = shipped.replacement ?? bestShipped();
       if (!shipped.served) {
-        const message = shipped.deprecationWarning ?? `${apiVersion} ${kind} is no longer served${replacementText(replacement, kind)}`;
-        return { level: 'not-served', message, replacement };
+        const message = flux ? this.unpinnedMessage(apiVersion, kind, group, version, install) : shipped.deprecationWarning;
+        return { level: 'not-served', message: (message ?? `${apiVersion} ${kind} is no longer served`) + (flux || !shipped.deprecationWarning ? replacementText(replacement, kind) : ''), replacement };
       }
       if (shipped.deprecated) {
         const message = shipped.deprecationWarning ? `${apiVersion} ${kind} is deprecated (${shipped.deprecationWarning})` : `${apiVersion} ${kind} is deprecated`;
@@ -312,6 +359,58 @@ class SchemaContext {
       };
     }
     return { level: 'unknown' };
+  }
+
+  /**
+   * A Flux apiVersion the current release no longer serves, in a cluster whose Flux version the tree does not tell
+   * (or tells in a form that cannot be resolved): judged against the current release, which `flux install` and
+   * `flux bootstrap` install today, and the message says so.
+   */
+  private unpinnedMessage(apiVersion: string, kind: string, group: string, version: string, install: FluxInstall | undefined): string {
+    const gone = removedIn(group, kind, version);
+    const when = gone ? `Flux ${gone.minor} and later (removed in Flux ${gone.minor})` : 'the current Flux release';
+    const pin = install?.pin;
+    const why = !pin
+      ? 'this repository does not say which Flux version the cluster runs, so it is judged against the current release'
+      : pin.resolved?.current
+        ? `${pin.what} at ${pin.at} installs the newest Flux release (${pin.text})`
+        : `the Flux version that ${pin.what} at ${pin.at} sets (${pin.text}) is not a Flux 2 release lint-gitops knows, so it is judged against the current release`;
+    return `${apiVersion} ${kind} is not served by ${when}; ${why}`;
+  }
+
+  /** Status of a Flux apiVersion in a cluster that pins a Flux release of the table (src/schema/flux-releases.ts). */
+  private pinnedStatus(apiVersion: string, kind: string, group: string, version: string, release: FluxRelease, pin: NonNullable<FluxInstall['pin']>): ApiStatus {
+    const here = [...servedBy(release, group, kind)].sort(compareVersions);
+    const by = `Flux ${release.minor} (${pin.text} at ${pin.at})`;
+    const preferred = here.find((v) => v !== version);
+    const replacement = preferred ? withGroup(group, preferred) : undefined;
+    if (!here.includes(version)) {
+      if (here.length === 0) return { level: 'not-served', message: `${apiVersion} ${kind} is not served by ${by}, which has no ${kind}; upgrade Flux first` };
+      const newer = here.every((v) => compareVersions(version, v) < 0);
+      if (newer) return { level: 'not-served', message: `${apiVersion} ${kind} is not served by ${by}, which serves ${here.join(', ')}; upgrade Flux first` };
+      const gone = removedIn(group, kind, version);
+      return {
+        level: 'not-served',
+        message: `${apiVersion} ${kind} is not served by ${by}${gone ? ` (removed in Flux ${gone.minor})` : ''}${replacementText(replacement, kind)}`,
+        replacement,
+      };
+    }
+    const gone = removedIn(group, kind, version);
+    const current = this.shipped.lookup(apiVersion, kind);
+    if (gone || (current && !current.served)) {
+      // Fine with the pinned release, broken by the upgrade. Moving on now is possible only where the pinned release
+      // already serves the version the current one does.
+      const target = current?.replacement ?? best(this.shipped.versionsOf(group, kind), version);
+      const t = target ? splitApiVersion(target) : undefined;
+      const servedHere = t !== undefined && t.group === group && here.includes(t.version) ? withGroup(group, t.version) : undefined;
+      const how = servedHere ? replacementText(servedHere, kind) : target ? `; upgrade Flux, then use ${withGroup(group, splitApiVersion(target).version)} ${kind}` : '';
+      return {
+        level: 'deprecated',
+        message: `${apiVersion} ${kind} is served by ${by} but removed in ${gone ? `Flux ${gone.minor}` : 'later releases'}${how}`,
+        replacement: servedHere,
+      };
+    }
+    return { level: 'ok' };
   }
 
   /** "flux-system/gotk-components.yaml (Flux v2.2.3)". */
@@ -351,11 +450,18 @@ class SchemaContext {
         // A CRD the converter cannot read leaves its kind to the bundled schemas (or to schema-missing).
       }
     }
+    // A Flux installed by the Flux Operator has the operator's patches on the notification CRDs (not in the tree).
+    if (records.length === 0 && group === 'notification.toolkit.fluxcd.io' && OPERATOR_PATCHED[kind] && this.model.clusters.some((c) => this.install(c).operator)) {
+      for (const e of this.shipped.versionsOf(group, kind)) {
+        if (e.served && e.file) this.registry.addBundledVariant(indexKey(group, e.version, kind), (s) => operatorPatch(kind, s), `${e.source}, as the Flux Operator patches it`);
+      }
+    }
   }
 
   /** Reads group, kind and versions of every CRD in the tree; converting and compiling waits for ensure(). */
   private collectCrds(): void {
     const byDoc = new Map<string, CrdRecord>();
+    const builtVariants = new Map<string, unknown[]>();
     const add = (value: unknown, source: string, key: string, cluster: string | 'all') => {
       const had = byDoc.get(key);
       if (had) {
@@ -371,16 +477,32 @@ class SchemaContext {
       list.push(rec);
       this.crds.set(k, list);
     };
-    for (const file of this.model.files.values()) {
-      if (!file.roles.has('crd')) continue;
-      for (const doc of file.docs) if (doc.problems.length === 0) add(doc.value, file.path, docKey(doc, []), 'all');
-    }
-    for (const [i, extra] of (this.model.extraCrds ?? []).entries()) add(extra.value, extra.source, `extra\0${i}`, 'all');
+    // A CRD a cluster builds is the CRD after the kustomize and Flux patches that build applies (the tofu-controller
+    // docs add Terraform to the Alert eventSources enum with a patch on the CRD): its built value, per distinct value.
+    const built = new Set<string>();
     for (const cluster of this.model.clusters) {
       for (const o of cluster.objects) {
-        if (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith(CRD_GROUP)) add(o.value, o.doc.file.path, docKey(o.doc, o.docPath), cluster.dir);
+        if (o.kind !== 'CustomResourceDefinition' || !o.apiVersion.startsWith(CRD_GROUP)) continue;
+        const doc = docKey(o.doc, o.docPath);
+        built.add(doc);
+        const variants = builtVariants.get(doc) ?? [];
+        let n = variants.findIndex((v) => v === o.value);
+        if (n < 0 && variants.length === 0) n = variants.push(o.value) - 1;
+        else if (n < 0) {
+          const json = JSON.stringify(o.value);
+          n = variants.findIndex((v) => JSON.stringify(v) === json);
+          if (n < 0) n = variants.push(o.value) - 1;
+        }
+        builtVariants.set(doc, variants);
+        add(o.value, o.doc.file.path, n === 0 ? doc : `${doc}\0${n}`, cluster.dir);
       }
     }
+    // CRDs installed outside git (--crds, crdDirectories, kustomize crds:), unless a cluster builds that very document.
+    for (const file of this.model.files.values()) {
+      if (!file.roles.has('crd')) continue;
+      for (const doc of file.docs) if (doc.problems.length === 0 && !built.has(docKey(doc, []))) add(doc.value, file.path, docKey(doc, []), 'all');
+    }
+    for (const [i, extra] of (this.model.extraCrds ?? []).entries()) add(extra.value, extra.source, `extra\0${i}`, 'all');
   }
 }
 

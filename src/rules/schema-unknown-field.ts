@@ -19,8 +19,14 @@ export const schemaUnknownField: Rule = {
       if (issue.keyword !== 'additionalProperties' || issue.unknownKey === undefined) continue;
       const key = issue.unknownKey;
       const allowed = issue.allowedKeys ?? [];
-      const hint = didYouMean(key, allowed) || (allowed.length > 0 && allowed.length <= 12 ? ` (allowed: ${allowed.join(', ')})` : '');
-      report({ ...objectLocation(t.at, [...issue.path, key]), key: true }, `${formatPath(issue.path, t.kind)} has unknown field '${key}'${hint}`);
+      const guess = didYouMean(key, allowed);
+      const hint = guess || (allowed.length > 0 && allowed.length <= 12 ? ` (allowed: ${allowed.join(', ')})` : '');
+      // A schema of the CRDs catalog may be older than the controller the cluster runs (tuppr's spec.drain, VolSync
+      // forks' spec.kopia): a field it does not know is an error when it looks like a typo of one it does, else an
+      // info, since the linter cannot know.
+      const lag = !guess && ctx.fromCatalog(t);
+      const why = lag ? '; a typo, or a field newer than this schema' : '';
+      report({ ...objectLocation(t.at, [...issue.path, key]), key: true }, `${formatPath(issue.path, t.kind)} has unknown field '${key}'${hint}${why}${ctx.schemaNote(t)}`, lag ? { severity: 'info' } : undefined);
     }
   },
 };

@@ -1,4 +1,5 @@
 import { objectLocation } from '../load/index.js';
+import { closest } from './did-you-mean.js';
 import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
 
@@ -21,7 +22,23 @@ export const schema: Rule = {
       if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
       if (ctx.substituted(t, issue.path)) continue;
       const at = objectLocation(t.at, issue.path);
-      report(ABOUT_PARENT.has(issue.keyword) ? { ...at, key: true } : at, issue.message);
+      // A schema of the CRDs catalog may be older than the controller the cluster runs, and enums grow: a value it
+      // does not list is an error only when it looks like a typo of one it does, else an info.
+      let severity: 'info' | undefined;
+      let hint = '';
+      if (issue.keyword === 'enum' && ctx.fromCatalog(t)) {
+        const value = valueAt(t.value, issue.path);
+        const allowed = / must be one of (.+)$/.exec(issue.message)?.[1]?.split(', ') ?? [];
+        const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
+        if (guess) hint = `; did you mean '${guess}'?`;
+        else severity = 'info';
+      }
+      report(ABOUT_PARENT.has(issue.keyword) ? { ...at, key: true } : at, issue.message + hint + ctx.schemaNote(t), severity ? { severity } : undefined);
     }
   },
 };
+
+function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
+  for (const seg of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}

@@ -311,3 +311,28 @@ export function sortKeysDeep(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * A schema of the community CRDs catalog (kubeconform's layout: what openapi2jsonschema made of a CRD's
+ * openAPIV3Schema) converted as the CRD's own would be, without ObjectMeta's definitions (the caller adds them).
+ * The catalog's strict mode wrote `additionalProperties: false` into every object, also where the CRD keeps
+ * unknown fields (x-kubernetes-preserve-unknown-fields); a structural schema cannot say `false` itself, so each
+ * such `false` is dropped and convertNode decides again, as the API server would.
+ */
+export function convertCatalogSchema(written: unknown): JsonObject {
+  const schema = convertRootSchema(withoutFalseAdditional(written), {});
+  delete schema.definitions;
+  return schema;
+}
+
+function withoutFalseAdditional(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutFalseAdditional);
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'additionalProperties' && v === false) continue;
+    // property names are data: a property called additionalProperties keeps its schema
+    out[k] = k === 'properties' && isObject(v) ? Object.fromEntries(Object.entries(v).map(([n, sub]) => [n, withoutFalseAdditional(sub)])) : withoutFalseAdditional(v);
+  }
+  return out;
+}

@@ -14,3 +14,4 @@ export {
 export { formatPath, closestKey, type SchemaIssue } from './messages.js';
 export { AJV_OPTIONS, createAjv } from './ajv.js';
 export { convertCrd, type ConvertedVersion, type ConvertResult } from './convert.js';
+export { FLUX_GROUPS, FLUX_RELEASES, fluxRelease, removedIn, resolveFluxVersion, servedBy, type FluxRelease, type ResolvedFluxVersion } from './flux-releases.js';

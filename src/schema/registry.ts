@@ -7,7 +7,8 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { kubernetesFormats } from './formats.js';
 import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
-import { convertCrd, type JsonObject } from './convert.js';
+import { convertCatalogSchema, convertCrd, type JsonObject } from './convert.js';
+import { host } from '../cache/journal.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
 import { jsonExact } from '../json-exact.js';
@@ -40,6 +41,11 @@ export interface IndexEntry {
   schemaHash?: string;
   /** where the schema came from: "crds/flux/helm/...yaml", "npm:kubernetes-types@1.30.0/apps/v1.d.ts", or the source given to addCrd */
   source: string;
+  /**
+   * Set for a schema of the community CRDs catalog shipped in schemas/catalog/ or of a --schema-location folder:
+   * what findings name as their schema's origin ("the CRDs catalog (datreeio/CRDs-catalog 7b1e26e, 2026-08-20)").
+   */
+  catalog?: string;
 }
 
 export interface ValidationResult {
@@ -54,6 +60,31 @@ interface Bundle {
   dir: string;
   entries: Map<string, IndexEntry>;
   metaDefinitions: JsonObject;
+  /** sha256 of _shared/objectmeta.json: the catalog's validators are compiled with it. */
+  metaHash: string;
+  /** schemas/catalog/index.json, read the first time a kind none of the bundle's entries knows is looked up. */
+  catalog?: CatalogIndex | null;
+}
+
+/** schemas/catalog/index.json (scripts/generate-schemas.mjs, buildCatalog). */
+interface CatalogIndex {
+  /** "the CRDs catalog (github.com/datreeio/CRDs-catalog 7b1e26e, 2026-08-20)" */
+  name: string;
+  /** "<group>/<version>/<kind in lower case>" → file (relative to schemas/) and schema hash */
+  entries: Map<string, { file: string; schemaHash: string }>;
+}
+
+function loadCatalog(dir: string): CatalogIndex | null {
+  try {
+    const raw = JSON.parse(readFileSync(join(dir, 'catalog', 'index.json'), 'utf8')) as {
+      catalog: { repository: string; commit: string; date: string };
+      entries: Record<string, { file: string; schemaHash: string }>;
+    };
+    const { repository, commit, date } = raw.catalog;
+    return { name: `the CRDs catalog (${repository.replace(/^github\.com\//, '')} ${commit.slice(0, 7)}, ${date})`, entries: new Map(Object.entries(raw.entries)) };
+  } catch {
+    return null; // a package without the catalog validates without it
+  }
 }
 
 export const indexKey = (group: string, version: string, kind: string): string =>
@@ -100,13 +131,24 @@ function loadBundle(dir: string): Bundle {
     const { group, version } = splitApiVersion(apiVersion);
     entries.set(key, { key, apiVersion, group, version, kind, ...value });
   }
-  const shared = JSON.parse(readFileSync(join(dir, '_shared', 'objectmeta.json'), 'utf8')) as { definitions: JsonObject };
-  bundleCache = { dir, entries, metaDefinitions: shared.definitions };
+  const metaText = readFileSync(join(dir, '_shared', 'objectmeta.json'), 'utf8');
+  const shared = JSON.parse(metaText) as { definitions: JsonObject };
+  bundleCache = { dir, entries, metaDefinitions: shared.definitions, metaHash: createHash('sha256').update(metaText).digest('base64url') };
   return bundleCache;
 }
 
 /** Validators of bundled files are shared by every registry: the files never change. */
 const bundledValidators = new Map<string, ValidateFunction>();
+/**
+ * What a catalog or --schema-location lookup accepts: an API group (a DNS subdomain), a Kubernetes version and a
+ * kind name. Anything else (a "../" in a written apiVersion) never becomes a path.
+ */
+const CATALOG_GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const CATALOG_VERSION = /^v[0-9]+[a-z0-9]*$/;
+const CATALOG_KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** Validators of catalog and --schema-location schemas, by file and content hash. */
+const catalogValidators = new Map<string, ValidateFunction>();
 let sharedAjv: Ajv | undefined;
 
 /** Time spent compiling (or loading a precompiled validator), per index key, in milliseconds. */
@@ -221,14 +263,21 @@ export class SchemaRegistry {
   private readonly addedValidators = new Map<string, ValidateFunction>();
   private ajv: Ajv | undefined;
 
+  /** --schema-location folders (kubeconform's layout, `<group>/<kind>_<version>.json`), in the order given. */
+  private readonly locations: string[];
+  /** Entries found in the catalog or a --schema-location, by "<group>/<version>/<kind>" (undefined: none has it). */
+  private readonly catalogEntries = new Map<string, IndexEntry | undefined>();
+  /** The text of each --schema-location file found, by entry key (converted when its validator is first needed). */
+  private readonly locationTexts = new Map<string, string>();
   private readonly usePrecompiled: boolean;
   private readonly cache: ValidatorCache | undefined;
   private readonly results: ValidationResults | undefined;
   /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
   private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults, locations: string[] = []) {
     this.bundle = bundle;
+    this.locations = locations;
     this.usePrecompiled = usePrecompiled;
     this.cache = cacheDir ? new ValidatorCache(cacheDir) : undefined;
     this.results = results;
@@ -242,9 +291,9 @@ export class SchemaRegistry {
    */
   static bundled(
     dir: string = bundledSchemasDir(),
-    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResults } = {},
+    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResults; schemaLocations?: string[] } = {},
   ): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results);
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results, options.schemaLocations);
   }
 
   /** A registry without bundled schemas (addCrd only). */
@@ -297,6 +346,31 @@ export class SchemaRegistry {
   }
 
   /**
+   * Registers a changed copy of a bundled schema under the same group/version/kind: what a controller's own patch to
+   * a CRD it installs (not in the tree) makes of it, e.g. the Flux Operator's additions to the notification enums.
+   * `transform` gets the schema as the bundled file holds it (without $comment) and returns the new one, or undefined
+   * to leave the kind alone. Returns whether it was registered; a kind a CRD of the tree already replaced is left.
+   */
+  addBundledVariant(key: string, transform: (schema: JsonObject) => JsonObject | undefined, source: string): boolean {
+    const bundle = this.bundle;
+    const bundled = bundle?.entries.get(key);
+    if (!bundle || !bundled?.file || this.added.has(key)) return false;
+    let schema: JsonObject | undefined;
+    try {
+      const { $comment: _c, ...written } = JSON.parse(readFileSync(join(bundle.dir, bundled.file), 'utf8')) as JsonObject;
+      schema = transform(written);
+    } catch {
+      return false;
+    }
+    if (!schema) return false;
+    const { precompiled: _p, precompiledHash: _h, schemaHash: _s, ...rest } = bundled;
+    this.added.set(key, { ...rest, file: `crd:${key}`, source });
+    this.addedSchemas.set(key, schema);
+    this.addedValidators.delete(key);
+    return true;
+  }
+
+  /**
    * The entry of an apiVersion/kind. A kustomization file without apiVersion
    * is looked up the way kustomize defaults it: Kustomization →
    * kustomize.config.k8s.io/v1beta1, Component → kustomize.config.k8s.io/v1alpha1.
@@ -313,7 +387,37 @@ export class SchemaRegistry {
     }
     const { group, version } = splitApiVersion(apiVersion);
     const key = indexKey(group, version, kind);
-    return this.added.get(key) ?? this.bundle?.entries.get(key);
+    return this.added.get(key) ?? this.bundle?.entries.get(key) ?? (CATALOG_GROUP.test(group) && CATALOG_VERSION.test(version) && CATALOG_KIND.test(kind) ? this.catalogEntry(group, version, kind) : undefined);
+  }
+
+  /**
+   * A kind that neither the tree nor the bundle knows, from a --schema-location folder (in the order given) or the
+   * catalog shipped in schemas/catalog/: kubeconform's layout, `<group>/<kind in lower case>_<version>.json`.
+   * Nothing is read for a kind the bundle knows; the catalog's index is read the first time one is looked up.
+   */
+  private catalogEntry(group: string, version: string, kind: string): IndexEntry | undefined {
+    const key = indexKey(group, version, kind);
+    if (this.catalogEntries.has(key)) return this.catalogEntries.get(key);
+    const base = { key, apiVersion: `${group}/${version}`, group, version, kind, served: true, storage: false, deprecated: false, deprecationWarning: null, removedIn: null, replacement: null, namespaced: true };
+    const name = `${kind.toLowerCase()}_${version}.json`;
+    let entry: IndexEntry | undefined;
+    for (const dir of this.locations) {
+      // Through the journal's host: a schema added, changed or removed there invalidates the cached results.
+      const read = host.readText(join(dir, group, name));
+      if (!('text' in read)) continue;
+      this.locationTexts.set(key, read.text);
+      const hash = createHash('sha256').update(read.text).digest('hex');
+      entry = { ...base, file: `location:${key}`, schemaHash: hash, source: join(dir, group, name), catalog: `the schema in ${join(dir, group, name)}` };
+      break;
+    }
+    const bundle = this.bundle;
+    if (!entry && bundle) {
+      if (bundle.catalog === undefined) bundle.catalog = loadCatalog(bundle.dir);
+      const found = bundle.catalog?.entries.get(`${group}/${version}/${kind.toLowerCase()}`);
+      if (found) entry = { ...base, file: found.file, schemaHash: found.schemaHash, source: `schemas/${found.file}`, catalog: bundle.catalog!.name };
+    }
+    this.catalogEntries.set(key, entry);
+    return entry;
   }
 
   /** All known versions of a kind, served ones first, by Kubernetes version priority. */
@@ -401,6 +505,8 @@ export class SchemaRegistry {
   private computeValidatorId(entry: IndexEntry): string | undefined {
     const added = this.addedSchemas.get(entry.key);
     if (added && this.added.get(entry.key) === entry) return `schema ${createHash('sha256').update(JSON.stringify(added)).digest('base64url')}`;
+    // A catalog or --schema-location schema: named by its content (and ObjectMeta's, which it is compiled with).
+    if (entry.catalog !== undefined) return this.bundle ? `catalog ${entry.schemaHash} ${this.bundle.metaHash}` : undefined;
     const bundle = this.bundle;
     if (!bundle || bundle.dir !== (packageSchemasDir ??= bundledSchemasDir())) return undefined;
     if (this.usePrecompiled && entry.precompiled && entry.precompiledHash) return `precompiled ${entry.precompiledHash}`;
@@ -426,6 +532,7 @@ export class SchemaRegistry {
       }
       return v;
     }
+    if (entry.catalog !== undefined) return this.catalogValidator(entry);
     const file = entry.file!;
     const dir = this.bundle!.dir;
     const precompiled = this.usePrecompiled ? entry.precompiled : undefined;
@@ -452,6 +559,36 @@ export class SchemaRegistry {
       validatorOrigins.set(entry.key, precompiled ? 'precompiled' : 'compiled');
       compileTimes.set(entry.key, 0);
     }
+    return v;
+  }
+
+  /**
+   * The validator of a catalog or --schema-location schema: the file is read, converted (a --schema-location file
+   * as the generator converts the catalog's, convertCatalogSchema) and compiled the first time an object of its
+   * kind is validated, with the cache directory's compiled validators like a CRD of the tree.
+   */
+  private catalogValidator(entry: IndexEntry): ValidateFunction {
+    const cacheKey = `${entry.file}\u0000${entry.schemaHash}`;
+    let v = catalogValidators.get(cacheKey);
+    if (v) return v;
+    const t0 = performance.now();
+    const meta = this.bundle?.metaDefinitions ?? FALLBACK_META;
+    let schema: JsonObject;
+    const text = this.locationTexts.get(entry.key);
+    if (text !== undefined) schema = convertCatalogSchema(JSON.parse(text));
+    else {
+      const { $comment: _c, ...written } = JSON.parse(brotliDecompressSync(readFileSync(join(this.bundle!.dir, entry.file!))).toString('utf8')) as JsonObject;
+      schema = written;
+    }
+    const split = splitForCompile({ ...schema, definitions: meta });
+    if (this.cache) v = this.cache.validator(split, kubernetesFormats());
+    else {
+      sharedAjv ??= createAjv();
+      v = sharedAjv.compile(split);
+    }
+    compileTimes.set(entry.key, performance.now() - t0);
+    validatorOrigins.set(entry.key, 'compiled');
+    catalogValidators.set(cacheKey, v);
     return v;
   }
 

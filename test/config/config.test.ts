@@ -72,7 +72,7 @@ describe('config file', () => {
   it('reports unknown keys and bad values with their line and column, all at once', () => {
     const text = ['rules:', '  path-not-fund: off', '  remote-resource: warn', 'ignor:', '  - x', 'external:', '  - kind: Secret', '    nmae: flux-system', 'crossNamespace: maybe', 'ignore: flux-apps', ''].join('\n');
     expect(problems(text)).toEqual([
-      ".lint-gitops.yaml:4:1: unknown key 'ignor'; did you mean 'ignore'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)",
+      ".lint-gitops.yaml:4:1: unknown key 'ignor'; did you mean 'ignore'? (expected preset, rules, ignore, crdDirectories, schemaLocations, external, sources, crossNamespace)",
       ".lint-gitops.yaml:2:3: unknown rule 'path-not-fund'; did you mean 'path-not-found'? (see: lint-gitops rules)",
       '.lint-gitops.yaml:3:20: rules.remote-resource must be one of error, warning, info, off, not "warn"',
       ".lint-gitops.yaml:10:9: ignore must be a list, not string \"flux-apps\"",
@@ -92,7 +92,7 @@ describe('config file', () => {
     const pkg = JSON.stringify({ name: 'platform', 'lint-gitops': { rules: { 'unreferenced-file': 'off' } } }, null, 2);
     expect(parseConfig(pkg, rules, 'package.json', ['lint-gitops'])).toEqual({ rules: { 'unreferenced-file': 'off' } });
     const bad = JSON.stringify({ name: 'platform', 'lint-gitops': { rulez: {} } }, null, 2);
-    expect(problems(bad, ['lint-gitops'])).toEqual([".lint-gitops.yaml:4:5: unknown key 'rulez'; did you mean 'rules'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)"]);
+    expect(problems(bad, ['lint-gitops'])).toEqual([".lint-gitops.yaml:4:5: unknown key 'rulez'; did you mean 'rules'? (expected preset, rules, ignore, crdDirectories, schemaLocations, external, sources, crossNamespace)"]);
   });
 
   it('validates rule ids against the rules given, so a new rule is accepted before the schema file is rewritten', () => {
@@ -153,7 +153,7 @@ describe('config in a lint run (CLI)', () => {
     expect(r.stderr).toBe(
       [
         'lint-gitops: invalid configuration:',
-        "  .lint-gitops.yaml:3:1: unknown key 'extrnal'; did you mean 'external'? (expected preset, rules, ignore, crdDirectories, external, sources, crossNamespace)",
+        "  .lint-gitops.yaml:3:1: unknown key 'extrnal'; did you mean 'external'? (expected preset, rules, ignore, crdDirectories, schemaLocations, external, sources, crossNamespace)",
         '  .lint-gitops.yaml:2:19: rules.path-not-found must be one of error, warning, info, off, not "of"',
         '',
       ].join('\n'),

@@ -8,21 +8,21 @@ import { CLUSTER, FIXTURES, fixtureCopy, lineOf, lintRule, replaceOnce, runCli }
 const vaultBase = 'flux-apps/vault/kustomization.yaml';
 const certs = 'flux-apps/vault/certificates.yaml';
 
-/** Two cert-manager Certificates in the vault base: a kind lint-gitops ships no schema for. */
+/** Two Certificates of a private group in the vault base: a kind neither lint-gitops nor its CRDs catalog has a schema for. */
 const CERTIFICATES = ['vault', 'vault-ui']
   .map(
     (name) =>
-      `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: ${name}\nspec:\n  secretName: ${name}-tls\n  dnsNames: [${name}.example.com]\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n`,
+      `apiVersion: certs.example.com/v1\nkind: Certificate\nmetadata:\n  name: ${name}\nspec:\n  secretName: ${name}-tls\n  dnsNames: [${name}.example.com]\n  issuerRef:\n    name: letsencrypt\n    kind: ClusterIssuer\n`,
   )
   .join('---\n');
 
-/** A trimmed cert-manager Certificate CRD (the real one is 800 lines; the shape is the same). */
+/** A trimmed Certificate CRD (the shape of cert-manager's, in a private group). */
 const CERTIFICATE_CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
-  name: certificates.cert-manager.io
+  name: certificates.certs.example.com
 spec:
-  group: cert-manager.io
+  group: certs.example.com
   names:
     kind: Certificate
     listKind: CertificateList
@@ -78,14 +78,14 @@ describe('schema-missing', () => {
       line: 2,
       column: 7,
       severity: 'info',
-      message: 'no schema for cert-manager.io/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
+      message: 'no schema for certs.example.com/v1 Certificate; 2 objects not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)',
     };
     expect(lintRule(repo, 'schema-missing')).toEqual([line]);
     expect(lintRule(repo, 'schema-missing', { preset: 'strict' })).toEqual([{ ...line, severity: 'warning' }]);
   });
 
   it('lists every kind without schema in one line, at the first of their objects in file order', () => {
-    const route = 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\nspec:\n  routes: []\n';
+    const route = 'apiVersion: routes.example.com/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\nspec:\n  routes: []\n';
     const repo = fixtureCopy({
       ...withCertificates,
       'flux-apps/grafana/kustomization.yaml': replaceOnce('  - release.yaml\n', '  - release.yaml\n  - route.yaml\n'),
@@ -98,7 +98,7 @@ describe('schema-missing', () => {
         column: 7,
         severity: 'info',
         message:
-          'no schema for 2 kinds, so 3 objects were not validated: cert-manager.io/v1 Certificate (2), traefik.io/v1alpha1 IngressRoute (1) ' +
+          'no schema for 2 kinds, so 3 objects were not validated: certs.example.com/v1 Certificate (2), routes.example.com/v1alpha1 IngressRoute (1) ' +
           '(add their CustomResourceDefinitions to the repository, or pass them with --crds DIR)',
       },
     ]);
@@ -113,7 +113,7 @@ describe('schema-missing', () => {
       const file = path.join(repo, other, f);
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('./flux-clusters/stefanzhelev', `./${other}`));
     }
-    fs.writeFileSync(path.join(repo, other, 'route.yaml'), 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\n  namespace: grafana\nspec:\n  routes: []\n');
+    fs.writeFileSync(path.join(repo, other, 'route.yaml'), 'apiVersion: routes.example.com/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: grafana\n  namespace: grafana\nspec:\n  routes: []\n');
     fs.writeFileSync(path.join(repo, other, 'kustomization.yaml'), fs.readFileSync(path.join(repo, other, 'kustomization.yaml'), 'utf8') + '  - route.yaml\n');
     const { diagnostics, summary } = lint({ paths: [path.join(repo, 'flux-clusters')], cwd: repo });
     expect(summary.clusters).toEqual([other, CLUSTER]);
@@ -123,7 +123,7 @@ describe('schema-missing', () => {
         line: 2,
         severity: 'info',
         message:
-          'no schema for 2 kinds, so 3 objects were not validated: cert-manager.io/v1 Certificate (2), traefik.io/v1alpha1 IngressRoute (1) ' +
+          'no schema for 2 kinds, so 3 objects were not validated: certs.example.com/v1 Certificate (2), routes.example.com/v1alpha1 IngressRoute (1) ' +
           '(add their CustomResourceDefinitions to the repository, or pass them with --crds DIR)',
       },
     ]);

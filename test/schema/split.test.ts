@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
@@ -23,7 +24,12 @@ const reference = new Map<string, ValidateFunction>();
 function referenceIssues(file: string, kind: string, value: unknown) {
   let v = reference.get(file);
   if (!v) {
-    const { $comment: _c, ...schema } = JSON.parse(fs.readFileSync(path.join(schemasDir, file), 'utf8')) as Json;
+    // a schema of the CRDs catalog is compressed, and compiled with ObjectMeta's definitions
+    const catalog = file.endsWith('.br');
+    const text = catalog ? brotliDecompressSync(fs.readFileSync(path.join(schemasDir, file))).toString('utf8') : fs.readFileSync(path.join(schemasDir, file), 'utf8');
+    const { $comment: _c, ...written } = JSON.parse(text) as Json;
+    const meta = catalog ? (JSON.parse(fs.readFileSync(path.join(schemasDir, '_shared', 'objectmeta.json'), 'utf8')) as Json) : undefined;
+    const schema = meta ? { ...written, definitions: meta.definitions } : written;
     v = createAjv({ inlineRefs: true }).compile(schema);
     reference.set(file, v);
   }
