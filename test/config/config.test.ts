@@ -174,7 +174,7 @@ describe('config in a lint run (CLI)', () => {
   });
 
   it('takes the preset from the file; --preset wins, and --rule wins over both', () => {
-    const certificate = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: vault\nspec:\n  secretName: vault-tls\n  issuerRef:\n    name: letsencrypt\n';
+    const certificate = 'apiVersion: certs.example.com/v1\nkind: Certificate\nmetadata:\n  name: vault\nspec:\n  secretName: vault-tls\n  issuerRef:\n    name: letsencrypt\n';
     const repo = fixtureCopy({
       'flux-apps/vault/kustomization.yaml': (s) => s.replace('  - release.yaml\n', '  - release.yaml\n  - certificate.yaml\n'),
       'flux-apps/vault/certificate.yaml': certificate,
