@@ -50,6 +50,8 @@ export function fieldSpecPath(path: string): string[] {
  * is created (set gets undefined) and missing maps on the way too.
  */
 export function updateFieldSpec(root: JsonObject, segs: readonly string[], create: boolean, set: (v: unknown, path: NodePath) => unknown): JsonObject {
+  // Nothing to do unless the first field is there (or is to be made): most objects are not of the kind walked.
+  if (segs.length > 0 && !create && !Object.prototype.hasOwnProperty.call(root, segs[0])) return root;
   return walk(root, segs, 0, create, set, []) as JsonObject;
 }
 
@@ -57,7 +59,9 @@ function walk(node: unknown, segs: readonly string[], i: number, create: boolean
   if (Array.isArray(node)) {
     let out: unknown[] | undefined;
     for (let j = 0; j < node.length; j++) {
-      const next = walk(node[j], segs, i, create, set, [...path, j]);
+      path.push(j);
+      const next = walk(node[j], segs, i, create, set, path);
+      path.pop();
       if (next !== node[j]) {
         out ??= node.slice();
         out[j] = next;
@@ -65,14 +69,17 @@ function walk(node: unknown, segs: readonly string[], i: number, create: boolean
     }
     return out ?? node;
   }
-  if (i === segs.length) return set(node, path);
+  // The path is one array reused down the walk: `set` gets a copy it may keep.
+  if (i === segs.length) return set(node, path.slice());
   if (!isObject(node)) return node;
   const key = segs[i];
   const has = Object.prototype.hasOwnProperty.call(node, key);
   if (!has && !create) return node;
   const child = has ? node[key] : i + 1 === segs.length ? undefined : {};
   if (has && child === null && i + 1 < segs.length) return node;
-  const next = walk(child, segs, i + 1, create, set, [...path, key]);
+  path.push(key);
+  const next = walk(child, segs, i + 1, create, set, path);
+  path.pop();
   if (has && next === child) return node;
   if (!has && (next === undefined || (i + 1 < segs.length && isObject(next) && Object.keys(next).length === 0))) return node;
   return { ...node, [key]: next };

@@ -3,7 +3,7 @@ import { MAX_ALIAS_COUNT } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';
-import { builtinConfig, fixNameReferences, mergeConfig, parseConfig, type TransformerConfig } from './name-reference.js';
+import { emptyConfig, fixNameReferences, mergeConfig, parseConfig, type TransformerConfig } from './name-reference.js';
 import { applyJson6902, clone, isObject, strategicMerge, type JsonObject, type JsonPatchOp } from './patches.js';
 import { applyReplacement, readReplacement, type Replacement } from './replacements.js';
 import { joinRel } from './repo-fs.js';
@@ -69,8 +69,10 @@ interface Accumulated {
   objects: BuiltObject[];
   /** Why kustomize fails, as short sentences (also recorded as findings where the linter has no other rule for them). */
   failures: string[];
-  /** Field specs from the built-in tables and every `configurations:` file below. */
+  /** Field specs from every `configurations:` file below (kustomize's built-in ones apply besides). */
   config: TransformerConfig;
+  /** The current ids of `objects`, kept while appending; dropped when a transformer may rename. */
+  ids?: Set<string>;
 }
 
 /** The rule that reports a reference of each failed status (see BuildResult's failures). */
@@ -149,14 +151,29 @@ export class KustomizeBuilder {
    * are dropped.
    */
   private finish(acc: Accumulated, at: Location | undefined): { objects: BuiltObject[]; failures: string[] } {
-    const objects = copy(acc.objects);
+    // The accumulated records are cached and shared: a record is copied only when a step changes it.
+    const objects = acc.objects.slice();
     const failures = [...acc.failures];
-    addHashes(objects);
-    for (const f of fixNameReferences(objects, acc.config)) {
+    let local = false;
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i];
+      if (o.needsHash) {
+        const c = (objects[i] = record0(o.value, o.doc, o.docPath, o));
+        storePreviousId(c);
+        setMetadata(c, { name: `${String(metadataOf(c.value).name)}-${nameHash(c.value, c.secretData)}` });
+        c.needsHash = undefined;
+      }
+      local ||= isLocalConfig(o.value);
+    }
+    const refs = fixNameReferences(objects, acc.config, (i, value) => {
+      const c = (objects[i] = record0(value, objects[i].doc, objects[i].docPath, objects[i]));
+      c.value = value;
+    });
+    for (const f of refs) {
       failures.push(`kustomize-build: ${f}`);
       if (at) this.ctx.kustomizeError(at, f);
     }
-    return { objects: objects.filter((o) => !isLocalConfig(o.value)), failures };
+    return { objects: local ? objects.filter((o) => !isLocalConfig(o.value)) : objects, failures };
   }
 
   /** A kustomization's accumulated objects, built once per directory. */
@@ -167,7 +184,7 @@ export class KustomizeBuilder {
     const kd = this.kustomizeDir(dir);
     if (!kd) return { error: 'no-kustomization' };
     this.active.add(this.id(dir));
-    const acc: Accumulated = { objects: [], failures: [], config: builtinConfig() };
+    const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
     if (kd.files.length > 1) this.fail(acc, { doc: kd.doc!, path: [] }, `${dir} holds more than one kustomization file (${kd.files.join(', ')}): kustomize refuses to choose`);
     if (kd.doc && kd.doc.problems.length > 0) acc.failures.push(`yaml-syntax: ${kd.doc.file.path} does not parse`);
     if (kd.doc && isObject(kd.doc.value)) this.run(dir, kd.doc, kd.doc.value, acc);
@@ -187,7 +204,7 @@ export class KustomizeBuilder {
       return 'objects' in r ? r.objects : [];
     }
     this.dirs.set(dir, { dir, files: [], generated: true });
-    const acc: Accumulated = { objects: [], failures: [], config: builtinConfig() };
+    const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
     // A symlinked directory is walked once: a link back up the tree must not loop.
     const visited = new Set<string>();
     const walk = (d: string) => {
@@ -236,12 +253,21 @@ export class KustomizeBuilder {
    * version, kind, namespace, name) is already there fails the build ("may not add resource with an already
    * registered id").
    */
-  private append(acc: Accumulated, objects: BuiltObject[], at: Location, dir: string, fail: Fail): void {
+  private append(acc: Accumulated, objects: BuiltObject[], at: Location, dir: string, fail: Fail, unique = false): void {
     if (objects.length === 0) return;
-    const ids = new Set<string>();
-    for (const o of acc.objects) ids.add(idKey(currentId(o)));
+    // The first objects of a build that are already unique (a kustomization's build) need no check: the ids are
+    // worked out when a second append comes, as most builds of a wrapper around one base never see one.
+    if (unique && acc.objects.length === 0 && !acc.ids) {
+      this.addObjects(acc.objects, objects, at, dir);
+      return;
+    }
+    let ids = acc.ids;
+    if (!ids) {
+      ids = acc.ids = new Set<string>();
+      for (const o of acc.objects) ids.add(currentKey(o.value));
+    }
     for (const o of objects) {
-      const key = idKey(currentId(o));
+      const key = currentKey(o.value);
       if (ids.has(key)) fail(at, `${formatId(currentId(o))} is already in the build of ${dir}: kustomize refuses two objects with one id`);
       ids.add(key);
     }
@@ -269,7 +295,7 @@ export class KustomizeBuilder {
     if (!kd) return undefined;
     if (!kd.doc || !isObject(kd.doc.value) || this.active.has(this.id(dir))) return objects;
     this.active.add(this.id(dir));
-    const acc: Accumulated = { objects, failures: [], config: builtinConfig() };
+    const acc: Accumulated = { objects, failures: [], config: emptyConfig() };
     this.run(dir, kd.doc, kd.doc.value, acc);
     this.active.delete(this.id(dir));
     // What the component generated gets its hash now: the build it joins is already finished.
@@ -327,7 +353,7 @@ export class KustomizeBuilder {
           }
           acc.failures.push(...r.failures);
           acc.config = mergeConfig(acc.config, r.config);
-          this.append(acc, copy(r.objects), loc(key, i), dir, fail);
+          this.append(acc, copy(r.objects), loc(key, i), dir, fail, true);
         } else {
           const objects = this.resourceFile(ref.target);
           const file = this.ctx.files.get(ref.target);
@@ -399,6 +425,7 @@ export class KustomizeBuilder {
 
   /** The built-in transformers of one kustomization, in kustomize's order (configureBuiltinTransformers). */
   private transform(dir: string, doc: YamlDoc, k: JsonObject, acc: Accumulated, fail: Fail): void {
+    acc.ids = undefined;
     const loc = (...path: (string | number)[]): Location => ({ doc, path });
     type Patch = { value: unknown; at: Location; fromFile: boolean };
     const fromFile = (path: NodePath, written: string): Patch[] | undefined => {
@@ -605,9 +632,9 @@ export class KustomizeBuilder {
       const v = merges ? (withMergeKeys(doc.value) as JsonObject) : doc.value;
       if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
         v.items.forEach((item, i) => {
-          if (isManifest(item)) out.push({ value: item, doc, docPath: ['items', i] });
+          if (isManifest(item)) out.push(record0(item, doc, ['items', i]));
         });
-      } else if (isManifest(v)) out.push({ value: v, doc, docPath: [] });
+      } else if (isManifest(v)) out.push(record0(v, doc, []));
     }
     return out;
   }
@@ -692,7 +719,9 @@ export class KustomizeBuilder {
         if (pairs.length > 0) value.data = data;
         if (kind === 'Secret') value.type = typeof g.type === 'string' && g.type !== '' ? g.type : 'Opaque';
         if (options.immutable) value.immutable = true;
-        const o: BuiltObject = { value, doc, docPath: [key, i], generated: true, hashedName: !options.noHash };
+        const o = record0(value, doc, [key, i]);
+        o.generated = true;
+        o.hashedName = !options.noHash;
         if (!options.noHash && readable) o.needsHash = true;
         if (secretData) o.secretData = secretData;
         const behavior = typeof g.behavior === 'string' && g.behavior !== '' ? g.behavior : 'create';
@@ -703,6 +732,7 @@ export class KustomizeBuilder {
 
   /** kustomize's appendReplaceOrMerge for generated objects. */
   private absorb(acc: Accumulated, o: BuiltObject, behavior: string, at: Location, dir: string, fail: Fail): void {
+    acc.ids = undefined;
     const id = currentId(o);
     const matches = withAnyId(acc.objects, id);
     if (matches.length === 0) {
@@ -775,16 +805,25 @@ function setNamespace(
   opts: { fieldSpecs: FieldSpec[]; unsetOnly: boolean; subjects?: string; at: Location },
 ): string | undefined {
   const setValue = (v: unknown) => (opts.unsetOnly && typeof v === 'string' && v !== '' ? v : namespace);
+  // The kinds the field specs name ('' when one names none): most objects are of none of them.
+  const kinds = new Set(opts.fieldSpecs.map((fs) => fs.kind ?? ''));
   for (const o of objects) {
     storePreviousId(o);
-    const id = currentId(o);
-    if (!kustomizeClusterScoped(id.group, id.version, id.kind)) {
+    const kind = typeof o.value.kind === 'string' ? o.value.kind : '';
+    const apiVersion = typeof o.value.apiVersion === 'string' ? o.value.apiVersion : '';
+    const slash = apiVersion.lastIndexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    if (!kustomizeClusterScoped(group, version, kind)) {
       const meta = metadataOf(o.value);
       if (!opts.unsetOnly || typeof meta.namespace !== 'string' || meta.namespace === '') setMetadata(o, { namespace });
     }
+    const isBinding = kind === 'RoleBinding' || kind === 'ClusterRoleBinding';
+    if (!kinds.has(kind) && !kinds.has('') && !isBinding) continue;
+    const id = { group, version, kind };
     for (const fs of opts.fieldSpecs) {
       if (fs.path === 'metadata/namespace' || !fieldSpecSelects(fs, id)) continue;
-      if ((id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace') continue;
+      if (isBinding && fs.path === 'subjects/namespace') continue;
       o.value = updateFieldSpec(o.value, fieldSpecPath(fs.path), fs.create === true, (v, path) => {
         if (v !== undefined && typeof v !== 'string') return v;
         const next = setValue(v);
@@ -792,7 +831,7 @@ function setNamespace(
         return next;
       });
     }
-    if ((id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding') && Array.isArray(o.value.subjects) && opts.subjects !== 'none') {
+    if (isBinding && Array.isArray(o.value.subjects) && opts.subjects !== 'none') {
       const all = opts.subjects === 'allServiceAccounts';
       let changed = false;
       const subjects = o.value.subjects.map((s) => {
@@ -807,7 +846,7 @@ function setNamespace(
   }
   const seen = new Set<string>();
   for (const o of objects) {
-    const key = idKey(currentId(o));
+    const key = currentKey(o.value);
     if (seen.has(key)) return `namespace: ${namespace} gives two objects the id ${formatId(currentId(o))}: kustomize refuses the build (ID conflict)`;
     seen.add(key);
   }
@@ -877,7 +916,20 @@ function unquote(s: string): string {
 }
 
 function idKey(id: ResId): string {
-  return `${id.group}\0${id.version}\0${id.kind}\0${effectiveNamespace(id)}\0${id.name}`;
+  return `${id.group}/${id.version}\0${id.kind}\0${effectiveNamespace(id)}\0${id.name}`;
+}
+
+/** idKey of an object's current id, without building the id (it runs for every object appended to a build). */
+function currentKey(v: JsonObject): string {
+  const meta = isObject(v.metadata) ? v.metadata : undefined;
+  const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
+  const kind = typeof v.kind === 'string' ? v.kind : '';
+  const ns = meta && typeof meta.namespace === 'string' ? meta.namespace : '';
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const effective = kustomizeClusterScoped(group, version, kind) ? '_non_namespaceable_' : ns === '' ? 'default' : ns;
+  return `${group}/${version}\0${kind}\0${effective}\0${meta && typeof meta.name === 'string' ? meta.name : ''}`;
 }
 
 /** kustomize's HashTransformer: `<name>-<hash>` for generated objects that want it, once. */
@@ -892,8 +944,8 @@ function addHashes(objects: BuiltObject[]): void {
 
 /** `config.kubernetes.io/local-config: "true"`: kustomize leaves such objects out of the build's output. */
 function isLocalConfig(v: JsonObject): boolean {
-  const a = metadataOf(v).annotations;
-  return isObject(a) && a['config.kubernetes.io/local-config'] === 'true';
+  const a = (v.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  return typeof a === 'object' && a !== null && a['config.kubernetes.io/local-config'] === 'true';
 }
 
 const mergedValues = new WeakMap<object, unknown>();
@@ -1117,5 +1169,23 @@ export function setMetadata(o: { value: JsonObject }, set: { namespace?: string;
 function copy(objects: BuiltObject[]): BuiltObject[] {
   // Each copy gets its own record and provenance (an overlay patching a shared base must not move the findings of
   // another); the value stays shared, as nothing changes one in place.
-  return objects.map((o) => ({ ...o, provenance: o.provenance && new Map(o.provenance) }));
+  return objects.map((o) => record0(o.value, o.doc, o.docPath, o));
+}
+
+/**
+ * A new BuiltObject record, every field set (undefined when absent), optionally copying another's: records of one
+ * shape keep the builder's copies fast (they copy every object of every build).
+ */
+function record0(value: JsonObject, doc: YamlDoc, docPath: NodePath, from?: BuiltObject): BuiltObject {
+  return {
+    value,
+    doc,
+    docPath,
+    hashedName: from?.hashedName,
+    generated: from?.generated,
+    provenance: from?.provenance && new Map(from.provenance),
+    previous: from?.previous,
+    needsHash: from?.needsHash,
+    secretData: from?.secretData,
+  };
 }

@@ -18,7 +18,10 @@ export interface NameReference {
   fieldSpecs: FieldSpec[];
 }
 
-/** Field specs kustomize reads from `configurations:` files and merges up the build (api/internal/plugins/builtinconfig). */
+/**
+ * Field specs kustomize reads from `configurations:` files and merges up the build (api/internal/plugins/
+ * builtinconfig), besides its built-in ones (always in force, not repeated here).
+ */
 export interface TransformerConfig {
   nameReference: NameReference[];
   /** Extra places the namespace transformer sets. */
@@ -157,16 +160,17 @@ export const BUILTIN_NAME_REFERENCES: readonly NameReference[] = [
   { kind: 'IngressClass', version: 'v1', group: 'networking.k8s.io/v1', fieldSpecs: [{ kind: 'Ingress', path: 'spec/ingressClassName' }] },
 ];
 
-const BUILTIN: TransformerConfig = { nameReference: [...BUILTIN_NAME_REFERENCES], namespace: [] };
+const EMPTY: TransformerConfig = { nameReference: [], namespace: [] };
 
-/** The built-in config, one object for every build (mergeConfig never changes it: it makes a new one). */
-export function builtinConfig(): TransformerConfig {
-  return BUILTIN;
+/** No configurations file: one object for every build (mergeConfig never changes it: it makes a new one). */
+export function emptyConfig(): TransformerConfig {
+  return EMPTY;
 }
 
 /** Merges a `configurations:` file's field specs into a config (kustomize's TransformerConfig.Merge). */
 export function mergeConfig(into: TransformerConfig, from: TransformerConfig): TransformerConfig {
-  if (from.nameReference.length === 0 && from.namespace.length === 0) return into;
+  if (from === into || (from.nameReference.length === 0 && from.namespace.length === 0)) return into;
+  if (into.nameReference.length === 0 && into.namespace.length === 0) return from;
   const out: TransformerConfig = { nameReference: [...into.nameReference], namespace: [...into.namespace] };
   for (const ref of from.nameReference) {
     const i = out.nameReference.findIndex((r) => r.kind === ref.kind && (r.group ?? '') === (ref.group ?? '') && (r.version ?? '') === (ref.version ?? ''));
@@ -212,30 +216,51 @@ export interface Referable extends Identified {
   provenance?: Map<string, Location>;
 }
 
+/** A renamed object, its current id worked out once. */
+interface Candidate {
+  o: Referable;
+  id: ResId;
+  namespace: string;
+  clusterScoped: boolean;
+}
+
 /**
- * Rewrites the references of a finished build to the current names of the objects they name. Returns the
+ * Rewrites the references of a finished build to the current names of the objects they name: `replace` gets each
+ * object whose value changes, with its new value (the objects themselves are left as they are). Returns the
  * failures kustomize would report (two renamed objects that both fit a reference).
  */
-export function fixNameReferences(objects: Referable[], config: TransformerConfig): string[] {
+export function fixNameReferences<T extends Referable>(objects: readonly T[], config: TransformerConfig, replace: (index: number, value: JsonObject) => void): string[] {
   const failures: string[] = [];
   // Only an object with a previous id can be a referral (kustomize sieves on previous names): most builds have none.
-  const renamed = objects.filter((o) => o.previous && o.previous.length > 0);
+  const renamed: Candidate[] = [];
+  for (const o of objects) {
+    if (!o.previous || o.previous.length === 0) continue;
+    const id = currentId(o);
+    const clusterScoped = kustomizeClusterScoped(id.group, id.version, id.kind);
+    renamed.push({ o, id, clusterScoped, namespace: clusterScoped ? '_non_namespaceable_' : id.namespace === '' ? 'default' : id.namespace });
+  }
   if (renamed.length === 0) return failures;
-  const index = referrerIndex(config);
-  for (const referrer of objects) {
+  const builtin = referrerIndex(BUILTIN_CONFIG);
+  const extra = referrerIndex(config);
+  objects.forEach((referrer, i) => {
+    const kind = referrer.previous?.[0]?.kind ?? String(referrer.value.kind ?? '');
+    const lists = [builtin.get(kind), builtin.get(''), extra.get(kind), extra.get('')].filter((l) => l !== undefined);
+    if (lists.length === 0) return;
     const org = originalId(referrer);
-    let candidates: Referable[] | undefined;
-    const candidatesFor = () => (candidates ??= couldBeReferencedBy(referrer, renamed));
-    for (const list of [index.get(org.kind), index.get('')]) {
-      for (const { ref, fs } of list ?? []) {
+    const from = referrerOf(referrer);
+    let value = referrer.value;
+    for (const list of lists) {
+      for (const { ref, fs } of list) {
         if (!fieldSpecSelects(fs, org)) continue;
-        const next = updateFieldSpec(referrer.value, fieldSpecPath(fs.path), false, (v) => setReference(v, referrer, ref, fs, candidatesFor, failures));
-        if (next !== referrer.value) referrer.value = next;
+        value = updateFieldSpec(value, fieldSpecPath(fs.path), false, (v) => setReference(v, from, renamed, ref, fs, failures));
       }
     }
-  }
+    if (value !== referrer.value) replace(i, value);
+  });
   return failures;
 }
+
+const BUILTIN_CONFIG: TransformerConfig = { nameReference: [...BUILTIN_NAME_REFERENCES], namespace: [] };
 
 const indexes = new WeakMap<TransformerConfig, Map<string, { ref: NameReference; fs: FieldSpec }[]>>();
 
@@ -257,82 +282,78 @@ function referrerIndex(config: TransformerConfig): Map<string, { ref: NameRefere
   return index;
 }
 
-/** kustomize's SubsetThatCouldBeReferencedByResource. */
-function couldBeReferencedBy(referrer: Referable, objects: Referable[]): Referable[] {
-  const rid = currentId(referrer);
-  if (kustomizeClusterScoped(rid.group, rid.version, rid.kind)) return objects;
+/** What the sieves need of a referrer. */
+interface Referrer {
+  o: Referable;
+  id: ResId;
+  clusterScoped: boolean;
+  namespace: string;
+  /** Namespaces of a (Cluster)RoleBinding's ServiceAccount subjects: objects there are in reach too. */
+  subjectNamespaces: Set<string>;
+}
+
+function referrerOf(o: Referable): Referrer {
+  const id = currentId(o);
+  const clusterScoped = kustomizeClusterScoped(id.group, id.version, id.kind);
   const subjectNamespaces = new Set<string>();
-  if (rid.kind === 'RoleBinding' || rid.kind === 'ClusterRoleBinding') {
-    for (const s of Array.isArray(referrer.value.subjects) ? referrer.value.subjects : []) {
+  if (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding') {
+    for (const s of Array.isArray(o.value.subjects) ? o.value.subjects : []) {
       if (isObject(s) && s.kind === 'ServiceAccount' && typeof s.namespace === 'string') subjectNamespaces.add(s.namespace);
     }
   }
-  const ns = effectiveNamespace(rid);
-  return objects.filter((o) => {
-    const id = currentId(o);
-    return kustomizeClusterScoped(id.group, id.version, id.kind) || effectiveNamespace(id) === ns || subjectNamespaces.has(id.namespace);
-  });
+  return { o, id, clusterScoped, namespace: clusterScoped ? '_non_namespaceable_' : id.namespace === '' ? 'default' : id.namespace, subjectNamespaces };
 }
 
-function setReference(
-  v: unknown,
-  referrer: Referable,
-  ref: NameReference,
-  fs: FieldSpec,
-  candidates: () => Referable[],
-  failures: string[],
-): unknown {
+function setReference(v: unknown, referrer: Referrer, renamed: Candidate[], ref: NameReference, fs: FieldSpec, failures: string[]): unknown {
   if (typeof v === 'string') {
-    const r = selectReferral(v, candidates(), referrer, ref, fs, failures);
-    return r ? currentId(r).name : v;
+    const r = selectReferral(v, renamed, undefined, referrer, ref, fs, failures);
+    return r ? r.id.name : v;
   }
   if (isObject(v)) {
     if (typeof v.name !== 'string') return v;
-    let pool = candidates();
-    if (typeof v.namespace === 'string') {
-      const ns = v.namespace;
-      const byOriginal = pool.filter((o) => effectiveNamespace(originalId(o)) === ns);
-      pool = byOriginal.length > 0 ? byOriginal : pool.filter((o) => currentId(o).namespace === ns);
-    }
-    const r = selectReferral(v.name, pool, referrer, ref, fs, failures);
+    const r = selectReferral(v.name, renamed, typeof v.namespace === 'string' ? v.namespace : undefined, referrer, ref, fs, failures);
     if (!r) return v;
-    const { name, namespace } = currentId(r);
+    const { name, namespace } = r.id;
     if (name === v.name && (namespace === '' || namespace === v.namespace)) return v;
     return namespace === '' ? { ...v, name } : { ...v, name, namespace };
   }
   return v;
 }
 
-/** kustomize's selectReferral: the one candidate once renamed from `oldName`, of the referred kind, in reach. */
+/**
+ * kustomize's selectReferral: the one candidate once named `oldName`, of the referred kind, in reach of the
+ * referrer (SubsetThatCouldBeReferencedByResource, then the sieves of api/filters/nameref). A reference with a
+ * namespace looks among the candidates first in that namespace as they were, else as they are.
+ */
 function selectReferral(
   oldName: string,
-  candidates: Referable[],
-  referrer: Referable,
+  renamed: Candidate[],
+  refNamespace: string | undefined,
+  referrer: Referrer,
   ref: NameReference,
   fs: FieldSpec,
   failures: string[],
-): Referable | undefined {
-  const kindOk = (p: PreviousId, o: Referable) => {
-    const cur = currentId(o);
-    return fieldSpecSelects(ref, { group: cur.group, version: cur.version, kind: p.kind });
-  };
-  let pool = candidates.filter((o) => o.previous!.some((p) => p.name === oldName) && o.previous!.some((p) => kindOk(p, o)));
-  if (fs.path.endsWith('roleRef/name')) {
-    const roleRef = isObject(referrer.value.roleRef) ? referrer.value.roleRef : {};
-    pool = pool.filter((o) => o.value.kind === roleRef.kind);
-  }
-  const rid = currentId(referrer);
-  if (!kustomizeClusterScoped(rid.group, rid.version, rid.kind)) {
-    const ns = effectiveNamespace(rid);
-    pool = pool.filter((o) => {
-      const id = currentId(o);
-      return kustomizeClusterScoped(id.group, id.version, id.kind) || id.kind === 'ServiceAccount' || effectiveNamespace(id) === ns;
-    });
+): Candidate | undefined {
+  const roleRef = fs.path.endsWith('roleRef/name') ? (isObject(referrer.o.value.roleRef) ? referrer.o.value.roleRef : {}) : undefined;
+  let pool = renamed.filter((c) => {
+    const previous = c.o.previous!;
+    if (!previous.some((p) => p.name === oldName)) return false;
+    if (!previous.some((p) => fieldSpecSelects(ref, { group: c.id.group, version: c.id.version, kind: p.kind }))) return false;
+    // In reach of the referrer at all.
+    if (!referrer.clusterScoped && !c.clusterScoped && c.namespace !== referrer.namespace && !referrer.subjectNamespaces.has(c.id.namespace)) return false;
+    if (roleRef && c.id.kind !== roleRef.kind) return false;
+    // In the referrer's namespace (ServiceAccounts and cluster-scoped objects aside).
+    if (!referrer.clusterScoped && !c.clusterScoped && c.id.kind !== 'ServiceAccount' && c.namespace !== referrer.namespace) return false;
+    return true;
+  });
+  if (refNamespace !== undefined) {
+    const byOriginal = pool.filter((c) => effectiveNamespace(originalId(c.o)) === refNamespace);
+    pool = byOriginal.length > 0 ? byOriginal : pool.filter((c) => c.id.namespace === refNamespace);
   }
   if (pool.length <= 1) return pool[0];
-  const names = new Set(pool.map((o) => currentId(o).name));
+  const names = new Set(pool.map((c) => c.id.name));
   if (names.size === 1) return pool[0];
-  failures.push(`${describe(rid)} refers to '${oldName}', which could be any of ${[...names].join(', ')}`);
+  failures.push(`${describe(referrer.id)} refers to '${oldName}', which could be any of ${[...names].join(', ')}`);
   return undefined;
 }
 

@@ -58,8 +58,11 @@ const CLUSTER_SCOPED: Record<string, readonly string[]> = {
   'flowcontrol.apiserver.k8s.io/v1beta1': ['FlowSchema', 'PriorityLevelConfiguration'],
 };
 
+const CLUSTER_SCOPED_KINDS = new Set(Object.values(CLUSTER_SCOPED).flat());
+const CLUSTER_SCOPED_KEYS = new Set(Object.entries(CLUSTER_SCOPED).flatMap(([gv, kinds]) => kinds.map((k) => `${gv} ${k}`)));
+
 export function kustomizeClusterScoped(group: string, version: string, kind: string): boolean {
-  return CLUSTER_SCOPED[group ? `${group}/${version}` : version]?.includes(kind) ?? false;
+  return CLUSTER_SCOPED_KINDS.has(kind) && CLUSTER_SCOPED_KEYS.has(`${group ? `${group}/${version}` : version} ${kind}`);
 }
 
 /**
@@ -122,8 +125,15 @@ export function originalId(o: Identified): ResId {
  * effective namespace: `default` for none, `_non_namespaceable_` for a cluster-scoped kind).
  */
 export function storePreviousId(o: Identified): void {
-  const id = currentId(o);
-  o.previous = [...(o.previous ?? []), { kind: id.kind, name: id.name, namespace: effectiveNamespace(id) }];
+  const v = o.value;
+  const meta = isObject(v.metadata) ? v.metadata : {};
+  const kind = str(v.kind);
+  const ns = str(meta.namespace);
+  const apiVersion = str(v.apiVersion);
+  const slash = apiVersion.lastIndexOf('/');
+  const clusterScoped = kustomizeClusterScoped(slash < 0 ? '' : apiVersion.slice(0, slash), slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind);
+  const id: PreviousId = { kind, name: str(meta.name), namespace: clusterScoped ? '_non_namespaceable_' : ns === '' ? 'default' : ns };
+  o.previous = o.previous ? [...o.previous, id] : [id];
 }
 
 /** kustomize's EffectiveNamespace: a cluster-scoped object has none, an empty namespace is `default`. */
