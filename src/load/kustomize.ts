@@ -386,6 +386,7 @@ export class KustomizeBuilder {
     }
 
     this.generators(dir, doc, k, acc, fail);
+    this.pluginGenerators(dir, doc, k, acc, fail);
 
     // Components run after the generators and before the transformers (kustomize PR 5170, v5.1).
     list('components').forEach((entry, i) => {
@@ -563,29 +564,9 @@ export class KustomizeBuilder {
    * disabled in Flux's builds, so the build fails.
    */
   private pluginTransformer(dir: string, doc: YamlDoc, entry: unknown, i: number, acc: Accumulated, fail: Fail): void {
-    if (typeof entry !== 'string') return;
     const at: Location = { doc, path: ['transformers', i] };
-    let configs: unknown[];
-    if (entry.includes('\n')) {
-      try {
-        configs = parseAllInline(entry);
-      } catch (e) {
-        fail(at, `the transformer configuration does not parse: ${(e as Error).message.split('\n')[0]}`);
-        return;
-      }
-    } else {
-      const ref = this.ctx.resolve('transformer', at, entry, dir, 'any');
-      if (ref.status !== 'ok' || !ref.target) {
-        this.refFailed(ref, acc);
-        return;
-      }
-      if (this.ctx.fs.kind(ref.target) === 'dir') {
-        fail(at, 'a directory of transformer configurations is not supported by the linter');
-        return;
-      }
-      const file = this.ctx.file(ref.target, 'configuration');
-      configs = file.docs.filter((d) => d.problems.length === 0).map((d) => d.value);
-    }
+    const configs = this.pluginConfigs(dir, doc, 'transformers', entry, i, acc, fail);
+    if (!configs) return;
     for (const c of configs) {
       if (!isObject(c)) continue;
       if (c.apiVersion !== 'builtin') {
@@ -620,6 +601,53 @@ export class KustomizeBuilder {
       }
       // Other built-in transformers (labels, images, replicas, ...) change nothing the linter checks.
     }
+  }
+
+  /**
+   * The plugin configurations of a `transformers:` or `generators:` entry: inline YAML, a file, or a directory
+   * whose kustomization builds them.
+   */
+  private pluginConfigs(dir: string, doc: YamlDoc, field: 'transformers' | 'generators', entry: unknown, i: number, acc: Accumulated, fail: Fail): unknown[] | undefined {
+    if (typeof entry !== 'string') return undefined;
+    const at: Location = { doc, path: [field, i] };
+    if (entry.includes('\n')) {
+      try {
+        return parseAllInline(entry);
+      } catch (e) {
+        fail(at, `the plugin configuration does not parse: ${(e as Error).message.split('\n')[0]}`);
+        return undefined;
+      }
+    }
+    const ref = this.ctx.resolve(field === 'transformers' ? 'transformer' : 'generator', at, entry, dir, 'any');
+    if (ref.status !== 'ok' || !ref.target) {
+      this.refFailed(ref, acc);
+      return undefined;
+    }
+    if (this.ctx.fs.kind(ref.target) === 'dir') {
+      const r = this.accumulateDir(ref.target);
+      if ('error' in r) {
+        ref.status = r.error;
+        this.refFailed(ref, acc);
+        return undefined;
+      }
+      return r.objects.map((o) => o.value);
+    }
+    const file = this.ctx.file(ref.target, 'configuration');
+    return file.docs.filter((d) => d.problems.length === 0).map((d) => d.value);
+  }
+
+  /**
+   * `generators:` entries: kustomize's built-in generators configured by hand are not modelled (their objects are
+   * missing from the build); any other is a plugin, which Flux's kustomize-controller never runs.
+   */
+  private pluginGenerators(dir: string, doc: YamlDoc, k: JsonObject, acc: Accumulated, fail: Fail): void {
+    (Array.isArray(k.generators) ? k.generators : []).forEach((entry, i) => {
+      for (const c of this.pluginConfigs(dir, doc, 'generators', entry, i, acc, fail) ?? []) {
+        if (isObject(c) && c.apiVersion !== 'builtin') {
+          fail({ doc, path: ['generators', i] }, `generator ${String(c.apiVersion)}/${String(c.kind)} is a kustomize plugin, which Flux's kustomize-controller does not run`);
+        }
+      }
+    });
   }
 
   /** Objects of one manifest file; documents that are not objects are left for the manifest-shape rule. */
@@ -1008,7 +1036,7 @@ function parseAllInline(text: string): unknown[] {
  * kind, name and namespace: a patch without a namespace is for an object without one). A strategic-merge patch
  * with `$patch: delete` at its top removes the object. Returns why kustomize would fail, if it would.
  */
-function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefined, at: Location, inFile: boolean, options: JsonObject): string | undefined {
+function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefined, at: Location | undefined, inFile: boolean, options: JsonObject): string | undefined {
   if (target) {
     const t = targetError(target);
     if (t) return t;
@@ -1023,7 +1051,7 @@ function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefin
       if (failure) return `JSON patch of ${formatId(currentId(o))}: ${failure}`;
       o.value = copy;
       p.forEach((op, i) => {
-        if (isObject(op) && typeof op.path === 'string') {
+        if (at && isObject(op) && typeof op.path === 'string') {
           record(o, nodePathOf(o.value, op.path.split('/').slice(1).map(decodePointer)), inFile ? { doc: at.doc, path: [...at.path, i, 'value'] } : at);
         }
       });
@@ -1059,7 +1087,7 @@ function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefin
     if (before.namespace === undefined) delete (next.metadata as JsonObject).namespace;
     else (next.metadata as JsonObject).namespace = before.namespace;
     o.value = next;
-    for (const path of leafPaths(p, [])) record(o, path, inFile ? { doc: at.doc, path: [...at.path, ...path] } : at);
+    if (at) for (const path of leafPaths(p, [])) record(o, path, inFile ? { doc: at.doc, path: [...at.path, ...path] } : at);
   }
   return undefined;
 }
@@ -1073,7 +1101,7 @@ function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefin
 export function applyPatch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefined, at?: Location, inFile = false): number {
   const before = objects.map((o) => o.value);
   const count = objects.length;
-  const failure = patch(objects, p, target, at ?? { doc: objects[0]?.doc, path: [] }, inFile, {});
+  const failure = patch(objects, p, target, at, inFile, {});
   if (failure) return 0;
   let changed = count - objects.length;
   for (const o of objects) if (!before.includes(o.value)) changed++;
@@ -1086,7 +1114,6 @@ function splitGroupVersion(apiVersion: string): [string, string] {
 }
 
 export function record(o: { provenance?: Map<string, Location> }, path: NodePath, at: Location): void {
-  if (!at.doc) return;
   if (!o.provenance) o.provenance = new Map();
   o.provenance.set(JSON.stringify(path), at);
 }

@@ -807,4 +807,27 @@ patches:
 `,
   'cases/two-files-fails/kustomization.yml': `resources: []
 `,
+  // Built-in transformers configured in a file: a PatchTransformer runs like a `patches` entry.
+  'cases/transformer-file/kustomization.yaml': `resources: [release.yaml]
+transformers: [patch.yaml]
+`,
+  'cases/transformer-file/patch.yaml': `apiVersion: builtin
+kind: PatchTransformer
+metadata:
+  name: suspend
+target:
+  kind: HelmRelease
+patch: |
+  - op: add
+    path: /spec/suspend
+    value: true
+`,
+  'cases/transformer-file/release.yaml': helmRelease('app'),
+  'cases/plugin-generator-fails/kustomization.yaml': `generators:
+  - |-
+    apiVersion: example.com/v1
+    kind: MyGenerator
+    metadata:
+      name: x
+`,
 };
