@@ -830,4 +830,123 @@ patch: |
     metadata:
       name: x
 `,
+  // Files as kustomize reads them: empty documents, a List, several patches in one patchesStrategicMerge file,
+  // an inline one, a JSON patch written as JSON in a .json file, allowNameChange.
+  'cases/files-and-patches/kustomization.yaml': `resources: [objects.yaml, list.yaml]
+patchesStrategicMerge:
+  - two-patches.yaml
+  - |-
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: a
+      annotations:
+        inline: "yes"
+patchesJson6902:
+  - target:
+      version: v1
+      kind: ConfigMap
+      name: b
+    path: patch.json
+patches:
+  - target:
+      kind: ConfigMap
+      name: c
+    patch: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: renamed
+    options:
+      allowNameChange: true
+`,
+  'cases/files-and-patches/objects.yaml': `---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+data:
+  k: v
+---
+---
+# only a comment
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+data:
+  k: v
+`,
+  'cases/files-and-patches/list.yaml': `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: c
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: d
+`,
+  'cases/files-and-patches/two-patches.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  labels:
+    patched: "1"
+data:
+  k: changed
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: d
+data:
+  added: "yes"
+`,
+  'cases/files-and-patches/patch.json': '[{"op": "add", "path": "/data/json", "value": "yes"}]\n',
+
+  // An overlay that sets another namespace over its base's, a generator replacing the base's, a Secret from an env
+  // file with a type, replacements in a component selecting by namespace (the base's: the component runs before
+  // the overlay's own namespace) and by a list index.
+  'cases/overlay-namespace/kustomization.yaml': `namespace: prod
+resources: [../../bases/namespaced]
+components: [../../components/replace]
+configMapGenerator:
+  - name: settings
+    namespace: base
+    behavior: replace
+    literals: [mode=prod]
+secretGenerator:
+  - name: registry
+    type: kubernetes.io/dockerconfigjson
+    envs: [secret.env]
+`,
+  'cases/overlay-namespace/secret.env': '.dockerconfigjson={"auths":{}}\nOTHER=x\n',
+  'bases/namespaced/kustomization.yaml': `namespace: base
+resources: [deployment.yaml, release.yaml]
+configMapGenerator:
+  - name: settings
+    literals: [mode=base, extra=1]
+`,
+  'bases/namespaced/deployment.yaml': deployment,
+  'bases/namespaced/release.yaml': helmRelease('app'),
+  'components/replace/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+replacements:
+  - source:
+      kind: Deployment
+      namespace: base
+      fieldPath: spec.template.spec.containers.0.image
+    targets:
+      - select:
+          kind: HelmRelease
+          namespace: base
+        fieldPaths: [spec.values.image.tag]
+        options:
+          delimiter: ":"
+          index: 1
+`,
 };
