@@ -363,6 +363,27 @@ spec:
     name: svc
     namespace: old
 ---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1.local.example.com
+spec:
+  group: local.example.com
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: things.example.com
+spec:
+  group: example.com
+  conversion:
+    strategy: Webhook
+    webhook:
+      clientConfig:
+        service:
+          name: svc
+          namespace: old
+---
 apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
