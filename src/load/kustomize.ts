@@ -9,7 +9,6 @@ import { applyReplacement, readReplacement, type Replacement } from './replaceme
 import { joinRel } from './repo-fs.js';
 import {
   currentId,
-  effectiveNamespace,
   formatId,
   hasBuiltinSchema,
   kustomizeClusterScoped,
@@ -185,7 +184,7 @@ export class KustomizeBuilder {
     if (!kd) return { error: 'no-kustomization' };
     this.active.add(this.id(dir));
     const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
-    if (kd.files.length > 1) this.fail(acc, { doc: kd.doc!, path: [] }, `${dir} holds more than one kustomization file (${kd.files.join(', ')}): kustomize refuses to choose`);
+    if (kd.files.length > 1 && kd.doc) this.fail(acc, { doc: kd.doc, path: [] }, `${dir} holds more than one kustomization file (${kd.files.join(', ')}): kustomize refuses to choose`);
     if (kd.doc && kd.doc.problems.length > 0) acc.failures.push(`yaml-syntax: ${kd.doc.file.path} does not parse`);
     if (kd.doc && isObject(kd.doc.value)) this.run(dir, kd.doc, kd.doc.value, acc);
     this.active.delete(this.id(dir));
@@ -686,7 +685,7 @@ export class KustomizeBuilder {
         const at: Location = { doc, path: [key, i] };
         const pairs: [string, string][] = [];
         let readable = true;
-        const readFile = (field: 'files' | 'envs' | 'env', path: NodePath, written: string): string | undefined => {
+        const readFile = (path: NodePath, written: string): string | undefined => {
           const ref = this.ctx.resolve('generator', { doc, path }, written, dir, 'file');
           if (ref.status !== 'ok' || !ref.target) {
             this.refFailed(ref, acc);
@@ -706,13 +705,13 @@ export class KustomizeBuilder {
           if (typeof entry !== 'string') return;
           const eq = entry.indexOf('=');
           const written = eq >= 0 ? entry.slice(eq + 1) : entry;
-          const text = readFile('files', [key, i, 'files', j], written);
+          const text = readFile([key, i, 'files', j], written);
           if (text !== undefined) pairs.push([eq >= 0 ? entry.slice(0, eq) : written.split('/').pop()!, text]);
         });
         const envs = [...(Array.isArray(g.envs) ? g.envs.map((e, j) => [e, ['envs', j]] as const) : []), ...(typeof g.env === 'string' ? [[g.env, ['env']] as const] : [])];
         for (const [entry, sub] of envs) {
           if (typeof entry !== 'string') continue;
-          const text = readFile('envs', [key, i, ...sub], entry);
+          const text = readFile([key, i, ...sub], entry);
           if (text !== undefined) pairs.push(...envPairs(text));
         }
         for (const lit of Array.isArray(g.literals) ? g.literals : []) {
@@ -943,11 +942,7 @@ function unquote(s: string): string {
   return s.length >= 2 && s[0] === s[s.length - 1] && (s[0] === '"' || s[0] === "'") ? s.slice(1, -1) : s;
 }
 
-function idKey(id: ResId): string {
-  return `${id.group}/${id.version}\0${id.kind}\0${effectiveNamespace(id)}\0${id.name}`;
-}
-
-/** idKey of an object's current id, without building the id (it runs for every object appended to a build). */
+/** A key of an object's current id (group/version, kind, effective namespace, name), without building the id (it runs for every object appended to a build). */
 function currentKey(v: JsonObject): string {
   const meta = isObject(v.metadata) ? v.metadata : undefined;
   const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
@@ -993,11 +988,12 @@ export function withMergeKeys(v: unknown): unknown {
   return out;
 }
 
+/** One node; its children through withMergeKeys, so that a node an alias shares is walked once. */
 function resolveMerges(v: unknown): unknown {
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     v.forEach((item, i) => {
-      const r = resolveMerges(item);
+      const r = withMergeKeys(item);
       if (r !== item) (out ??= v.slice())[i] = r;
     });
     return out ?? v;
@@ -1005,7 +1001,7 @@ function resolveMerges(v: unknown): unknown {
   if (!isObject(v)) return v;
   let out: JsonObject | undefined;
   for (const key of Object.keys(v)) {
-    const r = resolveMerges(v[key]);
+    const r = withMergeKeys(v[key]);
     if (r !== v[key]) (out ??= { ...v })[key] = r;
   }
   if (!Object.prototype.hasOwnProperty.call(v, '<<')) return out ?? v;

@@ -1,6 +1,6 @@
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { isObject, type JsonObject } from './patches.js';
-import { currentId, effectiveNamespace, kustomizeClusterScoped, originalId, type Identified, type PreviousId, type ResId } from './resource-id.js';
+import { currentId, effectiveNamespace, kustomizeClusterScoped, originalId, type Identified, type ResId } from './resource-id.js';
 import type { Location } from './types.js';
 
 /**
