@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { MAX_ALIAS_COUNT } from './yaml-file.js';
+import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';
@@ -446,7 +446,7 @@ export class KustomizeBuilder {
         const docs = parseAllInline(text);
         return docs.map((value) => ({ value, at: { doc, path }, fromFile: false }));
       } catch (e) {
-        fail({ doc, path }, `the patch does not parse: ${(e as Error).message.split('\n')[0]}`);
+        fail({ doc, path }, `the patch does not parse: ${parseMessage(e)}`);
         return undefined;
       }
     };
@@ -613,7 +613,7 @@ export class KustomizeBuilder {
       try {
         return parseAllInline(entry);
       } catch (e) {
-        fail(at, `the plugin configuration does not parse: ${(e as Error).message.split('\n')[0]}`);
+        fail(at, `the plugin configuration does not parse: ${parseMessage(e)}`);
         return undefined;
       }
     }
@@ -1014,13 +1014,24 @@ function resolveMerges(v: unknown): unknown {
   return merged;
 }
 
+/** A parser error's first line, without its position in the inline text (the finding points at the string). */
+function parseMessage(e: unknown): string {
+  return (e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
 /** Every document of an inline patch or transformer configuration (empty ones left out); throws on a syntax error. */
 function parseAllInline(text: string): unknown[] {
   const out: unknown[] = [];
-  for (const d of parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' })) {
-    if (d.errors.length > 0) throw d.errors[0];
-    const v = d.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    if (v != null) out.push(v);
+  try {
+    for (const d of parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' })) {
+      if (d.errors.length > 0) throw d.errors[0];
+      const v = d.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      if (v != null) out.push(v);
+    }
+  } catch (e) {
+    // The parser recurses: nesting far past the limit exhausts the stack (as in src/load/yaml-file.ts).
+    if (/Maximum call stack size exceeded/.test((e as Error).message)) throw new Error(`YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
+    throw e;
   }
   return out;
 }
