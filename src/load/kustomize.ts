@@ -1066,6 +1066,12 @@ function patch(objects: BuiltObject[], p: unknown, target: PatchTarget | undefin
     return undefined;
   }
   if (!isObject(p)) return 'a patch must be a strategic-merge patch (an object) or a JSON patch (a list)';
+  // kustomize reads a strategic-merge patch as a resource: without a kind or a name it cannot ("unable to parse SM
+  // or JSON patch"), even with a target.
+  const pmeta = metadataOf(p);
+  if (typeof p.kind !== 'string' || p.kind === '' || typeof pmeta.name !== 'string' || pmeta.name === '') {
+    return 'a strategic-merge patch needs a kind and a metadata.name: kustomize cannot read it otherwise';
+  }
   let selected: BuiltObject[];
   if (target) selected = objects.filter((o) => selectsTarget(o, target));
   else {

@@ -970,4 +970,28 @@ replacements:
           delimiter: ":"
           index: 1
 `,
+  // kustomize reads a strategic-merge patch as a resource: a kind and a name it must have, even with a target.
+  'cases/smp-without-name-fails/kustomization.yaml': `resources: [release.yaml]
+patches:
+  - target:
+      kind: HelmRelease
+    patch: |
+      apiVersion: helm.toolkit.fluxcd.io/v2
+      kind: HelmRelease
+      spec:
+        suspend: true
+`,
+  'cases/smp-without-name-fails/release.yaml': helmRelease('app'),
+  'cases/smp-without-api-version/kustomization.yaml': `resources: [release.yaml]
+patches:
+  - target:
+      kind: HelmRelease
+    patch: |
+      kind: HelmRelease
+      metadata:
+        name: any
+      spec:
+        suspend: true
+`,
+  'cases/smp-without-api-version/release.yaml': helmRelease('app'),
 };
