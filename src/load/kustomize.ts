@@ -321,7 +321,8 @@ export class KustomizeBuilder {
   }
 
   /** Applies one kustomization (or component) to what is accumulated so far. */
-  private run(dir: string, doc: YamlDoc, k: JsonObject, acc: Accumulated): void {
+  private run(dir: string, doc: YamlDoc, written: JsonObject, acc: Accumulated): void {
+    const k = doc.file.text.includes('<<') ? (withMergeKeys(written) as JsonObject) : written;
     const loc = (...path: (string | number)[]): Location => ({ doc, path });
     const list = (key: string) => (Array.isArray(k[key]) ? (k[key] as unknown[]) : []);
     const fail: Fail = (at, message) => this.fail(acc, at, message);
