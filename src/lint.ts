@@ -270,6 +270,7 @@ function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cache
     clusters: models.flatMap((m) => m.clusters),
     refs: models.flatMap((m) => m.refs),
     limits: [...plan.discoveryLimits, ...models.flatMap((m) => m.limits)],
+    kustomizeErrors: models.flatMap((m) => m.kustomizeErrors ?? []),
     kustomizeDirs,
     yamlFilesInScope: scope,
     fluxVersions: [...new Set(models.flatMap((m) => m.fluxVersions))].sort(),

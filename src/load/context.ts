@@ -1,7 +1,7 @@
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
 import { YamlParser } from './parse-pool.js';
 import { unreadableFile } from './yaml-file.js';
-import type { FileRole, LimitHit, Location, PathRef, RefKind, SourceFile } from './types.js';
+import type { FileRole, KustomizeError, LimitHit, Location, PathRef, RefKind, SourceFile } from './types.js';
 
 /** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/i;
@@ -17,6 +17,12 @@ export class LoadContext {
   /** Documented limits the repository exceeded (see README "Limits"); each stops one walk instead of hanging. */
   readonly limits: LimitHit[] = [];
   private readonly refKeys = new Map<string, PathRef>();
+  /**
+   * Why kustomize would refuse a build, where the linter has no other finding for it (a patch that matches
+   * nothing, a replacement whose source is missing, two objects with one id, ...): the kustomize-build rule.
+   */
+  readonly kustomizeErrors: KustomizeError[] = [];
+  private readonly kustomizeErrorKeys = new Set<string>();
   /** Files parsed ahead of the build (src/load/prefetch.ts), taken over when the build first asks for them. */
   readonly prefetched = new Map<string, SourceFile>();
 
@@ -88,6 +94,14 @@ export class LoadContext {
     this.refKeys.set(key, ref);
     this.refs.push(ref);
     return ref;
+  }
+
+  /** Records a kustomize build failure, once per place and message (a base is built by many overlays). */
+  kustomizeError(at: Location, message: string): void {
+    const key = `${at.doc.file.path}\0${at.doc.index}\0${at.path.join('\0')}\0${message}`;
+    if (this.kustomizeErrorKeys.has(key)) return;
+    this.kustomizeErrorKeys.add(key);
+    this.kustomizeErrors.push({ at, message });
   }
 
   /** Records that a documented limit was exceeded at a place, once per place. */

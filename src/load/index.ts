@@ -206,6 +206,7 @@ export class ClusterLoader {
       clusters,
       refs: ctx.refs,
       limits: scope ? [...discoveryLimits, ...ctx.limits] : ctx.limits,
+      kustomizeErrors: ctx.kustomizeErrors,
       kustomizeDirs,
       yamlFilesInScope: scope ? yamlFilesInScope(this.plan, readFiles(ctx.files)) : [],
       fluxVersions: fluxVersions(ctx),

@@ -1,6 +1,5 @@
 /**
- * Just enough of kustomize's patching to know what an object looks like after the build:
- * strategic merge (maps merge, lists of named items merge by name, `$patch: delete`) and RFC 6902.
+ * kustomize's patches: strategic merge and RFC 6902, far enough to know what an object looks like after the build.
  * Positions keep pointing at the original document, so a patched value is reported where it was written.
  */
 
@@ -47,36 +46,141 @@ function plainClone(v: unknown, depth: number): unknown {
   return out;
 }
 
-export function strategicMerge(base: unknown, patch: unknown): unknown {
-  if (!isObject(base) || !isObject(patch)) return clone(patch);
-  if (patch.$patch === 'replace') {
-    const { $patch: _, ...rest } = patch;
-    return clone(rest);
+/**
+ * A strategic-merge patch as kustomize v5 applies it (kyaml's merge2, `ListIncreaseDirection: append`), checked
+ * against kubectl kustomize:
+ * - maps merge key by key; a `null` value deletes the key; `$patch: delete` deletes the map (the whole object at
+ *   the top: the result is then null), `$patch: replace` replaces it;
+ * - lists of the kinds in kustomize's built-in schema merge by the schema's merge key (containers and env by name,
+ *   ports by containerPort, volumeMounts by mountPath, ...): the patch's items first, in its order, merged with
+ *   their match, then the others; `finalizers` merge as a set; every other list is replaced whole, and so are all
+ *   lists of custom resources (Flux's included: a patch of a HelmRelease's valuesFrom replaces the list);
+ * - a scalar of the patch wins.
+ * The base is never changed: only the maps and lists on the way to a change are copied (see BuiltObject).
+ */
+export function strategicMerge(base: unknown, patch: unknown, schema = false): unknown {
+  if (isObject(patch) && patch.$patch === 'delete') return null;
+  if (!isObject(base) || !isObject(patch)) return withoutDirectives(patch);
+  return mergeMap(base, patch, schema ? [] : undefined);
+}
+
+const DIRECTIVE = /^\$(patch|retainKeys|setElementOrder\/|deleteFromPrimitiveList\/)/;
+
+/** `path` is the field path from the object's root when the kind has a schema, undefined otherwise. */
+function mergeMap(base: JsonObject, patch: JsonObject, path: string[] | undefined): JsonObject | null {
+  if (patch.$patch === 'delete') return null;
+  if (patch.$patch === 'replace') return withoutDirectives(patch) as JsonObject;
+  let out: JsonObject | undefined;
+  const set = (key: string, value: unknown) => {
+    out ??= { ...base };
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  };
+  for (const key of Object.keys(patch)) {
+    if (DIRECTIVE.test(key)) continue;
+    const value = patch[key];
+    const current = base[key];
+    if (value === null) {
+      if (key in base) set(key, undefined);
+    } else if (isObject(value)) {
+      if (isObject(current)) {
+        const merged = mergeMap(current, value, path && [...path, key]);
+        if (merged === null) set(key, undefined);
+        else if (merged !== current) set(key, merged);
+      } else if (value.$patch !== 'delete') set(key, withoutDirectives(value));
+      else if (key in base) set(key, undefined);
+    } else if (Array.isArray(value)) {
+      const mergeKey = path && Array.isArray(current) ? listMergeKey([...path, key]) : undefined;
+      set(key, mergeKey === undefined ? withoutDirectives(value) : mergeList(current as unknown[], value, mergeKey, [...path!, key]));
+    } else set(key, value);
   }
-  const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch') continue;
-    if (value === null) delete out[key];
-    else if (isObject(value) && value.$patch === 'delete') delete out[key];
-    else if (Array.isArray(value) && Array.isArray(out[key])) out[key] = mergeList(out[key] as unknown[], value);
-    else if (isObject(value) && isObject(out[key])) out[key] = strategicMerge(out[key], value);
-    else out[key] = clone(value);
+  return out ?? base;
+}
+
+/**
+ * The merge key of a list field of a kind in kustomize's built-in schema (Kubernetes' x-kubernetes-patch-merge-key
+ * with patch strategy merge); '' for a list of scalars merged as a set; undefined for a list replaced whole.
+ */
+function listMergeKey(path: string[]): string | undefined {
+  const field = path[path.length - 1];
+  switch (field) {
+    case 'containers':
+    case 'initContainers':
+    case 'ephemeralContainers':
+    case 'volumes':
+    case 'imagePullSecrets':
+    case 'env':
+    case 'webhooks':
+      return 'name';
+    case 'volumeMounts':
+      return 'mountPath';
+    case 'volumeDevices':
+      return 'devicePath';
+    case 'hostAliases':
+      return 'ip';
+    case 'topologySpreadConstraints':
+      return 'topologyKey';
+    case 'ownerReferences':
+      return 'uid';
+    case 'conditions':
+      return 'type';
+    case 'finalizers':
+      return path.length === 2 && path[0] === 'metadata' ? '' : undefined;
+    case 'ports':
+      // A Service's ports merge by port, a container's by containerPort.
+      return path.length === 2 && path[0] === 'spec' ? 'port' : 'containerPort';
+    default:
+      return undefined;
   }
+}
+
+function mergeList(base: unknown[], patch: unknown[], key: string, path: string[]): unknown[] {
+  if (key === '') {
+    const out = patch.filter((v) => !isObject(v));
+    for (const v of base) if (!out.includes(v)) out.push(v);
+    return out;
+  }
+  const keyOf = (v: unknown) => (isObject(v) && v[key] !== undefined && v[key] !== null ? String(v[key]) : undefined);
+  const out: unknown[] = [];
+  const used = new Set<number>();
+  for (const item of patch) {
+    const k = keyOf(item);
+    const at = k === undefined ? -1 : base.findIndex((b, i) => !used.has(i) && keyOf(b) === k);
+    if (at >= 0) used.add(at);
+    if (isObject(item) && item.$patch === 'delete') continue;
+    if (at >= 0 && isObject(base[at]) && isObject(item)) {
+      const merged = mergeMap(base[at] as JsonObject, item, path);
+      if (merged !== null) out.push(merged);
+    } else out.push(withoutDirectives(item));
+  }
+  base.forEach((b, i) => {
+    if (!used.has(i)) out.push(b);
+  });
   return out;
 }
 
-function mergeList(base: unknown[], patch: unknown[]): unknown[] {
-  const named = (l: unknown[]) => l.every((i) => isObject(i) && typeof i.name === 'string');
-  if (!named(base) || !named(patch)) return clone(patch);
-  const out = base.map((i) => clone(i)) as JsonObject[];
-  for (const item of patch as JsonObject[]) {
-    const at = out.findIndex((o) => o.name === item.name);
-    if (item.$patch === 'delete') {
-      if (at >= 0) out.splice(at, 1);
-    } else if (at >= 0) out[at] = strategicMerge(out[at], item) as JsonObject;
-    else out.push(clone(item));
+/** A patch value as it lands in an object: without `$patch` and the other directives. */
+function withoutDirectives(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    if (!v.some((x) => isObject(x) || Array.isArray(x))) return v;
+    const items = v.filter((x) => !(isObject(x) && x.$patch === 'delete')).map(withoutDirectives);
+    return items.every((x, i) => x === v[i]) && items.length === v.length ? v : items;
   }
-  return out;
+  if (!isObject(v)) return v;
+  let out: JsonObject | undefined;
+  for (const k of Object.keys(v)) {
+    if (DIRECTIVE.test(k)) {
+      out ??= { ...v };
+      delete out[k];
+      continue;
+    }
+    const c = withoutDirectives(v[k]);
+    if (c !== v[k]) {
+      out ??= { ...v };
+      out[k] = c;
+    }
+  }
+  return out ?? v;
 }
 
 export interface JsonPatchOp {
@@ -86,14 +190,17 @@ export interface JsonPatchOp {
   from?: string;
 }
 
-/** Applies RFC 6902 operations; returns false (leaving the value unspecified) when one does not apply. */
-export function applyJson6902(target: JsonObject, ops: JsonPatchOp[]): boolean {
+/**
+ * Applies RFC 6902 operations in place (the caller gives a copy); returns why the patch does not apply, as
+ * kustomize (evanphx/json-patch) would fail, or undefined.
+ */
+export function applyJson6902(target: JsonObject, ops: JsonPatchOp[]): string | undefined {
   for (const op of ops) {
-    if (!isObject(op) || typeof op.path !== 'string') return false;
-    const ok = applyOp(target, op);
-    if (!ok) return false;
+    if (!isObject(op) || typeof op.path !== 'string') return 'a JSON patch operation needs an op and a path';
+    const failure = applyOp(target, op);
+    if (failure) return failure;
   }
-  return true;
+  return undefined;
 }
 
 function pointer(path: string): string[] {
@@ -107,124 +214,86 @@ function pointer(path: string): string[] {
 function parentOf(root: JsonObject, segs: string[]): { parent: unknown; key: string } | undefined {
   let cur: unknown = root;
   for (const s of segs.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isObject(cur)) cur = cur[s];
+    if (Array.isArray(cur)) cur = /^\d+$/.test(s) ? cur[Number(s)] : undefined;
+    else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, s)) cur = cur[s];
     else return undefined;
   }
+  if (!Array.isArray(cur) && !isObject(cur)) return undefined;
   return { parent: cur, key: segs[segs.length - 1] };
 }
 
 function getAt(root: JsonObject, segs: string[]): unknown {
   let cur: unknown = root;
   for (const s of segs) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isObject(cur)) cur = cur[s];
+    if (Array.isArray(cur)) cur = /^\d+$/.test(s) ? cur[Number(s)] : undefined;
+    else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, s)) cur = cur[s];
     else return undefined;
   }
   return cur;
 }
 
-function applyOp(root: JsonObject, op: JsonPatchOp): boolean {
+function applyOp(root: JsonObject, op: JsonPatchOp): string | undefined {
   const segs = pointer(op.path);
-  if (segs.length === 0) return false;
+  const where = `${op.op} ${op.path}`;
+  if (segs.length === 0) return `${where}: the whole document cannot be patched`;
   const loc = parentOf(root, segs);
-  if (!loc) return false;
+  if (!loc) return `${where}: the path does not exist`;
   const { parent, key } = loc;
-  const value = op.op === 'copy' || op.op === 'move' ? clone(getAt(root, pointer(op.from ?? ''))) : clone(op.value);
-  if (op.op === 'move' && op.from !== undefined) applyOp(root, { op: 'remove', path: op.from });
+  const index = (forAdd: boolean): number | undefined => {
+    if (!Array.isArray(parent)) return undefined;
+    if (key === '-' && forAdd) return parent.length;
+    if (!/^\d+$/.test(key)) return undefined;
+    const i = Number(key);
+    return i < parent.length || (forAdd && i === parent.length) ? i : undefined;
+  };
+  const exists = Array.isArray(parent) ? index(false) !== undefined : Object.prototype.hasOwnProperty.call(parent, key);
   switch (op.op) {
     case 'add':
     case 'copy':
-    case 'move':
-    case 'replace':
+    case 'move': {
+      let value: unknown;
+      if (op.op === 'add') {
+        if (!('value' in op)) return `${where}: missing value`;
+        value = clone(op.value);
+      } else {
+        const from = pointer(op.from ?? '');
+        const src = getAt(root, from);
+        if (op.from === undefined || src === undefined) return `${where}: 'from' ${op.from ?? ''} does not exist`;
+        value = clone(src);
+        if (op.op === 'move') {
+          const removed = applyOp(root, { op: 'remove', path: op.from });
+          if (removed) return removed;
+          // The target's parent may have moved with the removal: look it up again.
+          return applyOp(root, { op: 'add', path: op.path, value });
+        }
+      }
       if (Array.isArray(parent)) {
-        const i = key === '-' ? parent.length : Number(key);
-        if (!(i >= 0 && i <= parent.length)) return false;
-        if (op.op === 'replace') parent[i] = value;
-        else parent.splice(i, 0, value);
-      } else if (isObject(parent)) parent[key] = value;
-      else return false;
-      return true;
+        const i = index(true);
+        if (i === undefined) return `${where}: index out of range`;
+        parent.splice(i, 0, value);
+      } else (parent as JsonObject)[key] = value;
+      return undefined;
+    }
+    case 'replace':
+      if (!exists) return `${where}: the path does not exist`;
+      if (Array.isArray(parent)) parent[index(false)!] = clone(op.value);
+      else (parent as JsonObject)[key] = clone(op.value);
+      return undefined;
     case 'remove':
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else if (isObject(parent)) delete parent[key];
-      else return false;
-      return true;
-    case 'test':
-      return true;
+      if (!exists) return `${where}: the path does not exist`;
+      if (Array.isArray(parent)) parent.splice(index(false)!, 1);
+      else delete (parent as JsonObject)[key];
+      return undefined;
+    case 'test': {
+      const actual = getAt(root, segs);
+      return JSON.stringify(actual) === JSON.stringify(op.value) ? undefined : `${where}: the value is not the one tested`;
+    }
     default:
-      return false;
+      return `unknown JSON patch operation '${String(op.op)}'`;
   }
 }
 
-export interface PatchTarget {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
-
-/** kustomize matches target name, kind and namespace as anchored regular expressions. */
-export function matchesTarget(obj: JsonObject, target: PatchTarget): boolean {
-  const meta = (isObject(obj.metadata) ? obj.metadata : {}) as JsonObject;
-  const [group, version] = splitApiVersion(String(obj.apiVersion ?? ''));
-  const test = (pattern: string | undefined, actual: string | undefined) => {
-    if (pattern === undefined || pattern === '') return true;
-    try {
-      return new RegExp(`^(?:${pattern})$`).test(actual ?? '');
-    } catch {
-      return pattern === actual;
-    }
-  };
-  if (!test(target.group, group) || !test(target.version, version)) return false;
-  if (!test(target.kind, String(obj.kind ?? '')) || !test(target.name, String(meta.name ?? ''))) return false;
-  if (target.namespace !== undefined && !test(target.namespace, meta.namespace as string | undefined)) return false;
-  if (target.labelSelector && !matchSelector(meta.labels, target.labelSelector)) return false;
-  if (target.annotationSelector && !matchSelector(meta.annotations, target.annotationSelector)) return false;
-  return true;
-}
-
-/**
- * A Kubernetes label selector string: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by
- * commas (commas inside parentheses belong to the set). As k8s.io/apimachinery/pkg/labels: `notin` and `!=` also
- * match an object without the key.
- */
-function matchSelector(map: unknown, selector: string): boolean {
-  const labels = (isObject(map) ? map : {}) as Record<string, unknown>;
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
-  const value = (k: string) => (has(k) ? String(labels[k]) : undefined);
-  const terms: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of selector) {
-    if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      terms.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  terms.push(cur);
-  return terms.every((term) => {
-    const t = term.trim();
-    if (t === '') return true;
-    const set = t.match(/^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/);
-    if (set) {
-      const values = set[3].split(',').map((v) => v.trim());
-      const v = value(set[1]);
-      return set[2] === 'in' ? v !== undefined && values.includes(v) : v === undefined || !values.includes(v);
-    }
-    const neq = t.match(/^([^!=\s]+)\s*!=\s*(.*)$/);
-    if (neq) return value(neq[1]) !== neq[2].trim();
-    const eq = t.match(/^([^=\s]+)\s*==?\s*(.*)$/);
-    if (eq) return value(eq[1]) === eq[2].trim();
-    if (t.startsWith('!')) return !has(t.slice(1).trim());
-    return has(t);
-  });
-}
+export type { PatchTarget } from './resource-id.js';
 
 export function splitApiVersion(apiVersion: string): [group: string, version: string] {
   const i = apiVersion.lastIndexOf('/');

@@ -15,7 +15,17 @@ export type FileProblem =
   | { kind: 'outside-root'; realPath: string };
 
 /** How a file took part in the build; a file can have several roles. */
-export type FileRole = 'kustomization' | 'resource' | 'patch' | 'generator-input' | 'crd' | 'openapi' | 'helm-chart' | 'bootstrap';
+export type FileRole =
+  | 'kustomization'
+  | 'resource'
+  | 'patch'
+  | 'generator-input'
+  | 'crd'
+  | 'openapi'
+  | 'helm-chart'
+  | 'bootstrap'
+  /** kustomize's own configuration: `configurations:` field specs, `replacements:` files, `transformers:` plugin configs. */
+  | 'configuration';
 
 export interface SourceFile {
   /** POSIX path relative to the repo root. */
@@ -60,6 +70,9 @@ export type RefKind =
   | 'generator'
   | 'crd'
   | 'openapi'
+  | 'configuration'
+  | 'replacement'
+  | 'transformer'
   | 'flux-path'
   | 'flux-component'
   | 'terraform-path'
@@ -84,6 +97,12 @@ export type RefStatus =
 export interface LimitHit {
   /** Where: a place in a document, or (discovery, before any file is read) the directory given. */
   at: Location | { path: string };
+  message: string;
+}
+
+/** Why kustomize (and so Flux) would refuse a build, at the place that makes it fail. */
+export interface KustomizeError {
+  at: Location;
   message: string;
 }
 
@@ -254,6 +273,8 @@ export interface RepoModel {
   refs: PathRef[];
   /** Limits exceeded while building (objects per build or cluster, Flux Kustomizations per cluster). */
   limits: LimitHit[];
+  /** kustomize build failures the path rules do not cover (the kustomize-build rule); absent in a run-level model. */
+  kustomizeErrors?: KustomizeError[];
   kustomizeDirs: Map<string, KustomizeDir>;
   /** YAML files under the linted clusters and beside the files the build reads. */
   yamlFilesInScope: string[];

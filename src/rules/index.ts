@@ -6,6 +6,7 @@ import { dependencyReadiness } from './dependency-readiness.js';
 import { duplicateResource } from './duplicate-resource.js';
 import { fileUnreadable } from './file-unreadable.js';
 import { implicitDependency } from './implicit-dependency.js';
+import { kustomizeBuild } from './kustomize-build.js';
 import { kustomizeCycle } from './kustomize-cycle.js';
 import { limitExceeded } from './limit-exceeded.js';
 import { manifestShape } from './manifest-shape.js';
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   pathNotFound,
   pathOutsideRoot,
   kustomizeCycle,
+  kustomizeBuild,
   limitExceeded,
   dependencyMissing,
   dependencyCycle,

@@ -59,9 +59,11 @@ function checkGenerator(obj: KObject, once: (at: Location, message: string) => v
     .filter((l): l is string => typeof l === 'string' && l.indexOf('=') > 0 && l.indexOf('=') < l.length - 1)
     .map((l) => l.slice(0, l.indexOf('=')));
   if (keys.length === 0 || isSopsEncrypted(obj.doc)) return;
+  // The generator's name as written: the built one carries kustomize's hash suffix (and any prefix).
+  const name = typeof gen.name === 'string' ? gen.name : obj.name;
   once(
     { doc: obj.doc, path: [...obj.docPath, 'literals'] },
-    `secretGenerator '${obj.name}' writes literals in plaintext in git (${plural(keys)}); take them from a SOPS-encrypted file instead, or create the Secret with an ExternalSecret`,
+    `secretGenerator '${name}' writes literals in plaintext in git (${plural(keys)}); take them from a SOPS-encrypted file instead, or create the Secret with an ExternalSecret`,
   );
 }
 

@@ -4,14 +4,16 @@ import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.
 describe('duplicate-resource', () => {
   it('reports a file that two Flux Kustomizations both build', () => {
     const ns = 'flux-apps/vault/namespace.yaml';
-    const repo = fixtureCopy({ 'flux-apps/airflow/kustomization.yaml': (s) => `${s}  - ../vault/namespace.yaml\n` });
+    // forgejo's kustomization sets no namespace: the Namespace stays 'vault' (under airflow's `namespace: airflow`
+    // kustomize would rename it to airflow, and then refuse two Namespaces airflow).
+    const repo = fixtureCopy({ 'flux-apps/forgejo/kustomization.yaml': (s) => `${s}  - ../vault/namespace.yaml\n` });
     expect(lintRule(repo, 'duplicate-resource')).toEqual([
       {
         file: ns,
         line: lineOf(repo, ns, 'name: vault'),
         column: 9,
         severity: 'error',
-        message: "Namespace 'vault' is applied by two Kustomizations, 'flux-system/airflow' and 'flux-system/vault', which both build this file",
+        message: "Namespace 'vault' is applied by two Kustomizations, 'flux-system/forgejo' and 'flux-system/vault', which both build this file",
       },
     ]);
   });

@@ -122,7 +122,7 @@ describe('schema', () => {
     expect(lintTreeSchemaFindings(plain)).toEqual(['schema flux-apps/vault/unseal.yaml:6 data.key must be base64-encoded']);
   });
 
-  it('leaves an object with a YAML merge key alone: the parser does not resolve <<, so its fields would look unknown', () => {
+  it('is silent on an object with a YAML merge key: the build resolves << as kustomize (yaml.v3) does', () => {
     const repo = fixtureCopy({
       [vault]: (s) =>
         replaceOnce('  upgrade:\n    remediation:\n      retries: 3', '  upgrade:\n    remediation:\n      <<: *remediation')(
@@ -137,6 +137,16 @@ describe('schema', () => {
     const result = lint({ paths: [path.join(repo, 'flux-clusters')], cwd: repo });
     expect(result.summary.clusters).toEqual([LAB, CLUSTER]);
     expect(result.diagnostics.filter((d) => d.ruleId === 'schema').map((d) => `${d.file}:${d.line}`)).toEqual([`${vault}:${lineOf(repo, vault, 'kind: HelmRepo\n')}`]);
+  });
+
+  it('checks a patch file as the patch it is: a strategic-merge patch without required fields is not an object', () => {
+    const k = 'flux-apps/vault/kustomization.yaml';
+    const repo = fixtureCopy({
+      [k]: (s) => `${s}patches:\n  - path: patch.yaml\n`,
+      'flux-apps/vault/patch.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: vault\nspec:\n  values:\n    server:\n      replicas: 3\n',
+    });
+    expect(lintTreeSchemaFindings(repo)).toEqual([]);
+    expect(lintRule(repo, 'unreferenced-file')).toEqual([]);
   });
 
   it('validates kustomization files: kustomize decodes them strictly', () => {

@@ -26,6 +26,19 @@ describe('unreferenced-file', () => {
   });
 });
 
+describe('unreferenced-file and kustomize configuration files', () => {
+  it('counts configurations, replacements and transformers files as read', () => {
+    const k = 'flux-apps/vault/kustomization.yaml';
+    const repo = fixtureCopy({
+      [k]: (s) => `${s}configurations:\n  - kustomizeconfig.yaml\nreplacements:\n  - path: replacement.yaml\ntransformers:\n  - labels.yaml\n`,
+      'flux-apps/vault/kustomizeconfig.yaml': 'nameReference:\n  - kind: ConfigMap\n    fieldSpecs:\n      - path: spec/valuesFrom/name\n        kind: HelmRelease\n',
+      'flux-apps/vault/replacement.yaml': 'source:\n  kind: Namespace\ntargets:\n  - select:\n      kind: HelmRelease\n    fieldPaths: [spec.targetNamespace]\n    options:\n      create: true\n',
+      'flux-apps/vault/labels.yaml': 'apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: labels\nlabels:\n  team: a\nfieldSpecs:\n  - path: metadata/labels\n    create: true\n',
+    });
+    expect(lintRule(repo, 'unreferenced-file')).toEqual([]);
+  });
+});
+
 describe('unreferenced-file across the whole repository', () => {
   it('lists a base that no cluster uses when every cluster is linted', () => {
     const repo = fixtureCopy({
