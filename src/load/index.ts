@@ -17,7 +17,7 @@ export * from './types.js';
 export { locate, toRange, type Range } from './yaml-file.js';
 export { isFluxKustomization, objectKey, normalizeUrl } from './flux.js';
 export { objectLocation } from './kustomize.js';
-export { varUses, SUBSTITUTE_ANNOTATION } from './substitute.js';
+export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
 export { splitApiVersion, isObject } from './patches.js';
 export { isClusterScoped } from './scope.js';
 export { editDistance } from './context.js';
