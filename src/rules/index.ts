@@ -19,6 +19,7 @@ import { schemaUnknownField } from './schema-unknown-field.js';
 import { remoteResource } from './remote-resource.js';
 import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
+import { substitutionInvalid } from './substitution-invalid.js';
 import { substitutionUndefined } from './substitution-undefined.js';
 import { suspended } from './suspended.js';
 import type { Rule } from './types.js';
@@ -53,6 +54,7 @@ export const rules: readonly Rule[] = [
   crossNamespaceRef,
   duplicateResource,
   substitutionUndefined,
+  substitutionInvalid,
   plaintextSecret,
   remoteResource,
   sourceNotLocal,
