@@ -22,7 +22,7 @@ export { splitApiVersion, isObject } from './patches.js';
 export { isClusterScoped } from './scope.js';
 export { editDistance } from './context.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
-export { MAX_ALIAS_COUNT } from './yaml-file.js';
+export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
 export { LIMITS } from './limits.js';
 
 export interface LoadOptions {

@@ -1,4 +1,4 @@
-import { parseInline as parseYaml } from './yaml-file.js';
+import { isBroken, parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { applyJson6902, clone, isObject, matchesTarget, strategicMerge, type JsonObject, type JsonPatchOp, type PatchTarget } from './patches.js';
 import { joinRel } from './repo-fs.js';
@@ -247,7 +247,7 @@ export class KustomizeBuilder {
     const file = this.ctx.file(rel, 'resource');
     const out: BuiltObject[] = [];
     for (const doc of file.docs) {
-      if (doc.problems.length > 0 || !isObject(doc.value)) continue;
+      if (isBroken(doc) || !isObject(doc.value)) continue;
       const v = doc.value;
       if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
         v.items.forEach((item, i) => {
@@ -332,7 +332,7 @@ export class KustomizeBuilder {
       if (ref.status !== 'ok' || !ref.target) return [];
       const file = this.ctx.file(ref.target, 'patch');
       return file.docs
-        .filter((d) => d.problems.length === 0 && d.value != null)
+        .filter((d) => !isBroken(d) && d.value != null)
         .map((d) => ({ value: d.value, at: { doc: d, path: [] }, fromFile: true }));
     };
     const inline = (text: string, path: NodePath): Patch[] => {

@@ -10,6 +10,8 @@ export type FileProblem =
   | { kind: 'not-utf8' }
   | { kind: 'too-large'; size: number; limit: number }
   | { kind: 'unreadable'; reason: string }
+  /** A documented limit (README "Limits") the file exceeds: it is reported by limit-exceeded, not parsed. */
+  | { kind: 'limit'; reason: string }
   | { kind: 'symlink-loop' }
   | { kind: 'outside-root'; realPath: string };
 
