@@ -177,6 +177,10 @@ export function parseLarge(file: SourceFile): SourceFile {
  * duplicate-key check, the alias limit, no warnings on stderr. Throws on any error, as `parse` does.
  */
 export function parseInline(text: string): unknown {
+  // The same bounds as a file: a patch string is input too, and the parser recurses.
+  const measured = measureYaml(text);
+  if (measured.limit || measured.large) throw new Error(measured.limit ?? 'too large for the full YAML parser');
+  if (mayNestTooDeep(text) && scanDepth(text).some((d) => d.deep !== undefined)) throw new Error(`YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
   return parse(text, { uniqueKeys: false, maxAliasCount: MAX_ALIAS_COUNT, logLevel: 'error' });
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/index.js';
+import { parseInline } from '../../src/load/yaml-file.js';
 import { CLUSTER, fixtureCopy, lineOf, lintRule, lintTree, replaceOnce } from '../helpers.js';
 import { invariantViolations } from '../fuzz/invariants.js';
 
@@ -193,6 +194,12 @@ describe('hostile YAML never crashes the linter', () => {
     const repo = fixtureCopy({ [file]: (s) => `${s}  labels:\n    a: b\n    a: c\nspec:\n  finalizers: notalist\n` });
     const { diagnostics } = lintHostile(repo);
     expect(diagnostics.filter((d) => d.file === file).map((d) => d.ruleId).sort()).toEqual(['schema', 'yaml-duplicate-key']);
+  });
+
+  it('bounds an inline patch string as it bounds a file: too deep or too many tokens is refused before the parser runs', () => {
+    expect(() => parseInline(`${'['.repeat(2_000)}${']'.repeat(2_000)}`)).toThrow(`YAML nests deeper than ${LIMITS.MAX_YAML_DEPTH} levels`);
+    expect(() => parseInline('- a\n'.repeat(400_000))).toThrow(/MAX_YAML_TOKENS|too large/);
+    expect(parseInline('- op: add\n  path: /a\n  value: 1\n')).toEqual([{ op: 'add', path: '/a', value: 1 }]);
   });
 
   it('prints nothing on stderr for odd YAML (collection keys, unknown tags)', () => {
