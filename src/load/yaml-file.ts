@@ -308,9 +308,8 @@ for (const c of '-?:,[]{}#&*!|>\'"%@`') INDICATOR[c.charCodeAt(0)] = 1;
 /**
  * Whether a document might nest deeper than MAX_YAML_DEPTH, cheaply and never wrongly "no": a flow collection adds
  * a level per `[` or `{`, and a block collection needs its own column, at most two levels per column (a sequence
- * may sit at its key's column) from a line's leading run of indentation and `-`, `?`, `:` indicators; a line whose
- * leading run holds an anchor or a tag (`- &a - &b`) is left to the exact scan. The exact scan (scanDepth) runs
- * only when this says "maybe".
+ * may sit at its key's column) from a line's leading run of indentation and `-`, `?`, `:` indicators (node
+ * properties between them add none). The exact scan (scanDepth) runs only when this says "maybe".
  */
 function mayNestTooDeep(text: string): boolean {
   const quarter = MAX_YAML_DEPTH / 4;
@@ -318,11 +317,14 @@ function mayNestTooDeep(text: string): boolean {
   for (let i = text.indexOf('['); i >= 0 && openers <= quarter; i = text.indexOf('[', i + 1)) openers++;
   for (let i = text.indexOf('{'); i >= 0 && openers <= quarter; i = text.indexOf('{', i + 1)) openers++;
   if (openers > quarter) return true;
-  return LONG_LEADING_RUN.test(text) || PROPERTY_IN_LEADING_RUN.test(text);
+  return LONG_LEADING_RUN.test(text);
 }
 
-const LONG_LEADING_RUN = new RegExp(`^[ \\t?:-]{${MAX_YAML_DEPTH / 4}}`, 'm');
-const PROPERTY_IN_LEADING_RUN = /^[ \t?:-]*[&!]/m;
+/**
+ * A line whose leading run holds MAX_YAML_DEPTH / 4 items: spaces and `-`, `?`, `:` indicators, or node properties
+ * (`&anchor`, `!tag`, which add no level). Each character belongs to one alternative only, so the match is linear.
+ */
+const LONG_LEADING_RUN = new RegExp(`^(?:[ \\t?:-]|[&!][^ \\t\\r\\n?:-]*){${MAX_YAML_DEPTH / 4}}`, 'm');
 
 function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
   // Duplicate keys are found in walkDocument in one pass: the parser's own check (uniqueKeys) is quadratic.
