@@ -3,7 +3,7 @@ import { host } from '../cache/journal.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
 import type { ExtraCrd } from './types.js';
-import { parseYamlFile } from './yaml-file.js';
+import { isBroken, parseYamlFile } from './yaml-file.js';
 
 /** Files read below one `--crds` directory at most: a CRD folder is small; a mistyped `--crds /` must not read the disk. */
 const MAX_CRD_FILES = 5000;
@@ -44,7 +44,7 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
       if ('error' in read) continue;
       for (const doc of parseYamlFile(source, read.text).docs) {
         const v = doc.value as { kind?: unknown } | null;
-        if (doc.problems.length === 0 && v && typeof v === 'object' && v.kind === 'CustomResourceDefinition') extra.push({ source, value: doc.value });
+        if (!isBroken(doc) && v && typeof v === 'object' && v.kind === 'CustomResourceDefinition') extra.push({ source, value: doc.value });
       }
     }
   }

@@ -7,12 +7,14 @@ import {
   constructFromEvents,
   defineMappingTag,
   defineScalarTag,
+  getScalarValue,
   parseEvents,
   seqTag,
   strTag,
   type Event,
 } from 'js-yaml';
 import type { ParsedFile } from './parsed-file.js';
+import type { YamlProblem } from './types.js';
 import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
 
 /**
@@ -127,7 +129,23 @@ export function fastParseDeclines(text: string): string | undefined {
   }
 }
 
-function parseFast(text: string): ParsedFile {
+/**
+ * The fast path's values with the events they came from, for a file too large for the full parse
+ * (src/load/yaml-file.ts parseLarge; positions from src/load/light-ast.ts), or why it declines. A repeated key does
+ * not decline here: the later value wins, as in the full parse, and yaml-duplicate-key finds it in the tree.
+ */
+export function fastParseEvents(text: string): { parsed: ParsedFile; events: Event[] } | { declined: string } {
+  try {
+    const box: { events?: Event[]; duplicates?: boolean } = { duplicates: true };
+    const parsed = parseFast(text, box);
+    return { parsed, events: box.events! };
+  } catch (e) {
+    return { declined: (e as Error).message.split('\n')[0].replace(/^declined: /, '') };
+  }
+}
+
+function parseFast(text: string, keep?: { events?: Event[]; duplicates?: boolean }): ParsedFile {
+  const duplicates: YamlProblem[][] | undefined = keep?.duplicates ? [] : undefined;
   if (text.includes('\t')) decline('a tab');
   if (text.includes('\ufeff')) decline('a byte order mark');
   for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) decline('a lone CR');
@@ -135,11 +153,12 @@ function parseFast(text: string): ParsedFile {
   if (starts > MAX_DOCUMENTS) decline('too many documents');
   if (hasDocumentEnd(text)) decline('a document end marker');
   const events = parseEvents(text, { maxDepth: FAST_MAX_DEPTH });
-  checkEvents(events, text, starts);
-  const values = constructFromEvents(events, { source: text, schema: SCHEMA, maxAliases: 0 });
+  checkEvents(events, text, starts, duplicates);
+  if (keep) keep.events = events;
+  const values = constructFromEvents(events, { source: text, schema: SCHEMA, maxAliases: 0, json: keep?.duplicates === true });
   // `yaml` gives an empty file no document, and so does js-yaml; but nothing is gained on a file with no content.
   if (values.length === 0) decline('no document');
-  return { docs: values.map((value) => ({ value: value === undefined ? null : value, problems: [] })) };
+  return { docs: values.map((value, i) => ({ value: value === undefined ? null : value, problems: duplicates?.[i] ?? [] })) };
 }
 
 /**
@@ -159,10 +178,16 @@ interface Frame {
   /** In a mapping: the next node is a key. */
   key: boolean;
   flow: boolean;
+  /** The keys of a mapping so far, when repeated keys are collected rather than declined. */
+  keys?: Set<string>;
 }
 
-/** Everything in the event stream the two parsers could read differently, or that the full parse reports. */
-function checkEvents(events: Event[], text: string, starts: number): void {
+/**
+ * Everything in the event stream the two parsers could read differently, or that the full parse reports. With
+ * `duplicates`, a repeated scalar key (compared by its text: `1` and "1" are one key here) is collected per
+ * document instead, as the full parse's yaml-duplicate-key finds it.
+ */
+function checkEvents(events: Event[], text: string, starts: number, duplicates?: YamlProblem[][]): void {
   const frames: Frame[] = [];
   /** Nesting of flow collections: only the outermost is checked, once. */
   let flow = 0;
@@ -171,6 +196,7 @@ function checkEvents(events: Event[], text: string, starts: number): void {
     if (e.type === EVENT_ID.DOCUMENT) {
       if (e.directives.length > 0) decline('a directive');
       if (e.explicitStart) explicitStarts++;
+      duplicates?.push([]);
       continue;
     }
     if (e.type === EVENT_ID.POP) {
@@ -184,6 +210,11 @@ function checkEvents(events: Event[], text: string, starts: number): void {
     const isKey = top !== undefined && top.mapping && top.key;
     if (top?.mapping) top.key = !top.key;
     if (e.type === EVENT_ID.SCALAR) {
+      if (isKey && duplicates && top.keys) {
+        const k = e.valueStart === -1 ? '' : getScalarValue(text, e);
+        if (top.keys.has(k) && e.valueStart !== -1) duplicates[duplicates.length - 1].push({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', start: e.valueStart, end: e.valueEnd });
+        top.keys.add(k);
+      }
       if (isKey && e.valueStart !== -1) checkKey(text, e.valueStart, e.valueEnd);
       if (e.style >= SCALAR_STYLE.LITERAL_BLOCK && e.valueStart !== -1) checkBlockScalar(text, e.valueStart, e.valueEnd);
       continue;
@@ -191,7 +222,7 @@ function checkEvents(events: Event[], text: string, starts: number): void {
     // A collection as a key is declined by the map tag; here only its shape matters.
     const isFlow = e.style === COLLECTION_STYLE.FLOW;
     if (isFlow && flow++ === 0) checkFlowOnOneLine(text, e.start);
-    frames.push({ mapping: e.type === EVENT_ID.MAPPING, key: true, flow: isFlow });
+    frames.push({ mapping: e.type === EVENT_ID.MAPPING, key: true, flow: isFlow, keys: duplicates && e.type === EVENT_ID.MAPPING ? new Set() : undefined });
   }
   // Every `---` js-yaml started a document at must be a marker at column 0: it also takes `  --- x` at the very
   // start of a file for one, where `yaml` reads the scalar '--- x'.

@@ -4,7 +4,7 @@ import { applyPatch, metadataOf, objectLocation, setMetadata, type BuiltObject, 
 import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
 import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
-import { substituteValue, substitutionDisabled } from './substitute.js';
+import { VALID_NAME, substituteValue, substitutionDisabled } from './substitute.js';
 import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from './types.js';
 import { findInstances, instancePatches, syncOf, type FoundInstance } from './flux-instance.js';
 import { expandResourceSet, isInputProvider, isResourceSet } from './resourceset.js';
@@ -544,35 +544,61 @@ export class FluxWalker {
     if (isObject(spec.postBuild)) {
       fk.substitution = this.substitution(cluster, fk, spec.postBuild, objects);
       for (const o of objects) {
-        if (!substitutionDisabled(o.value)) o.value = substituteValue(o.value, fk.substitution.vars) as JsonObject;
+        if (!substitutionDisabled(o.value)) o.value = substituteValue(o.value, fk.substitution) as JsonObject;
       }
     }
     return objects;
   }
 
-  /** Variables from `postBuild.substitute` over `substituteFrom`, resolved from ConfigMaps and Secrets already built. */
+  /**
+   * Variables from `postBuild.substitute` over `substituteFrom`, resolved from ConfigMaps and Secrets already built,
+   * as kustomize-controller loads them (fluxcd/pkg kustomize/kustomize_varsub.go LoadVariables): a ConfigMap's
+   * `data`, a Secret's keys (values unknown here), later sources over earlier ones, inline values over all, line
+   * breaks removed from every value. A source the linter cannot read makes the set incomplete: a missing one (Flux
+   * fails on it unless `optional`, and ref-not-found reports that), an optional one that is absent here (it may exist
+   * in the cluster), a SOPS-encrypted or generated Secret.
+   */
   private substitution(cluster: Cluster, fk: FluxKustomization, postBuild: JsonObject, building: BuiltObject[]): Substitution {
     const vars = new Map<string, string>();
+    const unknown = new Set<string>();
+    const invalid: NonNullable<Substitution['invalid']> = [];
     let complete = true;
     const namespace = fk.object?.namespace ?? fk.key.slice(0, fk.key.indexOf('/'));
     const from = Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
-    for (const entry of from) {
-      if (!isObject(entry) || typeof entry.name !== 'string') continue;
+    from.forEach((entry, i) => {
+      if (!isObject(entry) || typeof entry.name !== 'string') return;
       const kind = String(entry.kind ?? '');
       // Flux reads these from the cluster: built by an earlier Kustomization, or by this one's previous
       // reconcile (a root that applies its own cluster-vars ConfigMap).
       const src = this.findObject(cluster, kind, entry.name, namespace) ?? findBuilt(building, kind, entry.name, namespace);
-      if (!src) {
-        if (entry.optional !== true) complete = false;
-        continue;
+      if (!src || isObject(src.value.sops) || (src.generated && kind === 'Secret')) {
+        complete = false;
+        return;
       }
-      if (src.generated && kind === 'Secret') complete = false;
-      for (const [k, v] of Object.entries(dataOf({ kind, value: src.value }))) vars.set(k, v);
-    }
+      const data = dataOf({ kind, value: src.value });
+      for (const [k, v] of Object.entries(data.known)) {
+        vars.set(k, v);
+        unknown.delete(k);
+      }
+      for (const k of data.unknown) {
+        unknown.add(k);
+        vars.delete(k);
+      }
+      for (const k of [...Object.keys(data.known), ...data.unknown]) {
+        if (!VALID_NAME.test(k)) invalid.push({ name: k, from: `${kind} ${entry.name}`, path: ['spec', 'postBuild', 'substituteFrom', i] });
+      }
+    });
     if (isObject(postBuild.substitute)) {
-      for (const [k, v] of Object.entries(postBuild.substitute)) vars.set(k, String(v));
+      for (const [k, v] of Object.entries(postBuild.substitute)) {
+        vars.set(k, String(v).replaceAll('\n', ''));
+        unknown.delete(k);
+        if (!VALID_NAME.test(k)) invalid.push({ name: k, from: 'substitute', path: ['spec', 'postBuild', 'substitute', k] });
+      }
     }
-    return { vars, complete };
+    const out: Substitution = { vars, complete };
+    if (unknown.size > 0) out.unknown = unknown;
+    if (invalid.length > 0) out.invalid = invalid;
+    return out;
   }
 
   /** Paths inside other objects: a Terraform module directory, a Helm chart in a Git source. */
@@ -643,16 +669,23 @@ export class FluxWalker {
   }
 }
 
-/** A ConfigMap's or Secret's keys and values; Secret values are replaced so they can never reach output. */
-function dataOf(o: { kind: string; value: Record<string, unknown> }): Record<string, string> {
-  const out: Record<string, string> = {};
-  const secret = o.kind === 'Secret';
-  for (const field of ['data', 'stringData', 'binaryData']) {
-    const d = o.value[field];
-    if (!isObject(d)) continue;
-    for (const k of Object.keys(d)) out[k] = secret ? `<secret:${k}>` : String(d[k]);
+/**
+ * The variables a ConfigMap or Secret gives: a ConfigMap's `data` (the controller reads no `binaryData`), with line
+ * breaks removed as the controller does; only the keys of a Secret (`data` and `stringData`): its values are
+ * unknown to the model, so they can never reach output nor decide a finding.
+ */
+function dataOf(o: { kind: string; value: Record<string, unknown> }): { known: Record<string, string>; unknown: string[] } {
+  const known: Record<string, string> = {};
+  const unknown: string[] = [];
+  if (o.kind === 'Secret') {
+    for (const field of ['data', 'stringData']) {
+      const d = o.value[field];
+      if (isObject(d)) unknown.push(...Object.keys(d));
+    }
+  } else if (isObject(o.value.data)) {
+    for (const [k, v] of Object.entries(o.value.data)) known[k] = String(v).replaceAll('\n', '');
   }
-  return out;
+  return { known, unknown };
 }
 
 /**

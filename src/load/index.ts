@@ -17,12 +17,12 @@ export * from './types.js';
 export { locate, toRange, type Range } from './yaml-file.js';
 export { isFluxKustomization, objectKey, normalizeUrl } from './flux.js';
 export { objectLocation } from './kustomize.js';
-export { varUses, SUBSTITUTE_ANNOTATION } from './substitute.js';
+export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
 export { splitApiVersion, isObject } from './patches.js';
 export { isClusterScoped } from './scope.js';
 export { editDistance } from './context.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
-export { MAX_ALIAS_COUNT } from './yaml-file.js';
+export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
 export { LIMITS } from './limits.js';
 
 export interface LoadOptions {

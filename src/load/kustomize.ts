@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH } from './yaml-file.js';
+import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH, checkInlineBounds, isBroken } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';
@@ -185,7 +185,8 @@ export class KustomizeBuilder {
     this.active.add(this.id(dir));
     const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
     if (kd.files.length > 1 && kd.doc) this.fail(acc, { doc: kd.doc, path: [] }, `${dir} holds more than one kustomization file (${kd.files.join(', ')}): kustomize refuses to choose`);
-    if (kd.doc && kd.doc.problems.length > 0) acc.failures.push(`yaml-syntax: ${kd.doc.file.path} does not parse`);
+    // A duplicate key in a kustomization file is resolved (the last one wins); any other problem fails the build.
+    if (kd.doc && isBroken(kd.doc)) acc.failures.push(`yaml-syntax: ${kd.doc.file.path} does not parse`);
     if (kd.doc && isObject(kd.doc.value)) this.run(dir, kd.doc, kd.doc.value, acc);
     this.active.delete(this.id(dir));
     this.cache.set(dir, acc);
@@ -371,7 +372,7 @@ export class KustomizeBuilder {
         return;
       }
       const file = this.ctx.file(ref.target, 'configuration');
-      for (const d of file.docs) if (d.problems.length === 0) acc.config = mergeConfig(acc.config, parseConfig(d.value));
+      for (const d of file.docs) if (!isBroken(d)) acc.config = mergeConfig(acc.config, parseConfig(d.value));
     });
     list('crds').forEach((entry, i) => {
       if (typeof entry !== 'string') return;
@@ -439,7 +440,7 @@ export class KustomizeBuilder {
       if (file.docs.some((d) => d.problems.length > 0)) acc.failures.push(`yaml-syntax: patch file ${ref.target} does not parse`);
       const merges = file.text.includes('<<');
       return file.docs
-        .filter((d) => d.problems.length === 0 && d.value != null)
+        .filter((d) => !isBroken(d) && d.value != null)
         .map((d) => ({ value: merges ? withMergeKeys(d.value) : d.value, at: { doc: d, path: [] }, fromFile: true }));
     };
     const inline = (text: string, path: NodePath): Patch[] | undefined => {
@@ -537,7 +538,7 @@ export class KustomizeBuilder {
       }
       const file = this.ctx.file(ref.target, 'configuration');
       const first = file.docs[0];
-      if (!first || first.problems.length > 0) {
+      if (!first || isBroken(first)) {
         acc.failures.push(`yaml-syntax: replacements file ${ref.target} does not parse`);
         return [];
       }
@@ -633,7 +634,7 @@ export class KustomizeBuilder {
       return r.objects.map((o) => o.value);
     }
     const file = this.ctx.file(ref.target, 'configuration');
-    return file.docs.filter((d) => d.problems.length === 0).map((d) => d.value);
+    return file.docs.filter((d) => !isBroken(d)).map((d) => d.value);
   }
 
   /**
@@ -656,7 +657,7 @@ export class KustomizeBuilder {
     const out: BuiltObject[] = [];
     const merges = file.text.includes('<<');
     for (const doc of file.docs) {
-      if (doc.problems.length > 0 || !isObject(doc.value)) continue;
+      if (isBroken(doc) || !isObject(doc.value)) continue;
       const v = merges ? (withMergeKeys(doc.value) as JsonObject) : doc.value;
       if (typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) {
         v.items.forEach((item, i) => {
@@ -1023,6 +1024,7 @@ function parseMessage(e: unknown): string {
 /** Every document of an inline patch or transformer configuration (empty ones left out); throws on a syntax error. */
 function parseAllInline(text: string): unknown[] {
   const out: unknown[] = [];
+  checkInlineBounds(text);
   try {
     for (const d of parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' })) {
       if (d.errors.length > 0) throw d.errors[0];

@@ -176,8 +176,9 @@ let version: string | undefined;
 export function cacheVersion(): string {
   if (version) return version;
   const h = createHash('sha256');
-  h.update(`format 1\0${process.versions.v8}\0${FAST_PARSER_VERSION}\0`);
-  for (const mod of ['yaml-file', 'parsed-file', 'fast-parse']) {
+  // Format 2: a file fails as a whole (FILE_FAILED), limits are problems of kind 'limit', unresolved aliases are found.
+  h.update(`format 2\0${process.versions.v8}\0${FAST_PARSER_VERSION}\0`);
+  for (const mod of ['yaml-file', 'parsed-file', 'fast-parse', 'light-ast']) {
     // Built: the .js beside this file; from sources (tests): the .ts.
     const text = ['js', 'ts'].map((ext) => readOrUndefined(new URL(`./${mod}.${ext}`, import.meta.url))).find((t) => t !== undefined);
     h.update(`${mod}\0`);

@@ -1,7 +1,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { jsonExact } from '../json-exact.js';
-import { fastParse } from './fast-parse.js';
-import { parseYamlFile } from './yaml-file.js';
+import { fastParse, fastParseEvents } from './fast-parse.js';
+import { measureYaml, parseYamlFile } from './yaml-file.js';
 import type { Document, LineCounter } from 'yaml';
 import type { FileProblem, FileRole, SourceFile, YamlDoc, YamlProblem } from './types.js';
 
@@ -13,11 +13,14 @@ import type { FileProblem, FileRole, SourceFile, YamlDoc, YamlProblem } from './
 export interface ParsedFile {
   problem?: FileProblem;
   docs: { value: unknown; problems: YamlProblem[] }[];
+  /** Too large for the full parse (src/load/yaml-file.ts MAX_FULL_PARSE_*): its tree comes from the fast path's events. */
+  large?: true;
 }
 
-export function parsedOf(file: SourceFile): ParsedFile {
+export function parsedOf(file: SourceFile, large = false): ParsedFile {
   const out: ParsedFile = { docs: file.docs.map((d) => ({ value: d.value, problems: d.problems })) };
   if (file.problem) out.problem = file.problem;
+  if (large) out.large = true;
   return out;
 }
 
@@ -26,7 +29,16 @@ export function parsedOf(file: SourceFile): ParsedFile {
  * else the full parse's values and problems. Either way the same values; problems only ever come from the full parse.
  */
 export function parseValues(path: string, text: string): ParsedFile {
-  return fastParse(text) ?? parsedOf(parseYamlFile(path, text));
+  // Limits first: the fast path too must never see a file past them (src/load/yaml-file.ts measureYaml).
+  const measured = measureYaml(text);
+  if (measured.limit) return { docs: [], problem: { kind: 'limit', reason: measured.limit } };
+  if (measured.large) {
+    // Values (and repeated keys) from the fast path; its tree is built only if a finding needs a position.
+    const fast = fastParseEvents(text);
+    if ('declined' in fast) return parsedOf(parseYamlFile(path, text, measured), true);
+    return { ...fast.parsed, large: true };
+  }
+  return fastParse(text) ?? parsedOf(parseYamlFile(path, text, measured));
 }
 
 /** Parses a file's text into its serialized ParsedFile (what a worker or the cache hands over). */
@@ -63,7 +75,7 @@ export { jsonExact };
  * accessor becomes a dictionary, several times bigger and slower to make (about 10 MB per 6,000 files).
  */
 export function lazySourceFile(path: string, text: string, parsed: ParsedFile): SourceFile {
-  const file = new LazySourceFile(path, text);
+  const file = new LazySourceFile(path, text, parsed.large === true);
   if (parsed.problem) file.problem = parsed.problem;
   parsed.docs.forEach((d, index) => file.docs.push(new LazyYamlDoc(file, index, d.value, d.problems)));
   return file;
@@ -78,10 +90,12 @@ class LazySourceFile implements SourceFile {
   constructor(
     readonly path: string,
     readonly text: string,
+    private readonly large: boolean,
   ) {}
 
   fullParse(): SourceFile {
-    return (this.#full ??= parseYamlFile(this.path, this.text));
+    // A large file was measured already: its tree comes from the fast path's events, without counting it again.
+    return (this.#full ??= parseYamlFile(this.path, this.text, this.large ? { large: true } : undefined));
   }
 
   get lineCounter(): LineCounter {

@@ -11,6 +11,8 @@ export type FileProblem =
   | { kind: 'not-utf8' }
   | { kind: 'too-large'; size: number; limit: number }
   | { kind: 'unreadable'; reason: string }
+  /** A documented limit (README "Limits") the file exceeds: it is reported by limit-exceeded, not parsed. */
+  | { kind: 'limit'; reason: string }
   | { kind: 'symlink-loop' }
   | { kind: 'outside-root'; realPath: string };
 
@@ -161,11 +163,19 @@ export interface KObject {
   provenance?: Map<string, Location>;
 }
 
-/** What substitution a Flux Kustomization's postBuild will do. */
+/** What substitution a Flux Kustomization's postBuild will do (src/load/substitute.ts). */
 export interface Substitution {
+  /** Variables whose values the linter knows (inline `substitute`, ConfigMaps in the tree). */
   vars: Map<string, string>;
-  /** False when some substituteFrom source is missing, optional, or SOPS-encrypted: unknown is not undefined. */
+  /** Variables defined with a value the linter cannot know or must not show: the keys of a Secret. */
+  unknown?: Set<string>;
+  /**
+   * False when some substituteFrom source cannot be read (missing, optional and absent, SOPS-encrypted, written by
+   * an ExternalSecret): any variable may then be defined, with an unknown value. Unknown is not undefined.
+   */
   complete: boolean;
+  /** Variable names the controller rejects (VALID_NAME), which fail the whole Kustomization; `from` says where. */
+  invalid?: { name: string; from: string; path: NodePath }[];
 }
 
 export interface FluxKustomization {

@@ -1,5 +1,5 @@
 import { effectiveNamespace } from '../graph/references.js';
-import { locate, objectLocation, splitApiVersion, type KObject, type Location } from '../load/index.js';
+import { locate, objectLocation, splitApiVersion, unresolved, type KObject, type Location } from '../load/index.js';
 import type { Rule } from './types.js';
 
 interface Placed {
@@ -23,6 +23,9 @@ export const duplicateResource: Rule = {
     for (const cluster of model.clusters) {
       const byKey = new Map<string, Placed[]>();
       for (const obj of cluster.objects) {
+        // A name or namespace post-build substitution left as written (a value from a Secret, an unknown source):
+        // whether two such objects are one cannot be known.
+        if (unresolved(obj.name) || unresolved(effectiveNamespace(obj))) continue;
         const [group] = splitApiVersion(obj.apiVersion);
         // Objects applied to different clusters (a Kustomization's spec.kubeConfig) are different objects.
         const key = [obj.target ?? '', group, obj.kind, effectiveNamespace(obj) ?? '', obj.name].join('\0');

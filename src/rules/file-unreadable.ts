@@ -11,7 +11,8 @@ export const fileUnreadable: Rule = {
   },
   check({ model, report }) {
     for (const file of model.files.values()) {
-      if (!file.problem || file.roles.size === 0) continue;
+      // A file over a documented limit is limit-exceeded's.
+      if (!file.problem || file.problem.kind === 'limit' || file.roles.size === 0) continue;
       report({ file, start: 0, end: 0 }, `${file.path} ${explain(file.problem)}`);
     }
     for (const ref of model.refs) {
@@ -35,5 +36,7 @@ function explain(p: FileProblem): string {
       return 'is a symlink to outside the repository root';
     case 'unreadable':
       return `cannot be read (${p.reason})`;
+    case 'limit':
+      return p.reason;
   }
 }

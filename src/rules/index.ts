@@ -22,6 +22,7 @@ import { sourceNotFound } from './source-not-found.js';
 import { sourceNotLocal } from './source-not-local.js';
 import { sourceRoot } from './source-root.js';
 import { resourceSet } from './resourceset.js';
+import { substitutionInvalid } from './substitution-invalid.js';
 import { substitutionUndefined } from './substitution-undefined.js';
 import { suspended } from './suspended.js';
 import type { Rule } from './types.js';
@@ -59,6 +60,7 @@ export const rules: readonly Rule[] = [
   duplicateResource,
   resourceSet,
   substitutionUndefined,
+  substitutionInvalid,
   plaintextSecret,
   remoteResource,
   sourceNotLocal,

@@ -1,4 +1,4 @@
-import { isObject, type Location, type YamlDoc } from '../load/index.js';
+import { isBroken, isObject, type Location, type YamlDoc } from '../load/index.js';
 import type { Rule } from './types.js';
 
 /** kustomize's own configuration files are not objects it emits, so they carry no metadata.name. */
@@ -17,7 +17,7 @@ export const manifestShape: Rule = {
     for (const file of model.files.values()) {
       if (!file.roles.has('resource')) continue;
       for (const doc of file.docs) {
-        if (doc.problems.length > 0 || doc.value === null || doc.value === undefined) continue;
+        if (isBroken(doc) || doc.value === null || doc.value === undefined) continue;
         const v = doc.value;
         if (!isObject(v)) {
           report({ doc, path: [] }, `document ${doc.index + 1} is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}, not a Kubernetes object`);

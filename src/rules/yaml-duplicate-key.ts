@@ -6,12 +6,14 @@ export const yamlDuplicateKey: Rule = {
   severity: 'error',
   description: 'A mapping has the same key twice.',
   docs: {
-    why: 'Most YAML readers silently keep only one of the two values, so what Flux applies is not what the file seems to say; kustomize refuses the file outright.',
+    why: 'kustomize, and so Flux, refuses a manifest with a repeated key ("map[string]interface {}(nil): yaml: unmarshal errors: line 7: mapping key "x" already defined at line 6"), failing the whole Kustomization. In a kustomization file it silently keeps the last value (a warning), so what it builds is not what the file seems to say.',
     wrong: 'spec:\n  interval: 10m\n  interval: 1h',
     right: 'spec:\n  interval: 1h',
   },
   check({ model, report }) {
     for (const file of model.files.values()) {
+      // kustomize reads its own files into a struct, where the last value wins (checked with kubectl kustomize v5.5).
+      const kustomizeOnly = file.roles.has('kustomization') && !file.roles.has('resource');
       for (const doc of file.docs) {
         if (!doc.problems.some((p) => p.code === 'DUPLICATE_KEY')) continue;
         // The parser flags the map; walk it to point at every repeated key and at its first occurrence.
@@ -30,7 +32,10 @@ export const yamlDuplicateKey: Rule = {
               const line = file.lineCounter.linePos(earlier.range![0]).line;
               report(
                 { file, start: pair.key.range[0], end: pair.key.range[1] },
-                `duplicate key '${name}' (first at line ${line}); only one of the two values would be used`,
+                kustomizeOnly
+                  ? `duplicate key '${name}' (first at line ${line}); kustomize keeps only this last value`
+                  : `duplicate key '${name}' (first at line ${line}); only one of the two values would be used`,
+                kustomizeOnly ? { severity: 'warning' } : undefined,
               );
             }
           },

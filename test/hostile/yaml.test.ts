@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/index.js';
+import { parseInline } from '../../src/load/yaml-file.js';
 import { CLUSTER, fixtureCopy, lineOf, lintRule, lintTree, replaceOnce } from '../helpers.js';
 import { invariantViolations } from '../fuzz/invariants.js';
 
@@ -163,24 +164,42 @@ describe('hostile YAML never crashes the linter', () => {
     expect(lintTree(repo).model.clusters[0].objects.some((o) => o.name === 'fine')).toBe(true);
   });
 
-  it('checks the other documents of a multi-document file with one broken document', () => {
+  it('builds none of the documents of a file with one broken document, and reports the error once, where it is', () => {
     const file = 'flux-apps/vault/multi.yaml';
     const repo = fixtureCopy({
       [base]: addResource('multi.yaml'),
       [file]: [configMap('first'), configMap('broken', 'data: [unclosed\n'), configMap('', 'data: {}\n')].join('---\n'),
     });
     const { diagnostics, model } = lintHostile(repo);
-    expect(diagnostics.filter((d) => d.ruleId === 'yaml-syntax').every((d) => d.file === file && d.line >= lineOf(repo, file, '[unclosed'))).toBe(true);
-    expect(diagnostics.filter((d) => d.ruleId === 'manifest-shape')).toEqual([expect.objectContaining({ file, line: lineOf(repo, file, 'metadata:', 3) })]);
-    expect(model.clusters[0].objects.some((o) => o.name === 'first')).toBe(true);
+    expect(diagnostics.filter((d) => d.ruleId === 'yaml-syntax')).toEqual([expect.objectContaining({ file, line: lineOf(repo, file, '[unclosed') })]);
+    // kustomize reads the file as one stream: the first ConfigMap is not applied either, and the third is not checked.
+    expect(diagnostics.filter((d) => d.ruleId === 'manifest-shape')).toEqual([]);
+    expect(model.clusters[0].objects.some((o) => o.name === 'first')).toBe(false);
   });
 
-  it('reports a file with more documents than the limit without parsing it', () => {
-    const file = 'flux-apps/vault/many.yaml';
-    const repo = fixtureCopy({ [base]: addResource('many.yaml'), [file]: '---\n'.repeat(LIMITS.MAX_DOCUMENTS + 1) });
-    expect(only(repo, 'file-unreadable').map((d) => d.message)).toEqual([
-      `${file} cannot be read (${LIMITS.MAX_DOCUMENTS + 1} YAML documents, over the limit of ${LIMITS.MAX_DOCUMENTS}; it was not parsed)`,
+  it('reports Biohazard\'s undefined alias *pvc in each of its two documents, and builds neither', () => {
+    const file = 'flux-apps/vault/vm.yaml';
+    const doc = (name: string) => configMap(name, 'data:\n  size: &size "55Gi"\n  again: *size\n  claim: *pvc\n');
+    const repo = fixtureCopy({ [base]: addResource('vm.yaml'), [file]: [doc('jj'), doc('jj2')].join('---\n') });
+    const { diagnostics, model } = lintHostile(repo);
+    expect(diagnostics.filter((d) => d.ruleId === 'yaml-syntax').map((d) => [d.line, d.column, d.message])).toEqual([
+      [lineOf(repo, file, 'claim: *pvc'), 10, 'YAML syntax error: undefined alias *pvc: no anchor &pvc before it in this document'],
+      [lineOf(repo, file, 'claim: *pvc', 2), 10, 'YAML syntax error: undefined alias *pvc: no anchor &pvc before it in this document'],
     ]);
+    expect(model.clusters[0].objects.some((o) => o.name === 'jj' || o.name === 'jj2')).toBe(false);
+  });
+
+  it('reports the schema errors of a document that also has a duplicate key', () => {
+    const file = 'flux-apps/vault/namespace.yaml';
+    const repo = fixtureCopy({ [file]: (s) => `${s}  labels:\n    a: b\n    a: c\nspec:\n  finalizers: notalist\n` });
+    const { diagnostics } = lintHostile(repo);
+    expect(diagnostics.filter((d) => d.file === file).map((d) => d.ruleId).sort()).toEqual(['schema', 'yaml-duplicate-key']);
+  });
+
+  it('bounds an inline patch string as it bounds a file: too deep or too many tokens is refused before the parser runs', () => {
+    expect(() => parseInline(`${'['.repeat(2_000)}${']'.repeat(2_000)}`)).toThrow(`YAML nests deeper than ${LIMITS.MAX_YAML_DEPTH} levels`);
+    expect(() => parseInline('- a\n'.repeat(400_000))).toThrow(/MAX_YAML_TOKENS|too large/);
+    expect(parseInline('- op: add\n  path: /a\n  value: 1\n')).toEqual([{ op: 'add', path: '/a', value: 1 }]);
   });
 
   it('prints nothing on stderr for odd YAML (collection keys, unknown tags)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.js';
+import { CLUSTER, fixtureCopy, lineOf, lintRule, lintTree, replaceOnce } from '../helpers.js';
 
 const apps = `${CLUSTER}/apps/apps.yaml`;
 const vault = 'flux-apps/vault/release.yaml';
@@ -98,6 +98,72 @@ describe('substitution-undefined', () => {
         message:
           "'${CLUSTER_DOMAIN}' will be applied literally: Kustomization 'flux-system/dremio' has no postBuild, though other Kustomizations of this cluster substitute CLUSTER_DOMAIN (add postBuild.substituteFrom, or escape it as $${CLUSTER_DOMAIN})",
       },
+    ]);
+  });
+
+  it('follows nested defaults and string functions: only an undefined variable whose empty value is used is reported', () => {
+    const repo = fixtureCopy({
+      [vault]: replaceOnce(
+        '    ui:\n      enabled: true',
+        '    ui:\n      enabled: true\n      a: ${UNSET:-${STORAGE_CLAS}}\n      b: ${UNSET:-${STORAGE_CLASS}}\n      c: ${STORAGE_CLASS:-${TYPO}}\n      d: ${CLUSTER_DOMAIN/./-}\n      e: ${CLUSTR_NAME^^}\n      f: ${#CLUSTER_NAME}',
+      ),
+    });
+    expect(lintRule(repo, 'substitution-undefined').map((d) => [d.line, d.column, d.message])).toEqual([
+      [lineOf(repo, vault, 'a: ${UNSET'), 10, `'\${STORAGE_CLAS}' ${undefinedIn('vault')}; did you mean 'STORAGE_CLASS'?`],
+      [lineOf(repo, vault, 'e: ${CLUSTR'), 10, `'\${CLUSTR_NAME^^}' ${undefinedIn('vault')}; did you mean 'CLUSTER_NAME'?`],
+    ]);
+  });
+
+  it("takes a Secret's keys as defined (their values stay unknown)", () => {
+    const repo = fixtureCopy({
+      [`${CLUSTER}/cluster-secrets.yaml`]: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  VAULT_TOKEN: s3cr3t-value\n',
+      [`${CLUSTER}/kustomization.yaml`]: replaceOnce('  - cluster.yaml', '  - cluster.yaml\n  - cluster-secrets.yaml'),
+      [apps]: replaceOnce(
+        '        name: cluster-vars\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: airflow',
+        '        name: cluster-vars\n      - kind: Secret\n        name: cluster-secrets\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: airflow',
+      ),
+      [vault]: replaceOnce('    ui:\n      enabled: true', '    ui:\n      enabled: true\n      token: ${VAULT_TOKEN}\n      other: ${VAULT_TOKN}'),
+    });
+    const { diagnostics, model } = lintTree(repo);
+    expect(diagnostics.filter((d) => d.ruleId === 'substitution-undefined').map((d) => d.message)).toEqual([
+      "'${VAULT_TOKN}' is not defined by the postBuild of Kustomization 'flux-system/vault' (substituteFrom ConfigMap cluster-vars, substituteFrom Secret cluster-secrets); Flux substitutes an empty string; did you mean 'VAULT_TOKEN'?",
+    ]);
+    // The value is not in the model's objects, nor in any finding.
+    const release = model.clusters[0].objects.find((o) => o.kind === 'HelmRelease' && o.name === 'vault')!;
+    expect(JSON.stringify(release.value)).toContain('"token":"${VAULT_TOKEN}"');
+    expect(JSON.stringify(diagnostics)).not.toContain('s3cr3t-value');
+  });
+
+  it('is silent when an optional substituteFrom source is absent here (it may exist in the cluster)', () => {
+    const repo = fixtureCopy({
+      [apps]: replaceOnce(
+        '        name: cluster-vars\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: airflow',
+        '        name: cluster-vars\n      - kind: Secret\n        name: written-by-an-external-secret\n        optional: true\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: airflow',
+      ),
+      [vault]: replaceOnce('storageClass: ${STORAGE_CLASS}', 'storageClass: ${STORAGE_CLAS}'),
+    });
+    expect(lintRule(repo, 'substitution-undefined')).toEqual([]);
+  });
+
+  it('follows $${VAR} through two levels of Kustomizations: the outer one leaves ${VAR} for the inner one', () => {
+    const platform = 'flux-clusters/stefanzhelev/platform/ks.yaml';
+    const outer = (escaped: boolean) =>
+      fixtureCopy({
+        [apps]: (s) =>
+          `${s}---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: platform\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./flux-clusters/stefanzhelev/platform\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substitute:\n      CLUSTER: main\n`,
+        [platform]: `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: demo\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./flux-apps/demo\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substitute:\n      APP: demo\n  patches:\n    - target:\n        kind: ConfigMap\n      patch: |\n        - op: add\n          path: /metadata/labels\n          value:\n            owner: ${escaped ? '$$' : '$'}{APP}-\${CLUSTER}\n`,
+        'flux-apps/demo/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - config.yaml\n',
+        'flux-apps/demo/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: flux-system\ndata:\n  app: ${APP}\n',
+      });
+    const escaped = outer(true);
+    const { diagnostics, model } = lintTree(escaped);
+    expect(diagnostics.filter((d) => d.ruleId.startsWith('substitution-'))).toEqual([]);
+    const cm = model.clusters[0].objects.find((o) => o.kind === 'ConfigMap' && o.name === 'demo')!;
+    expect(cm.value).toMatchObject({ metadata: { labels: { owner: 'demo-main' } }, data: { app: 'demo' } });
+    // Not escaped, the outer Kustomization substitutes ${APP} itself, and does not define it.
+    const plain = outer(false);
+    expect(lintRule(plain, 'substitution-undefined').map((d) => [d.file, d.message])).toEqual([
+      [platform, "'${APP}' is not defined by the postBuild of Kustomization 'flux-system/platform' (substitute); Flux substitutes an empty string"],
     ]);
   });
 

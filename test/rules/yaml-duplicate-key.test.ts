@@ -19,6 +19,20 @@ describe('yaml-duplicate-key', () => {
     ]);
   });
 
+  it('warns about a repeated key in a kustomization file: kustomize keeps the last value instead of failing', () => {
+    const k = 'flux-apps/vault/kustomization.yaml';
+    const repo = fixtureCopy({ [k]: (s) => `${s}namespace: vault-two\n` });
+    expect(lintRule(repo, 'yaml-duplicate-key')).toEqual([
+      {
+        file: k,
+        line: lineOf(repo, k, 'namespace: vault-two'),
+        column: 1,
+        severity: 'warning',
+        message: `duplicate key 'namespace' (first at line ${lineOf(repo, k, 'namespace: vault')}); kustomize keeps only this last value`,
+      },
+    ]);
+  });
+
   it('is silent on the clean fixture', () => {
     expect(lintRule(fixtureCopy(), 'yaml-duplicate-key')).toEqual([]);
   });
