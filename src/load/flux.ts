@@ -1,6 +1,6 @@
 import { parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
-import { applyPatch, metadataOf, objectLocation, setMetadata, type BuiltObject, type KustomizeBuilder } from './kustomize.js';
+import { applyPatch, metadataOf, objectLocation, setMetadata, type BuiltObject, type FluxOverlay, type KustomizeBuilder } from './kustomize.js';
 import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
 import { isClusterScoped } from './scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
@@ -411,8 +411,8 @@ export class FluxWalker {
 
   /** Builds a Flux Kustomization's path and applies what kustomize-controller applies on top of kustomize. */
   private build(cluster: Cluster, fk: FluxKustomization, queue: FluxKustomization[]): void {
-    const built = this.builder.buildForFlux(fk.path!);
     const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : (fk.spec ?? {});
+    const built = this.builder.buildForFlux(fk.path!, this.overlayOf(fk, spec));
     fk.target = applyTarget(spec, fk.object?.namespace) ?? (fk.parent !== undefined ? cluster.kustomizations.get(fk.parent)?.target : undefined);
     const objects = this.fluxTransforms(cluster, fk, spec, built);
     const resourceSets: KObject[] = [];
@@ -498,49 +498,38 @@ export class FluxWalker {
     }
   }
 
-  private fluxTransforms(cluster: Cluster, fk: FluxKustomization, spec: JsonObject, built: BuiltObject[]): BuiltObject[] {
-    let objects = built;
+  /**
+   * What kustomize-controller adds to the kustomization it builds (fluxcd/pkg kustomize/kustomize_generator.go
+   * WriteFile): targetNamespace, namePrefix/nameSuffix, patches and components run inside that kustomize build.
+   */
+  private overlayOf(fk: FluxKustomization, spec: JsonObject): FluxOverlay {
     const obj = fk.object;
-    if (obj && Array.isArray(spec.components) && fk.path) {
-      spec.components.forEach((c, i) => {
-        if (typeof c !== 'string') return;
-        const ref = this.ctx.resolve('flux-component', { doc: obj.doc, path: [...obj.docPath, 'spec', 'components', i] }, c, fk.path!, 'dir');
-        if (ref.status !== 'ok' || !ref.target) return;
-        const kd = this.builder.kustomizeDir(ref.target);
-        const mismatch = kd && this.builder.kindMismatch(kd, true);
-        if (mismatch) {
-          ref.status = 'missing';
-          ref.detail = mismatch;
-          return;
-        }
-        const applied = this.builder.applyComponent(ref.target, objects);
-        if (applied === undefined) ref.status = 'no-kustomization';
-        else objects = applied;
-      });
-    }
-    if (obj && Array.isArray(spec.patches)) {
+    const at = (...path: (string | number)[]): Location => (obj ? objectLocation(obj, ['spec', ...path]) : (fk.pathRef?.from ?? { doc: undefined as never, path: [] }));
+    const overlay: FluxOverlay = { patches: [], components: [] };
+    const str = (key: string) => (typeof spec[key] === 'string' && spec[key] !== '' ? (spec[key] as string) : undefined);
+    const ns = str('targetNamespace');
+    if (ns !== undefined) overlay.namespace = { value: ns, at: at('targetNamespace') };
+    const prefix = str('namePrefix');
+    if (prefix !== undefined) overlay.namePrefix = { value: prefix, at: at('namePrefix') };
+    const suffix = str('nameSuffix');
+    if (suffix !== undefined) overlay.nameSuffix = { value: suffix, at: at('nameSuffix') };
+    if (Array.isArray(spec.patches)) {
       spec.patches.forEach((p, i) => {
-        if (!isObject(p) || typeof p.patch !== 'string') return;
-        let patch: unknown;
-        try {
-          patch = parseYaml(p.patch);
-        } catch {
-          return;
-        }
-        const at = objectLocation(obj, ['spec', 'patches', i, 'patch']);
-        applyPatch(objects, patch, isObject(p.target) ? (p.target as PatchTarget) : undefined, at);
+        if (isObject(p) && typeof p.patch === 'string') overlay.patches.push({ patch: p.patch, target: isObject(p.target) ? (p.target as PatchTarget) : undefined, at: at('patches', i, 'patch') });
       });
     }
-    const targetNamespace = typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined;
-    const prefix = typeof spec.namePrefix === 'string' ? spec.namePrefix : '';
-    const suffix = typeof spec.nameSuffix === 'string' ? spec.nameSuffix : '';
-    for (const o of objects) {
-      const kind = String(o.value.kind);
-      setMetadata(o, {
-        namespace: targetNamespace && !isClusterScoped(kind) ? targetNamespace : undefined,
-        name: (prefix || suffix) && kind !== 'Namespace' && kind !== 'CustomResourceDefinition' ? `${prefix}${String(metadataOf(o.value).name)}${suffix}` : undefined,
+    if (Array.isArray(spec.components)) {
+      spec.components.forEach((c, i) => {
+        if (typeof c === 'string') overlay.components.push({ path: c, at: at('components', i) });
       });
     }
+    // Without a document (a FluxInstance's sync Kustomization), its fields point at where the root is written.
+    if (!obj && !fk.pathRef) return { patches: [], components: [] };
+    return overlay;
+  }
+
+  private fluxTransforms(cluster: Cluster, fk: FluxKustomization, spec: JsonObject, built: BuiltObject[]): BuiltObject[] {
+    const objects = built;
     if (isObject(spec.postBuild)) {
       fk.substitution = this.substitution(cluster, fk, spec.postBuild, objects);
       for (const o of objects) {

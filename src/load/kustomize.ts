@@ -97,6 +97,54 @@ type Fail = (at: Location, message: string) => void;
  * test/load/kustomize-differential.test.ts checks the result against kubectl.
  * See https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
  */
+/**
+ * What kustomize-controller adds to the kustomization of a Flux Kustomization's path before it builds it
+ * (fluxcd/pkg kustomize/kustomize_generator.go WriteFile): `spec.targetNamespace` is its `namespace`,
+ * `namePrefix`/`nameSuffix` replace its own, `spec.patches` are appended to its `patches` and `spec.components`
+ * to its `components`. They run inside that build, in kustomize's order, before the name hashes and references.
+ */
+export interface FluxOverlay {
+  namespace?: { value: string; at: Location };
+  namePrefix?: { value: string; at: Location };
+  nameSuffix?: { value: string; at: Location };
+  /** Inline patches (`patch` is the text), each written at `at`. */
+  patches: { patch: string; target?: PatchTarget; at: Location }[];
+  /** Paths relative to the built directory, each written at `at`. */
+  components: { path: string; at: Location }[];
+}
+
+/** Where an entry the overlay adds to a kustomization is written (outside the kustomization file). */
+const WRITTEN_AT = Symbol('written at');
+
+function writtenAt(entry: unknown): Location | undefined {
+  return isObject(entry) ? ((entry as Record<symbol, unknown>)[WRITTEN_AT] as Location | undefined) : undefined;
+}
+
+function hasOverlay(o: FluxOverlay | undefined): o is FluxOverlay {
+  return o !== undefined && (o.namespace !== undefined || o.namePrefix !== undefined || o.nameSuffix !== undefined || o.patches.length > 0 || o.components.length > 0);
+}
+
+/** A kustomization with a Flux overlay's fields merged in, as kustomize-controller writes it. */
+function withOverlay(k: JsonObject, o: FluxOverlay): JsonObject {
+  const out: JsonObject = { ...k };
+  const mark = (v: JsonObject, at: Location) => Object.defineProperty(v, WRITTEN_AT, { value: at, enumerable: false });
+  if (o.namespace) {
+    out.namespace = o.namespace.value;
+    mark(out, o.namespace.at);
+  }
+  if (o.namePrefix) out.namePrefix = o.namePrefix.value;
+  if (o.nameSuffix) out.nameSuffix = o.nameSuffix.value;
+  if (o.patches.length > 0) {
+    const own = Array.isArray(k.patches) ? k.patches : [];
+    out.patches = [...own, ...o.patches.map((p) => mark(p.target ? { patch: p.patch, target: p.target } : { patch: p.patch }, p.at))];
+  }
+  if (o.components.length > 0) {
+    const own = Array.isArray(k.components) ? k.components : [];
+    out.components = [...own, ...o.components.map((c) => mark({ path: c.path }, c.at))];
+  }
+  return out;
+}
+
 export class KustomizeBuilder {
   /** Accumulated kustomizations (before the end-of-build steps), by directory. */
   private readonly cache = new Map<string, Accumulated>();
@@ -198,10 +246,20 @@ export class KustomizeBuilder {
    * none, the one Flux generates: every YAML file below it, and sub-directories that have their own kustomization
    * as single resources. https://fluxcd.io/flux/components/kustomize/kustomizations/#generating-a-kustomizationyaml-file
    */
-  buildForFlux(dir: string): BuiltObject[] {
-    if (this.kustomizeDir(dir)) {
-      const r = this.build(dir);
-      return 'objects' in r ? r.objects : [];
+  buildForFlux(dir: string, overlay?: FluxOverlay): BuiltObject[] {
+    const kd = this.kustomizeDir(dir);
+    if (kd) {
+      if (!hasOverlay(overlay)) {
+        const r = this.build(dir);
+        return 'objects' in r ? r.objects : [];
+      }
+      // The directory's kustomization with the Flux fields merged in: built on its own (its bases are shared).
+      if (this.active.has(this.id(dir)) || !kd.doc || !isObject(kd.doc.value)) return [];
+      const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
+      this.active.add(this.id(dir));
+      this.run(dir, kd.doc, withOverlay(kd.doc.value, overlay), acc);
+      this.active.delete(this.id(dir));
+      return this.finish(acc, { doc: kd.doc, path: [] }).objects;
     }
     this.dirs.set(dir, { dir, files: [], generated: true });
     const acc: Accumulated = { objects: [], failures: [], config: emptyConfig() };
@@ -229,7 +287,19 @@ export class KustomizeBuilder {
       }
     };
     walk(dir);
+    if (hasOverlay(overlay)) {
+      // Flux's generated kustomization holds only the Flux fields besides its resources.
+      const at = overlay.namespace?.at ?? overlay.patches[0]?.at ?? overlay.components[0]?.at ?? overlay.namePrefix?.at ?? overlay.nameSuffix!.at;
+      this.runOverlay(dir, at.doc, withOverlay({}, overlay), acc);
+    }
     return this.finish(acc, undefined).objects;
+  }
+
+  /** The components and transformers of a generated kustomization that only holds Flux's fields. */
+  private runOverlay(dir: string, doc: YamlDoc, k: JsonObject, acc: Accumulated): void {
+    const fail: Fail = (at, message) => this.fail(acc, at, message);
+    this.components(dir, doc, k, acc);
+    this.transform(dir, doc, k, acc, fail);
   }
 
   /**
@@ -390,9 +460,18 @@ export class KustomizeBuilder {
     this.pluginGenerators(dir, doc, k, acc, fail);
 
     // Components run after the generators and before the transformers (kustomize PR 5170, v5.1).
-    list('components').forEach((entry, i) => {
-      if (typeof entry !== 'string') return;
-      const ref = this.ctx.resolve('component', loc('components', i), entry, dir, 'dir');
+    this.components(dir, doc, k, acc);
+
+    this.transform(dir, doc, k, acc, fail);
+  }
+
+  /** A kustomization's `components`, applied to what is accumulated; Flux's (an overlay's) are written elsewhere. */
+  private components(dir: string, doc: YamlDoc, k: JsonObject, acc: Accumulated): void {
+    (Array.isArray(k.components) ? (k.components as unknown[]) : []).forEach((entry, i) => {
+      const flux = writtenAt(entry);
+      const written = flux && isObject(entry) ? entry.path : entry;
+      if (typeof written !== 'string') return;
+      const ref = flux ? this.ctx.resolve('flux-component', flux, written, dir, 'dir') : this.ctx.resolve('component', { doc, path: ['components', i] }, written, dir, 'dir');
       if (ref.status !== 'ok' || !ref.target) {
         this.refFailed(ref, acc);
         return;
@@ -421,8 +500,6 @@ export class KustomizeBuilder {
         this.active.delete(this.id(ref.target));
       }
     });
-
-    this.transform(dir, doc, k, acc, fail);
   }
 
   /** The built-in transformers of one kustomization, in kustomize's order (configureBuiltinTransformers). */
@@ -443,12 +520,12 @@ export class KustomizeBuilder {
         .filter((d) => !isBroken(d) && d.value != null)
         .map((d) => ({ value: merges ? withMergeKeys(d.value) : d.value, at: { doc: d, path: [] }, fromFile: true }));
     };
-    const inline = (text: string, path: NodePath): Patch[] | undefined => {
+    const inline = (text: string, path: NodePath, written: Location = { doc, path }): Patch[] | undefined => {
       try {
         const docs = parseAllInline(text);
-        return docs.map((value) => ({ value, at: { doc, path }, fromFile: false }));
+        return docs.map((value) => ({ value, at: written, fromFile: false }));
       } catch (e) {
-        fail({ doc, path }, `the patch does not parse: ${parseMessage(e)}`);
+        fail(written, `the patch does not parse: ${parseMessage(e)}`);
         return undefined;
       }
     };
@@ -483,17 +560,21 @@ export class KustomizeBuilder {
           fail(loc(key, i), "a patch takes 'path' or 'patch', not both");
           return;
         }
+        // A Flux spec.patches entry, added by kustomize-controller: written in the Flux Kustomization.
+        const flux = writtenAt(entry);
         if (typeof entry.path === 'string') patches = fromFile([key, i, 'path'], entry.path);
-        else if (typeof entry.patch === 'string') patches = inline(entry.patch, [key, i, 'patch']);
-        if (patches) applyAll(patches, target, loc(key, i), options);
+        else if (typeof entry.patch === 'string') patches = inline(entry.patch, [key, i, 'patch'], flux);
+        if (patches) applyAll(patches, target, flux ?? loc(key, i), options);
       });
     };
     patchEntries('patches');
 
     const namespace = typeof k.namespace === 'string' && k.namespace !== '' ? k.namespace : undefined;
     if (namespace) {
-      const conflict = setNamespace(acc.objects, namespace, { fieldSpecs: [...NAMESPACE_FIELD_SPECS, ...acc.config.namespace], unsetOnly: false, at: loc('namespace') });
-      if (conflict) fail(loc('namespace'), conflict);
+      // Flux's spec.targetNamespace, when it set this one.
+      const nsAt = writtenAt(k) ?? loc('namespace');
+      const conflict = setNamespace(acc.objects, namespace, { fieldSpecs: [...NAMESPACE_FIELD_SPECS, ...acc.config.namespace], unsetOnly: false, at: nsAt });
+      if (conflict) fail(nsAt, conflict);
     }
 
     const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';

@@ -129,7 +129,10 @@ describe('a FluxInstance written where the Flux Operator reads it', () => {
       {
         'flux/values.yaml': VALUES,
         'flux/release.yaml': `${CHART_SOURCE}---\n${release('  valuesFrom:\n    - kind: ConfigMap\n      name: flux-instance-values\n')}`,
-        'flux/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: flux-system\nresources:\n  - release.yaml\nconfigMapGenerator:\n  - name: flux-instance-values\n    files:\n      - values.yaml\n',
+        // The generated name gets a hash; kustomize rewrites valuesFrom to it through the configurations file.
+        'flux/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: flux-system\nresources:\n  - release.yaml\nconfigMapGenerator:\n  - name: flux-instance-values\n    files:\n      - values.yaml\nconfigurations:\n  - kustomizeconfig.yaml\n',
+        'flux/kustomizeconfig.yaml': 'nameReference:\n  - kind: ConfigMap\n    version: v1\n    fieldSpecs:\n      - path: spec/valuesFrom/name\n        kind: HelmRelease\n',
       },
       ['flux'],
       usesRootVars,
