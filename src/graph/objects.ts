@@ -39,6 +39,8 @@ export interface CrdProvider {
 export class ObjectIndex {
   private readonly byKey = new Map<string, Produced[]>();
   private readonly crds: CrdProvider[] = [];
+  /** What produces an object whose name or namespace is a `${VAR}` the linter could not resolve. */
+  private readonly unresolved: Produced[] = [];
 
   constructor(readonly cluster: Cluster) {
     for (const o of cluster.objects) {
@@ -72,6 +74,7 @@ export class ObjectIndex {
   }
 
   private add(p: Produced): void {
+    if (p.name.includes('${') || (p.namespace ?? '').includes('${')) this.unresolved.push(p);
     const key = keyOf(p.kind, p.name, p.namespace);
     const list = this.byKey.get(key);
     if (list) list.push(p);
@@ -81,6 +84,15 @@ export class ObjectIndex {
   /** What produces kind/name in namespace (pass undefined for cluster-scoped kinds). */
   find(kind: string, name: string, namespace: string | undefined): Produced[] {
     return this.byKey.get(keyOf(kind, name, namespace)) ?? [];
+  }
+
+  /**
+   * Objects of a kind whose name (or namespace) is left as `${VAR}` because its value is unknown here (a Secret, a
+   * source the linter cannot read) and could be kind/name in namespace once Flux substitutes it: a reference to that
+   * name may be satisfied, so it is never reported as missing.
+   */
+  mayBe(kind: string, name: string, namespace: string | undefined): Produced[] {
+    return this.unresolved.filter((p) => p.kind === kind && couldBe(p.name, name) && (p.namespace === namespace || couldBe(p.namespace ?? '', namespace ?? '')));
   }
 
   /** Names of every object of a kind in a namespace, for did-you-mean suggestions. */
@@ -105,6 +117,14 @@ export class ObjectIndex {
   crdProviders(group: string, kind: string): CrdProvider[] {
     return this.crds.filter((c) => c.group === group && (c.kind === undefined || c.kind === kind));
   }
+}
+
+/** Could a string written with `${...}` expressions become `value` once they are substituted? */
+function couldBe(written: string, value: string): boolean {
+  if (!written.includes('${')) return written === value;
+  const parts = written.split(/\$\{(?:[^{}]|\{[^{}]*\})*\}/);
+  const pattern = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${pattern}$`, 's').test(value);
 }
 
 function keyOf(kind: string, name: string, namespace: string | undefined): string {

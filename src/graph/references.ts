@@ -345,7 +345,11 @@ export function findReferent(index: ObjectIndex, ref: Pick<Reference, 'kind' | '
 
 /** True when something in the cluster satisfies the reference, or the config declares it created outside git. */
 export function isSatisfied(index: ObjectIndex, ref: Reference, external: readonly ExternalObject[] | undefined): boolean {
-  return findReferent(index, ref).length > 0 || isExternal(external, ref.kind, ref.name, ref.namespace);
+  return (
+    findReferent(index, ref).length > 0 ||
+    isExternal(external, ref.kind, ref.name, ref.namespace) ||
+    index.mayBe(ref.kind, ref.name, ref.namespace).length > 0
+  );
 }
 
 /** Names of the referred kind in the reference's namespace, for did-you-mean. */
