@@ -10,6 +10,7 @@ import {
   type YamlDoc,
 } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
+import { runtimeVariables } from '../graph/runtime-variables.js';
 import {
   FLUX_GROUPS,
   FLUX_RELEASES,
@@ -615,9 +616,11 @@ function replacementText(replacement: string | undefined, kind: string): string 
 }
 
 function substitutes(cluster: Cluster, o: KObject): boolean {
+  if (substitutionDisabled(o.value)) return false;
   const fk = cluster.kustomizations.get(o.builtBy);
-  const spec = fk?.object && isObject(fk.object.value.spec) ? fk.object.value.spec : undefined;
-  return Boolean(spec && isObject(spec.postBuild)) && !substitutionDisabled(o.value);
+  const spec = fk?.object && isObject(fk.object.value.spec) ? fk.object.value.spec : fk?.spec;
+  // Variables the repository leaves to something outside Git (a mutating webhook) are unknown, not literal.
+  return Boolean(spec && isObject(spec.postBuild)) || runtimeVariables(cluster).size > 0;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { checkTemplate, isObject, substitutionActive, varUses, type FluxKustomization } from '../load/index.js';
+import { checkTemplate, isFluxKustomization, isObject, substitutionActive, varUses, type FluxKustomization } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
 import { didYouMean } from './did-you-mean.js';
+import { runtimeVariables } from '../graph/runtime-variables.js';
 import type { Rule, RuleContext } from './types.js';
 import { manifestOwners, substitutedStrings, writtenStrings } from './written-strings.js';
 
@@ -14,7 +15,7 @@ export const substitutionUndefined: Rule = {
     wrong: 'postBuild:\n  substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars   # defines CLUSTER_DOMAIN\n---\nhost: git.${CLUSTER_DOMAN}',
     right: 'host: git.${CLUSTER_DOMAIN}',
   },
-  check({ model, report }) {
+  check({ model, options, report }) {
     for (const cluster of model.clusters) {
       const defined = new Set<string>();
       for (const fk of cluster.kustomizations.values()) {
@@ -42,7 +43,10 @@ export const substitutionUndefined: Rule = {
             }
           }
         } else if (defined.size > 0) {
-          applied(fk, defined, spec !== undefined && isObject(spec.postBuild), report);
+          // What the repository leaves, by convention, to something outside Git (a mutating webhook) is reported
+          // only under strict.
+          const injected = options.preset === 'strict' ? new Set<string>() : runtimeVariables(cluster);
+          applied(fk, defined, injected, spec !== undefined && isObject(spec.postBuild), report);
         }
       }
     }
@@ -53,12 +57,16 @@ export const substitutionUndefined: Rule = {
  * A ${VAR} in a Kustomization that substitutes nothing (no postBuild, or one that defines no variable) is applied
  * as written; worth a warning only when the cluster defines VAR elsewhere.
  */
-function applied(fk: FluxKustomization, defined: Set<string>, hasPostBuild: boolean, report: RuleContext['report']): void {
+function applied(fk: FluxKustomization, defined: Set<string>, injected: ReadonlySet<string>, hasPostBuild: boolean, report: RuleContext['report']): void {
   const why = hasPostBuild ? 'defines no variable, so Flux substitutes nothing' : 'has no postBuild';
   for (const obj of fk.objects) {
+    // A Flux Kustomization's own spec.patches are applied by its build, and substituted by its postBuild: a ${VAR}
+    // in them is for that Kustomization to substitute, not its parent.
+    const patches = isFluxKustomization(obj) ? JSON.stringify([...obj.docPath, 'spec', 'patches']).slice(0, -1) : undefined;
     for (const w of writtenStrings(obj)) {
+      if (patches !== undefined && w.at.doc === obj.doc && JSON.stringify(w.at.path).startsWith(patches)) continue;
       for (const use of varUses(w.s)) {
-        if (!defined.has(use.name)) continue;
+        if (!defined.has(use.name) || injected.has(use.name)) continue;
         report(
           w.at,
           `'${use.text}' will be applied literally: Kustomization '${fk.key}' ${why}, though other Kustomizations of this cluster substitute ${use.name} (add postBuild.substituteFrom, or escape it as $${use.text})`,
