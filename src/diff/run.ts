@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { clusterDone } from '../heap.js';
+import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
+import { ClusterLoader, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
+import { checkoutBase, type BaseLabel, type BaseSpec } from '../git/base.js';
+import type { ChangedPath } from '../git/worktree.js';
+
+/** One side of a comparison: the run's findings and summary, and the models of the clusters the change reaches. */
+export interface Side {
+  plan: RepoPlan;
+  run: ComposedRun;
+  /** Cluster directory → what its lint found (every cluster of the side, linted or reused). */
+  parts: Map<string, ClusterPart>;
+  /** Cluster directory → its model, for the clusters the change reaches (all of them with `reuse: false`). */
+  clusters: Map<string, Cluster>;
+  /** Files of the side that findings point into (for matching findings by object; src/diff/findings.ts). */
+  files: Map<string, SourceFile>;
+}
+
+export interface Comparison {
+  base: Side;
+  head: Side;
+  label: BaseLabel;
+  changed: ChangedPath[];
+  /** Cluster directories (of either side) that the change can reach: linted on both sides. */
+  reached: Set<string>;
+}
+
+export interface CompareOptions extends LintOptions {
+  base: BaseSpec;
+  /**
+   * False: lint every cluster of the base, even those the change cannot reach (tests prove that reusing the head's
+   * results for those gives the same comparison). Default true.
+   */
+  reuse?: boolean;
+  /** False: keep no cluster models (`--new-only` needs only findings). Default true. */
+  models?: boolean;
+}
+
+/**
+ * Lints the working tree (head) and a base (a git revision or another checkout) with the same options, and keeps
+ * what a comparison needs. The base is linted only where the change can reach: a cluster whose build reads no
+ * changed path, whose directory holds none, that references none (a missing path that now exists) and that reads
+ * no file beside one (a directory Flux lists) gives the base exactly the head's result (each cluster is a function
+ * of its own files: src/lint.ts), so its part is reused and its model not even kept. The run-wide steps (merging,
+ * unreferenced files, suppressions, ignore globs) run on each side as lint() runs them.
+ */
+export async function compare(options: CompareOptions): Promise<Comparison> {
+  const cwd = options.cwd ?? process.cwd();
+  const settings = runSettings(options);
+  const headPlan = planRepo(options);
+  const checkout = await checkoutBase(options.base, headPlan.root, cwd);
+  try {
+    const changed = checkout.changed;
+    const reuse = options.reuse !== false;
+    const keepModels = options.models !== false;
+    const reached = new Set<string>();
+
+    // The base's root and clusters: the same paths below its root (a path the base does not have is left out).
+    const baseRoot = checkout.root;
+    const basePaths = (options.paths.length > 0 ? options.paths : ['.'])
+      .map((p) => path.relative(headPlan.root, path.resolve(cwd, p)))
+      .map((rel) => path.join(baseRoot, rel))
+      .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
+    const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false };
+    const basePlan = basePaths.length > 0 ? planRepo(baseOptions) : undefined;
+    const baseDirs = new Set(basePlan?.clusterDirs ?? []);
+
+    // Head: every cluster, as lint() does; models kept for the clusters the change reaches.
+    const head = emptySide(headPlan);
+    lintSide(head, headPlan, options, settings, (dirs, model, part) => {
+      const dir = dirs[0] ?? '.';
+      const hit = !reuse || !baseDirs.has(dir) || reaches(dir, model, changed);
+      if (hit) reached.add(dir);
+      keep(head, dir, model, part, hit && keepModels);
+    });
+
+    const base = emptySide(basePlan ?? { ...headPlan, root: baseRoot, clusterDirs: [], discoveryLimits: [] });
+    if (basePlan) {
+      const headDirs = new Set(headPlan.clusterDirs);
+      lintSide(
+        base,
+        basePlan,
+        baseOptions,
+        settings,
+        (dirs, model, part) => {
+          const dir = dirs[0] ?? '.';
+          reached.add(dir);
+          keep(base, dir, model, part, keepModels);
+        },
+        (dirs) => {
+          const dir = dirs[0] ?? '.';
+          // Unreached and in the head too: the head's part is the base's.
+          if (!headDirs.has(dir) || reached.has(dir) || !head.parts.has(dir)) return undefined;
+          return head.parts.get(dir);
+        },
+      );
+    }
+    return { base, head, label: checkout.label, changed, reached };
+  } finally {
+    checkout.close();
+  }
+}
+
+function emptySide(plan: RepoPlan): Side {
+  return { plan, run: undefined as unknown as ComposedRun, parts: new Map(), clusters: new Map(), files: new Map() };
+}
+
+function keep(side: Side, dir: string, model: RepoModel, part: ClusterPart, withModel: boolean): void {
+  side.parts.set(dir, part);
+  if (withModel) for (const c of model.clusters) side.clusters.set(dir, c);
+  // The files findings point into, for matching by object (a file two clusters read is the same file).
+  for (const d of part.diagnostics) {
+    const f = model.files.get(d.file);
+    if (f && !side.files.has(d.file)) side.files.set(d.file, f);
+  }
+}
+
+/**
+ * lint()'s loop over a plan's clusters (src/lint.ts), with `take` seeing each cluster's model and part, and
+ * `reused` answering a cluster's part without linting it. Composes the run like lint().
+ */
+function lintSide(
+  side: Side,
+  plan: RepoPlan,
+  options: LintOptions,
+  settings: ReturnType<typeof runSettings>,
+  take: (dirs: string[], model: RepoModel, part: ClusterPart) => void,
+  reused?: (dirs: string[]) => ClusterPart | undefined,
+): void {
+  const groups = clusterGroups(plan);
+  const parts: ClusterPart[] = [];
+  const todo = groups.filter((dirs) => !reused?.(dirs));
+  const loader = todo.length > 0 ? new ClusterLoader(plan, options) : undefined;
+  try {
+    let left = todo.length;
+    for (const dirs of groups) {
+      const kept = reused?.(dirs);
+      if (kept) {
+        parts.push(kept);
+        side.parts.set(dirs[0] ?? '.', kept);
+        continue;
+      }
+      const model = loader!.load(dirs, { scope: false });
+      const part = lintCluster(model, dirs, settings);
+      parts.push(part);
+      take(dirs, model, part);
+      clusterDone(--left > 0);
+    }
+  } catch (e) {
+    loader?.close(false);
+    throw e;
+  }
+  loader?.close(todo.length === groups.length);
+  side.run = composeRun(plan, parts, options, settings);
+}
+
+/**
+ * Whether a change can reach a cluster's build (as `--changed` decides it, src/changed.ts): a changed path it read,
+ * one under its directory or under a path it references (resolved or missing), or one beside a file it read (a
+ * directory Flux generates a kustomization for lists its files).
+ */
+export function reaches(dir: string, model: RepoModel, changed: readonly ChangedPath[]): boolean {
+  if (changed.length === 0) return false;
+  const read = new Set(model.files.keys());
+  const dirs = new Set<string>();
+  for (const f of read) dirs.add(f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.');
+  const prefixes = [dir === '.' ? '' : `${dir}/`];
+  for (const ref of model.refs) {
+    if (!ref.target) continue;
+    read.add(ref.target);
+    prefixes.push(`${ref.target}/`);
+  }
+  return changed.some(({ path: p }) => {
+    if (read.has(p)) return true;
+    if (dirs.has(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.')) return true;
+    return prefixes.some((pre) => pre === '' || p.startsWith(pre));
+  });
+}
