@@ -122,9 +122,10 @@ export class GitRepository {
   }
 
   private async parent(oid: string, index: number, rev: string): Promise<string> {
+    // A shallow clone's boundary commits name parents it does not have (https://git-scm.com/docs/shallow).
+    if (this.isShallowBoundary(oid)) throw new UsageError(`--base ${rev}: the clone is shallow and ends before it; ${FIX}`);
     const parent = (await this.readCommit(oid, rev)).parent[index];
     if (parent) return parent;
-    if (this.isShallowBoundary(oid)) throw new UsageError(`--base ${rev}: the clone is shallow and ends before it; ${FIX}`);
     throw new UsageError(`--base ${rev}: commit ${oid.slice(0, 12)} has no ${index === 0 ? '' : `${index + 1}. `}parent`);
   }
 
