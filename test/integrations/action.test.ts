@@ -36,7 +36,7 @@ function runStep(name: string, cwd: string, env: Record<string, string>) {
 describe('GitHub Action (action.yml)', () => {
   it('is a composite action that installs itself, lints, writes a summary, uploads SARIF and then fails', () => {
     expect(action.runs.using).toBe('composite');
-    expect(action.runs.steps.map((s) => s.name ?? s.uses)).toEqual(['actions/setup-node@v4', 'Install lint-gitops', 'Lint', 'Job summary', 'Upload SARIF to code scanning', 'Fail on findings']);
+    expect(action.runs.steps.map((s) => s.name ?? s.uses)).toEqual(['actions/setup-node@v4', 'Install lint-gitops', 'Lint', 'Job summary', 'Diff', 'Pull-request comment', 'Upload SARIF to code scanning', 'Fail on findings']);
     expect(step('Install lint-gitops').run).toBe('npm ci --no-audit --no-fund');
     expect(step('Upload SARIF to code scanning')).toMatchObject({ uses: 'github/codeql-action/upload-sarif@v3', with: { sarif_file: '${{ steps.lint.outputs.sarif-file }}' } });
     expect(step('Fail on findings').if).toBe("${{ steps.lint.outputs.exit-code != '0' }}");
