@@ -120,7 +120,14 @@ export function diffResult(c: Comparison): DiffResult {
       clusters.push({ cluster: dir, status: 'unchanged', kustomizationCount: part.fluxKustomizations, objectCount: part.objects, kustomizations: [], unchangedKustomizations: part.fluxKustomizations });
       continue;
     }
-    clusters.push(diffCluster(dir, b, h, inBase ? (inHead ? 'changed' : 'removed') : 'added'));
+    const status = inBase ? (inHead ? 'changed' : 'removed') : 'added';
+    if (status !== 'changed' && !h && !b) {
+      // Without a model (--new-only keeps none): counted, not detailed.
+      const part = (inHead ?? inBase)!;
+      clusters.push({ cluster: dir, status, kustomizationCount: part.fluxKustomizations, objectCount: part.objects, kustomizations: [], unchangedKustomizations: 0 });
+      continue;
+    }
+    clusters.push(diffCluster(dir, b, h, status));
   }
   const findings = matchFindings(c.base.run.diagnostics, c.base.files, c.head.run.diagnostics, c.head.files);
   const count = (status: Status, list: { status: Status }[]) => list.filter((x) => x.status === status).length;
@@ -178,7 +185,13 @@ function diffCluster(dir: string, base: Cluster | undefined, head: Cluster | und
     if (d) kustomizations.push(d);
     else unchanged++;
   }
-  const graph = diffGraph(base && clusterWaves(base), head && clusterWaves(head));
+  // Waves come from the Flux Kustomizations' dependsOn alone (src/graph/waves.ts): when none of them came, went or
+  // changed, the graph is the same (and building it is the costly part of a large cluster's diff).
+  const fluxChanged =
+    [...bk.keys()].some((k) => !hk.has(k)) ||
+    [...hk.keys()].some((k) => !bk.has(k)) ||
+    kustomizations.some((k) => [...k.added, ...k.removed, ...k.changed].some((o) => o.kind === 'Kustomization' && splitApiVersion(o.apiVersion)[0] === 'kustomize.toolkit.fluxcd.io'));
+  const graph = fluxChanged ? diffGraph(base && clusterWaves(base), head && clusterWaves(head)) : undefined;
   const shown = head ?? base;
   return {
     cluster: dir,

@@ -57,6 +57,18 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     const keepModels = options.models !== false;
     const reached = new Set<string>();
 
+    // Head: every cluster, as lint() does; models kept for the clusters the change reaches. Meanwhile the base's
+    // unchanged files are linked into place (src/git/base.ts).
+    const head = emptySide(headPlan);
+    lintSide(head, headPlan, options, settings, (dirs, model, part) => {
+      const dir = dirs[0] ?? '.';
+      // A cluster new in the head has its files among the changed paths: reached.
+      const hit = !reuse || reaches(dir, model, changed);
+      if (hit) reached.add(dir);
+      keep(head, dir, model, part, hit && keepModels);
+    });
+
+    await checkout.ready;
     // The base's root and clusters: the same paths below its root (a path the base does not have is left out).
     const baseRoot = checkout.root;
     const basePaths = (options.paths.length > 0 ? options.paths : ['.'])
@@ -65,16 +77,6 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
       .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
     const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false };
     const basePlan = basePaths.length > 0 ? planRepo(baseOptions) : undefined;
-    const baseDirs = new Set(basePlan?.clusterDirs ?? []);
-
-    // Head: every cluster, as lint() does; models kept for the clusters the change reaches.
-    const head = emptySide(headPlan);
-    lintSide(head, headPlan, options, settings, (dirs, model, part) => {
-      const dir = dirs[0] ?? '.';
-      const hit = !reuse || !baseDirs.has(dir) || reaches(dir, model, changed);
-      if (hit) reached.add(dir);
-      keep(head, dir, model, part, hit && keepModels);
-    });
 
     const base = emptySide(basePlan ?? { ...headPlan, root: baseRoot, clusterDirs: [], discoveryLimits: [] });
     if (basePlan) {
@@ -99,7 +101,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     }
     return { base, head, label: checkout.label, changed, reached };
   } finally {
-    checkout.close();
+    await checkout.close();
   }
 }
 

@@ -18,8 +18,13 @@ export interface BaseCheckout {
   /** Files (and symlinks) that differ between the base and the working tree, below the repo root. */
   changed: ChangedPath[];
   label: BaseLabel;
+  /**
+   * Settles when the base is all on disk. The files that are the same as the working tree's are linked (or copied)
+   * by the system's I/O threads meanwhile, while the caller lints the head: await it before reading the base.
+   */
+  ready: Promise<void>;
   /** Removes what was written for a revision (nothing for --base-dir). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function checkoutBase(spec: BaseSpec, headRoot: string, cwd: string
     const root = rel ? path.join(dir, ...rel.split('/')) : dir;
     if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--base-dir ${spec.dir}: no directory ${root} (the repo root${rel ? ` ${rel}` : ''} in that checkout)`);
     if (path.resolve(root) === path.resolve(headRoot)) throw new UsageError(`--base-dir ${spec.dir}: that is the working tree itself`);
-    return { root, changed: compareTrees(hashTree(root), hashTree(headRoot)), label: { dir: spec.dir }, close() {} };
+    return { root, changed: compareTrees(hashTree(root), hashTree(headRoot)), label: { dir: spec.dir }, ready: Promise.resolve(), close: async () => {} };
   }
   if (!repo) throw new UsageError(`--base ${spec.ref}: ${headRoot} is not in a git repository (no .git above it); compare with a checkout: --base-dir DIR`);
   const commit = await repo.resolve(spec.ref);
@@ -46,29 +51,47 @@ export async function checkoutBase(spec: BaseSpec, headRoot: string, cwd: string
   const treeOid = await repo.treeAt(commit, rel);
   const head = hashTree(headRoot);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-base-'));
+  const close = () => fs.promises.rm(tmp, { recursive: true, force: true });
   try {
     // The root keeps its name (a cluster at the root is named after it) and its depth below the top-level.
     const root = path.join(tmp, 'checkout', ...(rel ? rel.split('/') : [path.basename(headRoot)]));
     const changed: ChangedPath[] = [];
-    await new Materializer(repo, changed).dir(treeOid, head, root, '');
-    return { root, changed: sortChanged(changed), label: { ref: spec.ref, commit, subject }, close: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+    const m = new Materializer(repo, changed);
+    await m.dir(treeOid, head, root, '');
+    const ready = m.apply();
+    // Settled by whoever awaits it; a failure is reported there, not as an unhandled rejection meanwhile.
+    ready.catch(() => {});
+    return { root, changed: sortChanged(changed), label: { ref: spec.ref, commit, subject }, ready, close: async () => {
+      await ready.catch(() => {});
+      await close();
+    } };
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await close();
     throw e;
   }
 }
 
-/** Writes a revision's tree, taking from the working tree what is the same, and notes what differs. */
+/**
+ * Plans a revision's tree, taking from the working tree what is the same, and notes what differs. What differs is
+ * read from git now (little); the directories are made, the blobs written, and the rest queued as links (or copies)
+ * to the working tree's files by apply(), which the I/O threads carry out while the caller lints the head: on a
+ * large fleet with one change that is thousands of files, whose creating would otherwise add to the run.
+ */
 class Materializer {
+  private readonly dirs: string[] = [];
+  private readonly blobs: Array<{ abs: string; bytes: Uint8Array; link: boolean }> = [];
+  private readonly same: TreeEntry[] = [];
+  private readonly to: string[] = [];
+
   constructor(
     private readonly repo: GitRepository,
     private readonly changed: ChangedPath[],
   ) {}
 
   async dir(treeOid: string | undefined, work: TreeEntry | undefined, abs: string, rel: string): Promise<void> {
-    fs.mkdirSync(abs, { recursive: true });
+    this.dirs.push(abs);
     if (work && treeOid !== undefined && work.oid === treeOid) {
-      copyTree(work, abs);
+      this.copyTree(work, abs);
       return;
     }
     const entries = treeOid !== undefined ? await this.repo.readTree(treeOid) : [];
@@ -88,10 +111,11 @@ class Materializer {
       }
       const link = b.mode === '120000';
       if (w && w.kind === (link ? 'link' : 'file') && w.oid === b.oid) {
-        copyEntry(w, childAbs);
+        this.same.push(w);
+        this.to.push(childAbs);
         continue;
       }
-      await this.blob(b.oid, link, childAbs);
+      this.blobs.push({ abs: childAbs, bytes: await this.repo.readBlob(b.oid), link });
       if (w?.kind === 'dir') {
         this.changed.push({ path: at, status: 'removed', oid: b.oid });
         for (const f of filesBelow(w, at)) this.changed.push({ path: f.path, status: 'added', oid: f.oid });
@@ -101,34 +125,56 @@ class Materializer {
     for (const [name, w] of own) for (const f of filesBelow(w, join(name))) this.changed.push({ path: f.path, status: 'added', oid: f.oid });
   }
 
-  private async blob(oid: string, link: boolean, abs: string): Promise<void> {
-    const bytes = await this.repo.readBlob(oid);
-    if (link) {
-      try {
-        fs.symlinkSync(Buffer.from(bytes).toString('utf8'), abs);
-      } catch {
-        // A system without symlinks: the base lacks the link, as a checkout there would.
+  private copyTree(work: TreeEntry, abs: string): void {
+    for (const c of work.children!) {
+      const to = path.join(abs, c.name);
+      if (c.kind === 'dir') {
+        this.dirs.push(to);
+        this.copyTree(c, to);
+      } else {
+        this.same.push(c);
+        this.to.push(to);
       }
-    } else fs.writeFileSync(abs, bytes);
-  }
-}
-
-function copyTree(work: TreeEntry, abs: string): void {
-  for (const c of work.children!) {
-    const to = path.join(abs, c.name);
-    if (c.kind === 'dir') {
-      fs.mkdirSync(to);
-      copyTree(c, to);
-    } else copyEntry(c, to);
-  }
-}
-
-function copyEntry(entry: TreeEntry, to: string): void {
-  if (entry.kind === 'link') {
-    try {
-      fs.symlinkSync(fs.readlinkSync(entry.abs), to);
-    } catch {
-      // As above.
     }
-  } else fs.copyFileSync(entry.abs, to);
+  }
+
+  /** Makes the directories and writes what came from git now; resolves when the rest is linked or copied too. */
+  apply(): Promise<void> {
+    for (const d of this.dirs) fs.mkdirSync(d, { recursive: true });
+    for (const b of this.blobs) {
+      if (!b.link) fs.writeFileSync(b.abs, b.bytes);
+      else {
+        try {
+          fs.symlinkSync(Buffer.from(b.bytes).toString('utf8'), b.abs);
+        } catch {
+          // A system without symlinks: the base lacks the link, as a checkout there would.
+        }
+      }
+    }
+    // A hard link costs no copy; across file systems (the temporary directory on another disk) it cannot be made,
+    // and every file is copied.
+    let linking = true;
+    const first = this.same.findIndex((e) => e.kind === 'file');
+    if (first >= 0) {
+      try {
+        fs.linkSync(this.same[first].abs, this.to[first]);
+      } catch {
+        linking = false;
+      }
+    }
+    return Promise.all(
+      this.same.map(async (e, i) => {
+        if (i === first && linking) return;
+        const to = this.to[i];
+        if (e.kind === 'link') {
+          try {
+            await fs.promises.symlink(await fs.promises.readlink(e.abs), to);
+          } catch {
+            // As above.
+          }
+        } else if (linking) await fs.promises.link(e.abs, to).catch(() => fs.promises.copyFile(e.abs, to));
+        else await fs.promises.copyFile(e.abs, to);
+      }),
+    ).then(() => undefined);
+  }
 }
