@@ -98,6 +98,14 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
           return head.parts.get(dir);
         },
       );
+      // The files of reused parts' findings are the head's (the same bytes): matching anchors findings in them.
+      for (const [dir, part] of base.parts) {
+        if (reached.has(dir)) continue;
+        for (const d of part.diagnostics) {
+          const f = head.files.get(d.file);
+          if (f && !base.files.has(d.file)) base.files.set(d.file, f);
+        }
+      }
     }
     return { base, head, label: checkout.label, changed, reached };
   } finally {
