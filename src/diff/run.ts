@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clusterDone } from '../heap.js';
 import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
-import { ClusterLoader, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
-import { checkoutBase, type BaseLabel, type BaseSpec } from '../git/base.js';
+import { ClusterLoader, UsageError, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
+import type { BaseLabel, BaseSpec } from '../git/base.js';
+import { BaseError } from '../git/errors.js';
+import { startBase } from '../git/start.js';
 import type { ChangedPath } from '../git/worktree.js';
 
 /** One side of a comparison: the run's findings and summary, and the models of the clusters the change reaches. */
@@ -47,28 +49,38 @@ export interface CompareOptions extends LintOptions {
  * unreferenced files, suppressions, ignore globs) run on each side as lint() runs them.
  */
 export async function compare(options: CompareOptions): Promise<Comparison> {
+  // LINT_GITOPS_DIFF_TIMES=1: where a comparison's time goes, on stderr (bench/diff.mjs reports it).
+  const times = process.env.LINT_GITOPS_DIFF_TIMES === '1' ? new Times() : undefined;
   const cwd = options.cwd ?? process.cwd();
   const settings = runSettings(options);
   const headPlan = planRepo(options);
-  const checkout = await checkoutBase(options.base, headPlan.root, cwd);
+  const started = await startBase(options.base, headPlan.root, cwd).catch(usage);
+  times?.lap('base started');
   try {
-    const changed = checkout.changed;
     const reuse = options.reuse !== false;
     const keepModels = options.models !== false;
     const reached = new Set<string>();
 
-    // Head: every cluster, as lint() does; models kept for the clusters the change reaches. Meanwhile the base's
-    // unchanged files are linked into place (src/git/base.ts).
+    // Head: every cluster, as lint() does, while the base is read (src/git/start.ts). Which clusters the change
+    // reaches is known once it is: until then every model is held.
     const head = emptySide(headPlan);
+    const held = new Map<string, RepoModel>();
     lintSide(head, headPlan, options, settings, (dirs, model, part) => {
       const dir = dirs[0] ?? '.';
+      held.set(dir, model);
+      head.parts.set(dir, part);
+    });
+    times?.lap('head linted');
+    const checkout = await started.ready().catch(usage);
+    const changed = checkout.changed;
+    for (const [dir, model] of held) {
       // A cluster new in the head has its files among the changed paths: reached.
       const hit = !reuse || reaches(dir, model, changed);
       if (hit) reached.add(dir);
-      keep(head, dir, model, part, hit && keepModels);
-    });
-
-    await checkout.ready;
+      keep(head, dir, model, head.parts.get(dir)!, hit && keepModels);
+    }
+    held.clear();
+    times?.lap('base on disk');
     // The base's root and clusters: the same paths below its root (a path the base does not have is left out).
     const baseRoot = checkout.root;
     const basePaths = (options.paths.length > 0 ? options.paths : ['.'])
@@ -107,10 +119,31 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
         }
       }
     }
+    times?.lap('base linted');
     return { base, head, label: checkout.label, changed, reached };
   } finally {
-    await checkout.close();
+    await started.close();
+    times?.lap('base removed');
+    times?.print();
   }
+}
+
+class Times {
+  private at = performance.now();
+  private readonly laps: string[] = [];
+  lap(what: string): void {
+    const now = performance.now();
+    this.laps.push(`${what} ${Math.round(now - this.at)} ms`);
+    this.at = now;
+  }
+  print(): void {
+    process.stderr.write(`lint-gitops diff: ${this.laps.join(', ')}\n`);
+  }
+}
+
+/** A base named wrong (src/git/) is a usage error (exit 2). */
+function usage(e: unknown): never {
+  throw e instanceof BaseError ? new UsageError(e.message) : e;
 }
 
 function emptySide(plan: RepoPlan): Side {

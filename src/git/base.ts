@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../load/index.js';
+import { BaseError } from './errors.js';
 import { GitRepository } from './repository.js';
 import { compareTrees, filesBelow, hashTree, sortChanged, type ChangedPath, type TreeEntry } from './worktree.js';
 
@@ -25,6 +25,8 @@ export interface BaseCheckout {
   ready: Promise<void>;
   /** Removes what was written for a revision (nothing for --base-dir). */
   close(): Promise<void>;
+  /** The temporary directory written for a revision. */
+  temp?: string;
 }
 
 /**
@@ -35,22 +37,23 @@ export interface BaseCheckout {
  * tree, which is what makes one changed file cheap on a large fleet. `--base-dir DIR` is another checkout of the
  * same repository: the root is at the same place below it as below the working tree's git top-level.
  */
-export async function checkoutBase(spec: BaseSpec, headRoot: string, cwd: string): Promise<BaseCheckout> {
+export async function checkoutBase(spec: BaseSpec, headRoot: string, cwd: string, onTemp?: (dir: string) => void): Promise<BaseCheckout> {
   const repo = GitRepository.find(headRoot);
   const rel = repo ? path.relative(repo.top, headRoot).split(path.sep).join('/') : '';
   if ('dir' in spec) {
     const dir = path.resolve(cwd, spec.dir);
     const root = rel ? path.join(dir, ...rel.split('/')) : dir;
-    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--base-dir ${spec.dir}: no directory ${root} (the repo root${rel ? ` ${rel}` : ''} in that checkout)`);
-    if (path.resolve(root) === path.resolve(headRoot)) throw new UsageError(`--base-dir ${spec.dir}: that is the working tree itself`);
+    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new BaseError(`--base-dir ${spec.dir}: no directory ${root} (the repo root${rel ? ` ${rel}` : ''} in that checkout)`);
+    if (path.resolve(root) === path.resolve(headRoot)) throw new BaseError(`--base-dir ${spec.dir}: that is the working tree itself`);
     return { root, changed: compareTrees(hashTree(root), hashTree(headRoot)), label: { dir: spec.dir }, ready: Promise.resolve(), close: async () => {} };
   }
-  if (!repo) throw new UsageError(`--base ${spec.ref}: ${headRoot} is not in a git repository (no .git above it); compare with a checkout: --base-dir DIR`);
+  if (!repo) throw new BaseError(`--base ${spec.ref}: ${headRoot} is not in a git repository (no .git above it); compare with a checkout: --base-dir DIR`);
   const commit = await repo.resolve(spec.ref);
   const { subject } = await repo.describe(commit);
   const treeOid = await repo.treeAt(commit, rel);
   const head = hashTree(headRoot);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-base-'));
+  onTemp?.(tmp);
   const close = () => fs.promises.rm(tmp, { recursive: true, force: true });
   try {
     // The root keeps its name (a cluster at the root is named after it) and its depth below the top-level.
@@ -61,10 +64,17 @@ export async function checkoutBase(spec: BaseSpec, headRoot: string, cwd: string
     const ready = m.apply();
     // Settled by whoever awaits it; a failure is reported there, not as an unhandled rejection meanwhile.
     ready.catch(() => {});
-    return { root, changed: sortChanged(changed), label: { ref: spec.ref, commit, subject }, ready, close: async () => {
-      await ready.catch(() => {});
-      await close();
-    } };
+    return {
+      root,
+      changed: sortChanged(changed),
+      label: { ref: spec.ref, commit, subject },
+      ready,
+      temp: tmp,
+      close: async () => {
+        await ready.catch(() => {});
+        await close();
+      },
+    };
   } catch (e) {
     await close();
     throw e;
@@ -138,43 +148,49 @@ class Materializer {
     }
   }
 
-  /** Makes the directories and writes what came from git now; resolves when the rest is linked or copied too. */
+  /**
+   * Queues everything on the I/O threads: each directory made after its parent, each file written or linked after
+   * its directory. Resolves when all of it is on disk.
+   */
   apply(): Promise<void> {
-    for (const d of this.dirs) fs.mkdirSync(d, { recursive: true });
-    for (const b of this.blobs) {
-      if (!b.link) fs.writeFileSync(b.abs, b.bytes);
-      else {
+    const made = new Map<string, Promise<unknown>>();
+    for (const d of this.dirs) {
+      const parent = made.get(path.dirname(d));
+      made.set(d, parent ? parent.then(() => fs.promises.mkdir(d)) : fs.promises.mkdir(d, { recursive: true }));
+    }
+    const inDir = (abs: string) => made.get(path.dirname(abs)) ?? Promise.resolve();
+    const writes = this.blobs.map((b) =>
+      inDir(b.abs).then(async () => {
+        if (!b.link) return fs.promises.writeFile(b.abs, b.bytes);
         try {
-          fs.symlinkSync(Buffer.from(b.bytes).toString('utf8'), b.abs);
+          await fs.promises.symlink(Buffer.from(b.bytes).toString('utf8'), b.abs);
         } catch {
           // A system without symlinks: the base lacks the link, as a checkout there would.
         }
-      }
-    }
-    // A hard link costs no copy; across file systems (the temporary directory on another disk) it cannot be made,
-    // and every file is copied.
-    let linking = true;
-    const first = this.same.findIndex((e) => e.kind === 'file');
-    if (first >= 0) {
-      try {
-        fs.linkSync(this.same[first].abs, this.to[first]);
-      } catch {
-        linking = false;
-      }
-    }
-    return Promise.all(
-      this.same.map(async (e, i) => {
-        if (i === first && linking) return;
-        const to = this.to[i];
-        if (e.kind === 'link') {
-          try {
-            await fs.promises.symlink(await fs.promises.readlink(e.abs), to);
-          } catch {
-            // As above.
-          }
-        } else if (linking) await fs.promises.link(e.abs, to).catch(() => fs.promises.copyFile(e.abs, to));
-        else await fs.promises.copyFile(e.abs, to);
       }),
-    ).then(() => undefined);
+    );
+    // A hard link costs no copy; across file systems (the temporary directory on another disk) it cannot be made,
+    // and then every file is copied.
+    let linking = true;
+    const place = async (e: TreeEntry, to: string) => {
+      if (e.kind === 'link') {
+        try {
+          await fs.promises.symlink(await fs.promises.readlink(e.abs), to);
+        } catch {
+          // As above.
+        }
+        return;
+      }
+      if (linking) {
+        try {
+          await fs.promises.link(e.abs, to);
+          return;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EXDEV' || (err as NodeJS.ErrnoException).code === 'EPERM') linking = false;
+        }
+      }
+      await fs.promises.copyFile(e.abs, to);
+    };
+    return Promise.all([...made.values(), ...writes, ...this.same.map((e, i) => inDir(this.to[i]).then(() => place(e, this.to[i])))]).then(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { UsageError } from '../load/index.js';
+import { BaseError } from './errors.js';
 
 /**
  * A git repository read with isomorphic-git (https://isomorphic-git.org), a pure-JavaScript git: loose objects and
@@ -109,7 +109,7 @@ export class GitRepository {
     const m = rev.match(/^(.*?)((?:[~^]\d*)*)$/);
     const name = m?.[1] ?? rev;
     const steps = m?.[2] ?? '';
-    if (!name || name.startsWith('-') || /[\s:?*[\\]|\.\.|@\{/.test(name)) throw new UsageError(`--base ${rev}: not a revision this reader understands (a branch, tag, commit id or HEAD, with ~N or ^N)`);
+    if (!name || name.startsWith('-') || /[\s:?*[\\]|\.\.|@\{/.test(name)) throw new BaseError(`--base ${rev}: not a revision this reader understands (a branch, tag, commit id or HEAD, with ~N or ^N)`);
     let oid = await this.resolveName(name, rev);
     oid = await this.peel(oid, rev);
     for (const step of steps.match(/[~^]\d*/g) ?? []) {
@@ -123,10 +123,10 @@ export class GitRepository {
 
   private async parent(oid: string, index: number, rev: string): Promise<string> {
     // A shallow clone's boundary commits name parents it does not have (https://git-scm.com/docs/shallow).
-    if (this.isShallowBoundary(oid)) throw new UsageError(`--base ${rev}: the clone is shallow and ends before it; ${FIX}`);
+    if (this.isShallowBoundary(oid)) throw new BaseError(`--base ${rev}: the clone is shallow and ends before it; ${FIX}`);
     const parent = (await this.readCommit(oid, rev)).parent[index];
     if (parent) return parent;
-    throw new UsageError(`--base ${rev}: commit ${oid.slice(0, 12)} has no ${index === 0 ? '' : `${index + 1}. `}parent`);
+    throw new BaseError(`--base ${rev}: commit ${oid.slice(0, 12)} has no ${index === 0 ? '' : `${index + 1}. `}parent`);
   }
 
   private async resolveName(name: string, rev: string): Promise<string> {
@@ -145,7 +145,7 @@ export class GitRepository {
         // Unknown, or ambiguous: reported below.
       }
     }
-    throw new UsageError(
+    throw new BaseError(
       this.shallow
         ? `--base ${rev}: not found in this clone, which is shallow (CI checks out one commit by default); ${FIX}`
         : `--base ${rev}: no branch, tag or commit of that name in ${this.top}; fetch it, or compare with a checkout of the base: --base-dir DIR`,
@@ -164,10 +164,10 @@ export class GitRepository {
     for (let i = 0; i < 10; i++) {
       const obj = await this.readObject(oid, rev);
       if (obj.type === 'commit') return oid;
-      if (obj.type !== 'tag') throw new UsageError(`--base ${rev}: names a ${obj.type}, not a commit`);
+      if (obj.type !== 'tag') throw new BaseError(`--base ${rev}: names a ${obj.type}, not a commit`);
       oid = (obj.object as { object: string }).object;
     }
-    throw new UsageError(`--base ${rev}: a chain of tags too long to follow`);
+    throw new BaseError(`--base ${rev}: a chain of tags too long to follow`);
   }
 
   private async readObject(oid: string, rev: string) {
@@ -188,7 +188,7 @@ export class GitRepository {
 
   private missing(e: unknown, oid: string, rev: string): Error {
     if ((e as { code?: string }).code !== 'NotFoundError') return e as Error;
-    return new UsageError(
+    return new BaseError(
       this.shallow
         ? `--base ${rev}: commit ${oid.slice(0, 12)} is not in this clone, which is shallow; ${FIX}`
         : `--base ${rev}: commit ${oid.slice(0, 12)} is not in this clone; ${FIX}`,
