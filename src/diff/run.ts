@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { cacheDir as userCacheDir } from '../cache/dir.js';
 import { clusterDone } from '../heap.js';
 import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
-import { ClusterLoader, UsageError, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
+import { ClusterLoader, ParseCache, UsageError, parseCacheScope, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { BaseError } from '../git/errors.js';
 import { startBase } from '../git/start.js';
@@ -54,6 +55,11 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   const cwd = options.cwd ?? process.cwd();
   const settings = runSettings(options);
   const headPlan = planRepo(options);
+  // One parse cache for both sides, so that what the base shares with the head (all but what changed) is parsed
+  // once: the lint's own file when caching (the same key as lint-gitops's), else one kept in memory for this run.
+  const dir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : userCacheDir()) : undefined;
+  const parseCache = dir ? ParseCache.open(dir, parseCacheScope(headPlan)) : ParseCache.memory();
+  const headOptions: LintOptions = { ...options, parseCache };
   const started = await startBase(options.base, headPlan.root, cwd).catch(usage);
   times?.lap('base started');
   try {
@@ -65,7 +71,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     // reaches is known once it is: until then every model is held.
     const head = emptySide(headPlan);
     const held = new Map<string, RepoModel>();
-    lintSide(head, headPlan, options, settings, (dirs, model, part) => {
+    lintSide(head, headPlan, headOptions, settings, true, (dirs, model, part) => {
       const dir = dirs[0] ?? '.';
       held.set(dir, model);
       head.parts.set(dir, part);
@@ -87,7 +93,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
       .map((p) => path.relative(headPlan.root, path.resolve(cwd, p)))
       .map((rel) => path.join(baseRoot, rel))
       .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
-    const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false };
+    const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false, parseCache };
     const basePlan = basePaths.length > 0 ? planRepo(baseOptions) : undefined;
 
     const base = emptySide(basePlan ?? { ...headPlan, root: baseRoot, clusterDirs: [], discoveryLimits: [] });
@@ -98,6 +104,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
         basePlan,
         baseOptions,
         settings,
+        false,
         (dirs, model, part) => {
           const dir = dirs[0] ?? '.';
           reached.add(dir);
@@ -169,6 +176,8 @@ function lintSide(
   plan: RepoPlan,
   options: LintOptions,
   settings: ReturnType<typeof runSettings>,
+  /** Keep the parse cache when every cluster was loaded (the head's; the base's would only add its own files). */
+  save: boolean,
   take: (dirs: string[], model: RepoModel, part: ClusterPart) => void,
   reused?: (dirs: string[]) => ClusterPart | undefined,
 ): void {
@@ -195,7 +204,7 @@ function lintSide(
     loader?.close(false);
     throw e;
   }
-  loader?.close(todo.length === groups.length);
+  loader?.close(save && todo.length === groups.length);
   side.run = composeRun(plan, parts, options, settings);
 }
 
