@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFleet } from './generate-fleet.mjs';
+import { benchDiff, diffMarkdown } from './diff.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -270,6 +271,14 @@ for (const [i, spec] of fleets.entries()) {
   }
 }
 
+// 6. `lint-gitops diff --base HEAD` on the smaller fleet committed to git, one file changed, vs a cold lint (bench/diff.mjs).
+{
+  const small = fleets[0];
+  results.diff = await benchDiff({ apps: small.apps, clusters: small.clusters, seed, log });
+  const one = results.diff.cases[0];
+  results.targets[`${small.apps} apps diff --base ≤ 1.5× cold lint (a base one cluster reads changed)`] = { value: one.ratio, limit: 1.5, met: one.ratio <= 1.5 };
+}
+
 results.loadAfter = os.loadavg()[0];
 fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 const table = markdown(results);
@@ -300,6 +309,7 @@ function markdown(r) {
   }
   lines.push(`| RSS growth between the fleets | ${f(r.rssSlopeMBperMB, 1)} MB per MB of YAML | | |`);
   lines.push('');
+  if (r.diff) lines.push(diffMarkdown(r.diff));
   if (r.corpora.length > 0) {
     lines.push('| public repository, entry point | files | objects | time (cold) | errors / warnings / infos |');
     lines.push('|---|---|---|---|---|');

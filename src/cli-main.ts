@@ -22,6 +22,7 @@ import { lintCached, type CacheContext } from './cache/run.js';
 import { runKey, saveRoots, saveRun, type CachedLint } from './cache/run-entry.js';
 import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from './roots.js';
 import { cacheDir as userCacheDir } from './cache/dir.js';
+import { DIFF_FORMATS, baseSpec, markdownLimit, runDiff, runNewOnly, type DiffFlags } from './diff/cli.js';
 
 /** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
 const EXIT_OK = 0;
@@ -73,10 +74,17 @@ interface LintFlags {
   config?: string | false;
   fix?: boolean;
   changed?: boolean;
+  /** --new-only with --base REF or --base-dir DIR (src/diff/cli.ts). */
+  newOnly?: boolean;
+  base?: string;
+  baseDir?: string;
 }
 
-function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<CacheContext, 'journal'>): number {
+function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<CacheContext, 'journal'>): number | Promise<number> {
   const cwd = process.cwd();
+  const newOnly = flags.newOnly || flags.base !== undefined || flags.baseDir !== undefined ? baseSpec(flags, '--new-only') : undefined;
+  if (newOnly && !flags.newOnly) throw new UsageError('--base and --base-dir compare findings with --new-only (or run `lint-gitops diff`)');
+  if (newOnly && flags.fix) throw new UsageError('--new-only cannot be combined with --fix');
   let lintPaths = paths;
   let root = flags.root;
   // The result cache (src/cache/): what the run reads before linting is recorded too (file arguments, the
@@ -131,6 +139,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     rules: { ...fromConfig.rules, ...flags.rule },
   };
   let result: Pick<LintResult, 'diagnostics' | 'summary'>;
+  if (newOnly) return runNewOnly(options, newOnly, show);
   if (flags.fix) {
     // --fix never reads or writes cached results: it must see the files as they are after each pass.
     const fixing = lintAndFix(options);
@@ -244,8 +253,9 @@ function fixReport(fixed: AppliedFix[], files: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}): number {
-  let exitCode = EXIT_OK;
+
+export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}): number | Promise<number> {
+  let exitCode: number | Promise<number> = EXIT_OK;
   const program = new Command();
   program
     .name('lint-gitops')
@@ -267,6 +277,9 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (a directory or file of YAML): their kinds are validated too (repeatable)', collect)
     .option('--schema-location <dir>', "JSON schemas in kubeconform's CRD layout (<group>/<kind>_<version>.json): kinds nothing else describes are validated against them (repeatable)", collect)
     .option('--no-cache', 'do not keep parse and lint results between runs (default: in the user cache directory, or $LINT_GITOPS_CACHE_DIR)')
+    .option('--new-only', 'report only findings the base (--base or --base-dir) did not have, matched by rule, object and message')
+    .option('--base <ref>', 'with --new-only: the git revision to compare with (a branch, tag or commit, ~N and ^N allowed)')
+    .option('--base-dir <dir>', 'with --new-only: a checkout of the base to compare with')
     // Program options before a subcommand only, so `graph --format mermaid` reaches graph's own --format.
     .enablePositionalOptions()
     .exitOverride()
@@ -326,20 +339,45 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
       process.stdout.write(format(clusters));
     });
 
+  program
+    .command('diff')
+    .description('what a change does to each cluster: objects, HelmReleases, dependsOn waves and findings, against --base REF or --base-dir DIR')
+    .argument('[paths...]', 'cluster directories, or directories holding clusters', ['.'])
+    .option('--base <ref>', 'the git revision to compare the working tree with (a branch, tag or commit, ~N and ^N allowed), read without running git')
+    .option('--base-dir <dir>', 'a checkout of the base to compare with (CI that checks out the base itself)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...DIFF_FORMATS]).default('stylish'))
+    .option('--markdown-limit <chars>', 'markdown: the most characters to print; whole sections past it are left out and named', markdownLimit)
+    .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
+    .option('-c, --config <file>', 'config file (default: .lint-gitops.yaml, .lint-gitops.yml or package.json "lint-gitops" at the repo root)')
+    .option('--no-config', 'ignore config files')
+    .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
+    .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (repeatable)', collect)
+    .option('--no-cache', 'do not keep parse results between runs')
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .action((paths: string[], flags: DiffFlags) => {
+      exitCode = runDiff(paths, flags);
+    });
+
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
-    if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT_USAGE;
-    if (e instanceof UsageError) {
-      process.stderr.write(`lint-gitops: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    process.stderr.write(`lint-gitops: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return failed(e);
+  }
+  // `diff` and `--new-only` read git asynchronously.
+  const code = exitCode as number | Promise<number>;
+  return typeof code === 'number' ? code : code.catch(failed);
+}
+
+function failed(e: unknown): number {
+  const err = e as { code?: string; exitCode?: number };
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+  if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT_USAGE;
+  if (e instanceof UsageError) {
+    process.stderr.write(`lint-gitops: ${e.message}\n`);
     return EXIT_USAGE;
   }
-  return exitCode;
+  process.stderr.write(`lint-gitops: internal error: ${(e as Error).stack ?? String(e)}\n`);
+  return EXIT_USAGE;
 }
 
 function indent(s: string): string {

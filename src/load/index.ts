@@ -24,6 +24,7 @@ export { editDistance } from './context.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
 export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
 export { LIMITS } from './limits.js';
+export { ParseCache } from './parse-cache.js';
 
 export interface LoadOptions {
   /** Cluster directories, or directories holding clusters. */
@@ -64,6 +65,8 @@ export interface LoadOptions {
   workers?: number;
   /** Flux sources built from a folder of this checkout (config `sources:`). */
   sources?: SourceMapping[];
+  /** Parse results to use instead of those `cache` names (lint-gitops diff shares one between its two sides). */
+  parseCache?: ParseCache;
 }
 
 /** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
@@ -161,7 +164,7 @@ export class ClusterLoader {
   ) {
     const cache = options.cache;
     this.cacheDir = cache ? (typeof cache === 'string' ? path.resolve(plan.cwd, cache) : defaultCacheDir()) : undefined;
-    this.cache = this.cacheDir ? ParseCache.open(this.cacheDir, [plan.root, ...plan.clusterDirs].join('\0')) : undefined;
+    this.cache = options.parseCache ?? (this.cacheDir ? ParseCache.open(this.cacheDir, parseCacheScope(plan)) : undefined);
     this.validations = this.cacheDir && options.validationCache !== false ? new ValidationResults(this.cacheDir) : undefined;
     this.parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache: this.cache });
   }
@@ -234,6 +237,11 @@ export class ClusterLoader {
       // Likewise: the next run validates again.
     }
   }
+}
+
+/** What a parse cache file is kept for: a repository root and its clusters (shards keep theirs apart). */
+export function parseCacheScope(plan: Pick<RepoPlan, 'root' | 'clusterDirs'>): string {
+  return [plan.root, ...plan.clusterDirs].join('\0');
 }
 
 /** A cluster's name: its directory's (the root's, for a cluster at the root). */

@@ -22,7 +22,10 @@ export class ParseCache {
   private readonly used = new Map<string, Uint8Array>();
   private dirty = false;
 
-  private constructor(private readonly file: string | undefined) {}
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly inMemory = false,
+  ) {}
 
   /** The cache for one repository root and cluster selection (shards keep separate files and do not evict each other). */
   static open(dir: string, scope: string): ParseCache {
@@ -41,8 +44,13 @@ export class ParseCache {
     return new ParseCache(undefined);
   }
 
+  /** A cache kept for this process only (lint-gitops diff: what the base shares with the head is parsed once). */
+  static memory(): ParseCache {
+    return new ParseCache(undefined, true);
+  }
+
   get enabled(): boolean {
-    return this.file !== undefined;
+    return this.file !== undefined || this.inMemory;
   }
 
   /** The entry for a file's bytes, as parsed by this parser: the fast path's version is part of every key. */

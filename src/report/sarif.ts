@@ -9,6 +9,8 @@ export interface SarifOptions {
   /** Rule metadata for `tool.driver.rules`: every rule that can report, not only those that did. */
   rules: readonly Rule[];
   version: string;
+  /** `--new-only`: each result's state against the base (`absent`: the base's, gone now). */
+  baselineState?: (d: Diagnostic) => 'new' | 'unchanged' | 'absent' | undefined;
 }
 
 /** SARIF levels: https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/sarif-v2.1.0-os.html#_Toc34317648 */
@@ -32,6 +34,7 @@ export function formatSarif(diagnostics: Diagnostic[], summary: Summary, options
     const key = `${d.ruleId}\0${file}\0${d.message}`;
     const nth = (seen.get(key) ?? 0) + 1;
     seen.set(key, nth);
+    const baselineState = options.baselineState?.(d);
     return {
       ruleId: d.ruleId,
       ruleIndex: index.get(d.ruleId)!,
@@ -46,6 +49,7 @@ export function formatSarif(diagnostics: Diagnostic[], summary: Summary, options
         },
       ],
       partialFingerprints: { 'lintGitops/v1': createHash('sha256').update(`${key}\0${nth}`).digest('hex').slice(0, 32) },
+      ...(baselineState ? { baselineState } : {}),
     };
   });
   const log = {

@@ -51,14 +51,14 @@ function runStep(name: string, cwd: string, env: Record<string, string>) {
 describe('GitHub Action (action.yml)', () => {
   it('is a composite action that installs the package, lints, writes a summary, uploads SARIF and then fails', () => {
     expect(action.runs.using).toBe('composite');
-    expect(action.runs.steps.map((s) => s.name ?? s.uses)).toEqual(['Install lint-gitops', 'Lint', 'Job summary', 'Upload SARIF to code scanning', 'Fail on findings']);
+    expect(action.runs.steps.map((s) => s.name ?? s.uses)).toEqual(['Install lint-gitops', 'Lint', 'Job summary', 'Diff', 'Pull-request comment', 'Upload SARIF to code scanning', 'Fail on findings']);
     // The job's Node.js is left alone: no setup-node, no node-version input.
     expect(action.runs.steps.filter((s) => s.uses?.startsWith('actions/setup-node'))).toEqual([]);
-    expect(Object.keys(action.inputs)).toEqual(['paths', 'args', 'upload-sarif', 'sarif-category', 'summary', 'package']);
+    expect(Object.keys(action.inputs)).toEqual(['paths', 'args', 'upload-sarif', 'sarif-category', 'summary', 'package', 'diff', 'new-only', 'base', 'github-token']);
     // No build from source: the package is installed, and each step runs the installed command.
     expect(step('Install lint-gitops').run).not.toMatch(/npm (ci|run build)|tsc/);
     expect(step('Install lint-gitops').run).toMatch(/npm install --prefix "\$dir" .*"\$spec"/);
-    for (const name of ['Lint', 'Job summary']) expect(step(name).env!.LINT_GITOPS).toBe('${{ steps.install.outputs.bin }}');
+    for (const name of ['Lint', 'Job summary', 'Diff']) expect(step(name).env!.LINT_GITOPS).toBe('${{ steps.install.outputs.bin }}');
     // The arguments reach graph as well as the lint.
     expect(step('Job summary').run).toContain('graph $PATHS $ARGS --format mermaid');
     expect(step('Upload SARIF to code scanning')).toMatchObject({ uses: 'github/codeql-action/upload-sarif@v3', with: { sarif_file: '${{ steps.lint.outputs.sarif-file }}' } });
