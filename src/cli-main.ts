@@ -185,6 +185,7 @@ function runRoots(
       root: g.root,
       cwd,
       crdPaths: flags.crds,
+      ...(flags.schemaLocation ? { schemaLocations: flags.schemaLocation } : {}),
       cache: cacheDir ?? false,
       rules: { ...fromConfig.rules, ...flags.rule },
     };
@@ -350,8 +351,10 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .option('--root <dir>', 'repository root that Flux paths are relative to (default: detected)')
     .option('-c, --config <file>', 'config file (default: .lint-gitops.yaml, .lint-gitops.yml or package.json "lint-gitops" at the repo root)')
     .option('--no-config', 'ignore config files')
+    .addOption(new Option('--preset <name>', "the rules' defaults: recommended (default) or strict").choices([...PRESETS]))
     .option('--rule <rule=severity>', 'override a rule: error, warning, info or off (repeatable)', ruleSetting)
     .option('--crds <dir>', 'CustomResourceDefinitions installed outside git (repeatable)', collect)
+    .option('--schema-location <dir>', 'more JSON schemas in kubeconform\'s CRD layout <group>/<kind>_<version>.json (repeatable)', collect)
     .option('--no-cache', 'do not keep parse results between runs')
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
     .action((paths: string[], flags: DiffFlags) => {

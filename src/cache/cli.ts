@@ -88,7 +88,7 @@ export function nothingToLint(diagnostics: Diagnostic[], summary: Summary, show:
 }
 
 const NOT_CACHED = new Set(['--no-cache', '--fix', '-h', '--help', '-v', '--version']);
-const SUBCOMMANDS = new Set(['rules', 'explain', 'graph', 'help']);
+const SUBCOMMANDS = new Set(['rules', 'explain', 'graph', 'diff', 'help']);
 
 /**
  * The CLI's fast path, tried before anything heavy is imported: when this exact command line ran before in this

@@ -8,7 +8,7 @@ import type { LintOptions, RuleSetting } from '../lint.js';
 import { UsageError } from '../load/index.js';
 import { configToOptions, resolveConfig } from '../config/index.js';
 import { rules } from '../rules/index.js';
-import type { Rule } from '../rules/types.js';
+import type { Preset, Rule } from '../rules/types.js';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
 import { printLintResult, recount, type CliShow } from '../cache/cli.js';
 import { formatSarif } from '../report/sarif.js';
@@ -28,7 +28,9 @@ export interface DiffFlags {
   root?: string;
   config?: string | false;
   rule?: Record<string, RuleSetting>;
+  preset?: Preset;
   crds?: string[];
+  schemaLocation?: string[];
   cache?: boolean;
   color?: boolean;
   markdownLimit?: number;
@@ -59,12 +61,15 @@ export async function runDiff(paths: string[], flags: DiffFlags): Promise<number
   const cwd = process.cwd();
   const { config } = resolveConfig({ paths, root: flags.root, cwd, config: flags.config, rules });
   const fromConfig = configToOptions(config);
+  const preset = flags.preset ?? fromConfig.preset;
   const options: LintOptions = {
     ...fromConfig,
+    ...(preset ? { preset } : {}),
     paths,
     root: flags.root,
     cwd,
     crdPaths: flags.crds,
+    ...(flags.schemaLocation ? { schemaLocations: flags.schemaLocation } : {}),
     cache: flags.cache !== false ? userCacheDir() : false,
     rules: { ...fromConfig.rules, ...flags.rule },
   };
