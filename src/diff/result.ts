@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js';
+import { varUses } from '../load/index.js';
 import { clusterWaves } from '../graph/waves.js';
 import { isObject, splitApiVersion, type Cluster, type FluxKustomization, type KObject } from '../load/index.js';
 import type { BaseLabel } from '../git/base.js';
@@ -326,8 +327,8 @@ function helmChange(base: KObject | undefined, head: KObject | undefined, object
 }
 
 /**
- * Post-build substitution from Secrets: the model holds `<secret:KEY>` where a Secret's value is substituted
- * (src/load/flux.ts), the same before and after. A variable whose Secret value changed changes what Flux applies:
+ * Post-build substitution from Secrets: the model keeps `${KEY}` as written where a Secret's value is substituted
+ * (src/load/substitute.ts), the same before and after. A variable whose Secret value changed changes what Flux applies:
  * each field using it is shown changed, as a secret. For each variable, the Secret it is taken from (the last
  * `substituteFrom` source defining it, https://fluxcd.io/flux/components/kustomize/kustomizations/#post-build-variable-substitution)
  * and a fingerprint of the value there (compared, never shown).
@@ -358,11 +359,11 @@ function secretVarSources(fk: FluxKustomization | undefined, objects: ObjectInde
 function withSecretSubstitutions(node: DiffNode | undefined, value: unknown, base: Map<string, unknown>, head: Map<string, unknown>): DiffNode | undefined {
   const changedVars = [...head.keys()].filter((k) => base.has(k) && !deepEqual(base.get(k), head.get(k)));
   if (changedVars.length === 0) return node;
-  const placeholders = changedVars.map((k) => `<secret:${k}>`);
   const paths: Array<Array<string | number>> = [];
   const walk = (v: unknown, at: Array<string | number>) => {
     if (typeof v === 'string') {
-      if (placeholders.some((p) => v.includes(p))) paths.push(at);
+      // A variable whose value is a Secret's is left as written in the model (src/load/substitute.ts).
+      if (v.includes('${') && varUses(v).some((u) => changedVars.includes(u.name))) paths.push(at);
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
     else if (isObject(v)) for (const k of Object.keys(v)) walk(v[k], [...at, k]);
   };

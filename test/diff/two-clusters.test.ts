@@ -33,7 +33,13 @@ describe('diff and --new-only over two clusters, one of them reached', () => {
     expect(formats(await diff({ ...options(head), reuse: false }))).toEqual(formats(r));
     const n = await lintNewOnly(options(head));
     expect(n.diagnostics).toEqual([]);
-    expect(n.unchanged.map((d) => `${d.ruleId} ${d.file}`)).toEqual([`duplicate-resource ${LAB}/cluster.yaml`, `duplicate-resource ${CLUSTER}/cluster.yaml`]);
+    // The object listed twice: duplicate-resource, and kustomize-build (kustomize refuses the build).
+    expect(n.unchanged.map((d) => `${d.ruleId} ${d.file}`)).toEqual([
+      `duplicate-resource ${LAB}/cluster.yaml`,
+      `kustomize-build ${LAB}/kustomization.yaml`,
+      `duplicate-resource ${CLUSTER}/cluster.yaml`,
+      `kustomize-build ${CLUSTER}/kustomization.yaml`,
+    ]);
   });
 
   it('a change to the base both clusters read reaches both', async () => {

@@ -105,7 +105,7 @@ describe('GitHub Action: diff input (job summary and one pull-request comment)',
     expect(action.inputs['new-only'].default).toBe('false');
     expect(action.inputs.base.default).toBe('${{ github.event.pull_request.base.sha }}');
     expect(action.inputs['github-token'].default).toBe('${{ github.token }}');
-    expect(step('Diff').if).toBe("${{ always() && inputs.diff == 'true' }}");
+    expect(step('Diff').if).toBe("${{ always() && inputs.diff == 'true' && steps.install.outputs.bin != '' }}");
     expect(step('Pull-request comment')['continue-on-error']).toBe(true);
     expect(step('Pull-request comment').env).toMatchObject({ GITHUB_TOKEN: '${{ inputs.github-token }}', DIFF_FILE: '${{ steps.diff.outputs.diff-file }}' });
   });

@@ -77,7 +77,9 @@ describe('GitHub Action (action.yml)', () => {
     }
     expect(r.code, r.stderr).toBe(0);
     const installed = path.join(work, 'lint-gitops-action/node_modules/.bin/lint-gitops');
-    expect(fs.readFileSync(output, 'utf8')).toBe(`bin=${installed}\n`);
+    expect(fs.readFileSync(output, 'utf8')).toBe(`bin=${installed}\npackage-dir=${path.join(work, 'lint-gitops-action/node_modules/lint-gitops')}\n`);
+    // The pull-request comment script ships in the package.
+    expect(fs.existsSync(path.join(work, 'lint-gitops-action/node_modules/lint-gitops/dist/github/pr-comment.js'))).toBe(true);
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
     expect(spawnSync(process.execPath, [installed, '--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });

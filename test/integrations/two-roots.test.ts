@@ -71,6 +71,7 @@ describe('two Flux roots in one repository', () => {
       objects: 214,
       fluxKustomizations: 26,
       fluxVersions: ['v2.7.5'],
+      sourceRoots: [],
       roots: [
         { root: 'a', rootReason: 'flux-path', clusters: [`a/${CLUSTER}`] },
         { root: 'b', rootReason: 'flux-path', clusters: [`b/${CLUSTER}`] },
