@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { lint, type RuleSetting } from './lint.js';
 import { UsageError } from './load/index.js';
+import { withDiscoveryMemo } from './load/discover.js';
 import { graph as loadGraph } from './graph/waves.js';
 import { formatGraphDot } from './report/graph-dot.js';
 import { formatGraphJson } from './report/graph-json.js';
@@ -286,7 +287,8 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
-      exitCode = runLint(paths, flags, argv, cache);
+      // The roots, the config file and the plan look for clusters below the same directories: one walk each.
+      exitCode = withDiscoveryMemo(() => runLint(paths, flags, argv, cache));
     });
 
   program

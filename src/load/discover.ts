@@ -106,8 +106,41 @@ export function rootFromFluxPath(clusterDir: string, written: string): string | 
   return root;
 }
 
+/**
+ * Discovery results kept while one run plans itself (withDiscoveryMemo): the roots, the config file and the plan
+ * each look for clusters below the same directories, and a walk of a large repository (every directory listed,
+ * every flux-system/ parsed) is worth doing once. Never kept past the call that opened it: the tree may change.
+ */
+let memo: Map<string, { found: FluxSync[]; limited: boolean }> | undefined;
+
+/** Runs `fn` with discovery remembered per directory (nested calls share the outer memo). */
+export function withDiscoveryMemo<T>(fn: () => T): T {
+  if (memo) return fn();
+  memo = new Map();
+  try {
+    return fn();
+  } finally {
+    memo = undefined;
+  }
+}
+
 /** Directories at or below `dir` whose flux-system Kustomization points back at them. */
 export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
+  const kept = memo?.get(dir);
+  if (kept) {
+    if (kept.limited) onLimit?.();
+    return kept.found.map((s) => ({ ...s }));
+  }
+  let limited = false;
+  const found = walkClusterDirs(dir, () => {
+    limited = true;
+    onLimit?.();
+  });
+  memo?.set(dir, { found: found.map((s) => ({ ...s })), limited });
+  return found;
+}
+
+function walkClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
   const out: FluxSync[] = [];
   let seen = 0;
   const walk = (d: string, depth: number) => {

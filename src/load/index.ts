@@ -2,7 +2,7 @@ import path from 'node:path';
 import { host } from '../cache/journal.js';
 import { ValidationResults } from '../cache/validations.js';
 import { LoadContext } from './context.js';
-import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot } from './discover.js';
+import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
 import type { LimitHit } from './types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
@@ -94,6 +94,11 @@ export interface RepoPlan {
 
 /** Finds the root and the clusters (discovery); usage errors for paths that are not directories. */
 export function planRepo(options: LoadOptions): RepoPlan {
+  // The root and the clusters are found by one walk of each directory, not one each.
+  return withDiscoveryMemo(() => plan(options));
+}
+
+function plan(options: LoadOptions): RepoPlan {
   const cwd = options.cwd ?? process.cwd();
   const dirs = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
   for (const d of dirs) {
