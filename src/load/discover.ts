@@ -200,6 +200,35 @@ export function findRoot(dir: string, option: string | undefined, cwd: string): 
   return { root: inside ? here : dir, reason: 'cwd' };
 }
 
+function fromGit(ref: unknown): boolean {
+  const kind = ref && typeof ref === 'object' ? (ref as Record<string, unknown>).kind : undefined;
+  return kind === undefined || kind === 'GitRepository';
+}
+
+/** The folders an ArtifactGenerator copies out of its Git sources, up to the first glob. */
+function generatorCopies(v: unknown): string[] {
+  if (!v || typeof v !== 'object') return [];
+  const o = v as Record<string, unknown>;
+  if (o.kind !== 'ArtifactGenerator' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('source.extensions.fluxcd.io/')) return [];
+  const spec = o.spec && typeof o.spec === 'object' ? (o.spec as Record<string, unknown>) : {};
+  const git = new Set<string>();
+  for (const s of Array.isArray(spec.sources) ? spec.sources : []) {
+    if (s && typeof s === 'object' && typeof s.alias === 'string' && fromGit(s)) git.add(s.alias);
+  }
+  const out: string[] = [];
+  for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
+    for (const c of a && typeof a === 'object' && Array.isArray(a.copy) ? a.copy : []) {
+      const m = c && typeof c === 'object' && typeof c.from === 'string' ? c.from.match(/^@([^/]+)\/(.*)$/) : null;
+      if (!m || !git.has(m[1])) continue;
+      const dir = m[2].split('/').filter((p: string) => p !== '' && p !== '.');
+      const glob = dir.findIndex((p: string) => /[*?[{]/.test(p));
+      const fixed = (glob < 0 ? dir : dir.slice(0, glob)).join('/');
+      if (fixed !== '' && !fixed.includes('${')) out.push(fixed);
+    }
+  }
+  return out;
+}
+
 /**
  * Without a bootstrap or a .git (an exported tree, a test corpus): the nearest ancestor in which most of the
  * Flux Kustomization paths written directly in the directory exist.
@@ -215,7 +244,14 @@ function rootFromExistingPaths(dir: string): string | undefined {
       if (text === undefined) continue;
       for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-        if (isFluxKustomization(v) && typeof v.spec.path === 'string' && !v.spec.path.includes('${')) written.push(v.spec.path);
+        // Only a path in a Git source is a path of this checkout: an OCIRepository's, a Bucket's or an
+        // ExternalArtifact's path is inside that artifact (flux2-kustomize-helm-example's `./production`).
+        if (isFluxKustomization(v) && typeof v.spec.path === 'string' && !v.spec.path.includes('${') && fromGit((v.spec as Record<string, unknown>).sourceRef)) {
+          written.push(v.spec.path);
+        }
+        // What an ArtifactGenerator copies out of a Git source is a path of this checkout
+        // (source-watcher's `copy.from: "@alias/dir/**"`).
+        written.push(...generatorCopies(v));
       }
     } catch {
       continue;
