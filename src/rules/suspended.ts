@@ -28,7 +28,9 @@ export const suspended: Rule = {
         const waiting = node ? graph.dependents(node).map((d) => displayName(d, ns)) : [];
         const also = waiting.length > 0 ? `; ${waiting.join(', ')} ${waiting.length === 1 ? 'depends' : 'depend'} on it and will wait` : '';
         const at = objectLocation(o, ['spec', 'suspend']);
-        const key = `${at.doc.file.path}\0${JSON.stringify(at.path)}\0${also}`;
+        // One finding per written place: an object built by two clusters (or two builds) is reported once, two
+        // documents of one file each.
+        const key = `${at.doc.file.path}\0${at.doc.index}\0${JSON.stringify(at.path)}\0${also}`;
         if (seen.has(key)) continue;
         seen.add(key);
         report(at, `${kind} ${ns}/${o.name} is committed with suspend: true: Flux does not reconcile it until someone runs 'flux resume'${also}`);

@@ -44,6 +44,13 @@ describe('suspended', () => {
     ]);
   });
 
+  it('warns for each of two suspended Kustomizations of one file', () => {
+    const repo = fixtureCopy({ [apps]: (t) => suspend('grafana')(suspend('authentik')(t) as string) as string });
+    const at = (app: string) => lineAfter(repo, apps, appDoc(app), 'suspend: true');
+    const expected = ['authentik', 'grafana'].map((app) => ({ line: at(app), what: `Kustomization flux-system/${app}` })).sort((a, b) => a.line - b.line);
+    expect(lintRule(repo, 'suspended').map((d) => ({ line: d.line, what: d.message.split(' is committed')[0] }))).toEqual(expected);
+  });
+
   it('is silent for suspend: false', () => {
     expect(lintRule(fixtureCopy({ [apps]: suspend('grafana', 'false') }), 'suspended')).toEqual([]);
   });
