@@ -2,14 +2,19 @@ import { checkTemplate, isFluxKustomization, isObject, substitutionActive, varUs
 import { substitutionDisabled } from '../load/substitute.js';
 import { didYouMean } from './did-you-mean.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
+import type { Cluster } from '../load/index.js';
 import type { Rule, RuleContext } from './types.js';
 import { manifestOwners, substitutedStrings, writtenStrings } from './written-strings.js';
 
 export const substitutionUndefined: Rule = {
   id: 'substitution-undefined',
-  severity: 'error',
+  // kustomize-controller substitutes an empty string and applies: not a failure unless the cluster turns on the
+  // StrictPostBuildSubstitutions feature gate, which is opt-in (fluxcd/kustomize-controller
+  // internal/features/features.go: `StrictPostBuildSubstitutions: false`, "opt-in from v1.3"). Then it is an error.
+  severity: 'warning',
+  presets: { strict: 'error' },
   description:
-    "A ${VAR} without a default, in an object built by a Kustomization whose postBuild.substitute/substituteFrom does not define it.",
+    "A ${VAR} without a default, in an object built by a Kustomization whose postBuild.substitute/substituteFrom does not define it: an error where the cluster's kustomize-controller runs with the StrictPostBuildSubstitutions feature gate (Flux then fails the Kustomization), else a warning (Flux applies an empty string).",
   docs: {
     why: "kustomize-controller's post-build substitution replaces an undefined ${VAR} with an empty string (or fails the build with the StrictPostBuildSubstitutions feature gate), so `host: git.${CLUSTER_DOMAN}` silently becomes `host: git.`. A default (${VAR:=x}, ${VAR:-x}, ${A:-${B}} when A is set) and $${VAR} (an escaped literal) are fine, and objects annotated kustomize.toolkit.fluxcd.io/substitute: disabled are left alone. When a substituteFrom source cannot be read here (missing, optional and absent, SOPS-encrypted, written by an ExternalSecret), any variable may be defined and nothing is reported; a Secret's keys count as defined. Without postBuild (or when it defines no variable) Flux substitutes nothing: a ${VAR} that another Kustomization of the cluster defines is then a warning (it will be applied literally, unless something else, such as a mutating webhook, fills it in).",
     wrong: 'postBuild:\n  substituteFrom:\n    - kind: ConfigMap\n      name: cluster-vars   # defines CLUSTER_DOMAIN\n---\nhost: git.${CLUSTER_DOMAN}',
@@ -17,6 +22,7 @@ export const substitutionUndefined: Rule = {
   },
   check({ model, options, report }) {
     for (const cluster of model.clusters) {
+      const gate = strictGate(cluster);
       const defined = new Set<string>();
       for (const fk of cluster.kustomizations.values()) {
         for (const k of fk.substitution.vars.keys()) defined.add(k);
@@ -37,7 +43,10 @@ export const substitutionUndefined: Rule = {
               for (const use of checkTemplate(w.s, sub).undefined) {
                 report(
                   w.at,
-                  `'${use.text}' is not defined by the postBuild of Kustomization '${fk.key}' (${sources}); Flux substitutes an empty string${didYouMean(use.name, names)}`,
+                  `'${use.text}' is not defined by the postBuild of Kustomization '${fk.key}' (${sources}); ${
+                    gate ? `the Kustomization fails: ${gate} runs kustomize-controller with StrictPostBuildSubstitutions` : 'Flux substitutes an empty string'
+                  }${didYouMean(use.name, names)}`,
+                  gate ? { severity: 'error' } : undefined,
                 );
               }
             }
@@ -75,6 +84,29 @@ function applied(fk: FluxKustomization, defined: Set<string>, injected: Readonly
       }
     }
   }
+}
+
+const STRICT_GATE = /StrictPostBuildSubstitutions=true/;
+
+/**
+ * Where the cluster turns on kustomize-controller's StrictPostBuildSubstitutions feature gate
+ * (`--feature-gates=StrictPostBuildSubstitutions=true`): its kustomize-controller Deployment as built (the
+ * bootstrap's gotk-components.yaml with the flux-system kustomization's patches), or the patches of a FluxInstance
+ * (written, or in the values of the HelmRelease that installs the flux-instance chart). Undefined when it does not.
+ */
+function strictGate(cluster: Cluster): string | undefined {
+  for (const o of cluster.objects) {
+    if (o.kind === 'Deployment' && o.name === 'kustomize-controller') {
+      const pod = isObject(o.value.spec) && isObject(o.value.spec.template) && isObject(o.value.spec.template.spec) ? o.value.spec.template.spec : {};
+      const args = (Array.isArray(pod.containers) ? pod.containers : []).flatMap((c) => (isObject(c) && Array.isArray(c.args) ? c.args : []));
+      if (args.some((a) => typeof a === 'string' && STRICT_GATE.test(a))) return `Deployment ${o.namespace ?? 'flux-system'}/${o.name}`;
+    } else if (o.kind === 'FluxInstance' || o.kind === 'HelmRelease') {
+      const spec = isObject(o.value.spec) ? o.value.spec : {};
+      const patches = o.kind === 'FluxInstance' ? spec.kustomize : spec.values;
+      if (patches !== undefined && STRICT_GATE.test(JSON.stringify(patches))) return `${o.kind} ${o.namespace ?? 'default'}/${o.name}`;
+    }
+  }
+  return undefined;
 }
 
 /** `substituteFrom ConfigMap cluster-vars, substitute` as a reader finds them. */

@@ -14,9 +14,44 @@ describe('substitution-undefined', () => {
         file: vault,
         line: lineOf(repo, vault, '${STORAGE_CLAS}'),
         column: 23,
-        severity: 'error',
+        severity: 'warning',
         message: `'\${STORAGE_CLAS}' ${undefinedIn('vault')}; did you mean 'STORAGE_CLASS'?`,
       },
+    ]);
+  });
+
+  it('is an error where kustomize-controller runs with the StrictPostBuildSubstitutions feature gate (Flux fails the Kustomization), and under strict', () => {
+    const sync = `${CLUSTER}/flux-system/kustomization.yaml`;
+    const typo = { [vault]: replaceOnce('storageClass: ${STORAGE_CLASS}', 'storageClass: ${STORAGE_CLAS}') };
+    // The patch Flux documents for feature gates (fluxcd.io/flux/installation/configuration/boostrap-customization).
+    const gate = (s: string) =>
+      `${s}patches:\n  - patch: |\n      - op: add\n        path: /spec/template/spec/containers/0/args/-\n        value: --feature-gates=StrictPostBuildSubstitutions=true\n    target:\n      kind: Deployment\n      name: kustomize-controller\n`;
+    const repo = fixtureCopy({ ...typo, [sync]: gate });
+    expect(lintRule(repo, 'substitution-undefined')).toEqual([
+      {
+        file: vault,
+        line: lineOf(repo, vault, '${STORAGE_CLAS}'),
+        column: 23,
+        severity: 'error',
+        message:
+          "'${STORAGE_CLAS}' is not defined by the postBuild of Kustomization 'flux-system/vault' (substituteFrom ConfigMap cluster-vars); the Kustomization fails: Deployment flux-system/kustomize-controller runs kustomize-controller with StrictPostBuildSubstitutions; did you mean 'STORAGE_CLASS'?",
+      },
+    ]);
+    expect(lintRule(fixtureCopy(typo), 'substitution-undefined', { preset: 'strict' }).map((d) => d.severity)).toEqual(['error']);
+  });
+
+  it("is an error where a FluxInstance's kustomize.patches turn the feature gate on", () => {
+    const sync = `${CLUSTER}/flux-system/kustomization.yaml`;
+    const instance =
+      'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: 2.7.x\n    registry: ghcr.io/fluxcd\n' +
+      '  kustomize:\n    patches:\n      - target:\n          kind: Deployment\n          name: kustomize-controller\n        patch: |\n          - op: add\n            path: /spec/template/spec/containers/0/args/-\n            value: --feature-gates=StrictPostBuildSubstitutions=true\n';
+    const repo = fixtureCopy({
+      [vault]: replaceOnce('storageClass: ${STORAGE_CLASS}', 'storageClass: ${STORAGE_CLAS}'),
+      [`${CLUSTER}/flux-system/flux-instance.yaml`]: instance,
+      [sync]: replaceOnce('- gotk-sync.yaml', '- gotk-sync.yaml\n- flux-instance.yaml'),
+    });
+    expect(lintRule(repo, 'substitution-undefined').map((d) => `${d.severity} ${d.message.split('; ')[1]}`)).toEqual([
+      'error the Kustomization fails: FluxInstance flux-system/flux runs kustomize-controller with StrictPostBuildSubstitutions',
     ]);
   });
 
@@ -44,7 +79,7 @@ describe('substitution-undefined', () => {
         file: forgejo,
         line: lineOf(repo, forgejo, '${FORGEJO_VERSION}'),
         column: 12,
-        severity: 'error',
+        severity: 'warning',
         message: "'${FORGEJO_VERSION}' is not defined by the postBuild of Kustomization 'flux-system/forgejo' (substitute, substituteFrom ConfigMap cluster-vars); Flux substitutes an empty string",
       },
     ]);
