@@ -54,7 +54,11 @@ export const crossNamespaceRef: Rule = {
         }
         if (policy === 'allow') continue;
         const why = options.crossNamespacePolicy ? `crossNamespace: ${policy}` : 'the strict preset; crossNamespace: allow silences it';
-        report(at, `${what}; ${ref.controller} accepts it, but it ties this object to another namespace (${why})`, {
+        const message =
+          policy === 'deny'
+            ? `${what}; the config forbids references across namespaces, though ${ref.controller} would accept it (${why})`
+            : `${what}; ${ref.controller} accepts it, but it ties this object to another namespace (${why})`;
+        report(at, message, {
           severity: policy === 'deny' ? 'error' : 'warning',
         });
       }

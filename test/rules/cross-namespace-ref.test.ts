@@ -84,6 +84,9 @@ describe('cross-namespace-ref', () => {
     const found = (options: object) => lintRule(repo, 'cross-namespace-ref', options).map((d) => [d.severity, d.message.slice(d.message.lastIndexOf('('))]);
     expect(found({ crossNamespacePolicy: 'warn' })).toEqual([['warning', '(crossNamespace: warn)']]);
     expect(found({ crossNamespacePolicy: 'deny' })).toEqual([['error', '(crossNamespace: deny)']]);
+    expect(lintRule(repo, 'cross-namespace-ref', { crossNamespacePolicy: 'deny' })[0].message).toContain(
+      'the config forbids references across namespaces, though helm-controller would accept it (crossNamespace: deny)',
+    );
     expect(found({ crossNamespacePolicy: 'allow', preset: 'strict' })).toEqual([]);
   });
 
