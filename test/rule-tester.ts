@@ -185,17 +185,25 @@ function shape(found: Diagnostic[], expected: ExpectedFinding[]): ExpectedFindin
   });
 }
 
+/** The findings in full, one a line, ready to paste into `errors` once checked (vitest's diff elides long messages). */
+function listed(found: Diagnostic[]): string {
+  if (found.length === 0) return 'none';
+  return found
+    .map((d) => `\n  { file: ${JSON.stringify(d.file)}, line: ${d.line}, column: ${d.column}, severity: '${d.severity}', message: ${JSON.stringify(d.message)} },`)
+    .join('');
+}
+
 /** Throws unless the rule reports nothing for the case. */
 export function checkValid(ruleId: string, c: ValidCase): void {
   const found = findingsOf(ruleId, c);
-  expect(shape(found, []), `${ruleId} must report nothing for '${c.name}'`).toEqual([]);
+  expect(shape(found, []), `${ruleId} must report nothing for '${c.name}'; found ${listed(found)}`).toEqual([]);
 }
 
 /** Throws unless the rule reports exactly the case's errors, in order; an invalid case without errors is refused. */
 export function checkInvalid(ruleId: string, c: InvalidCase): void {
   if (!c.errors || c.errors.length === 0) throw new Error(`invalid case '${c.name}' of ${ruleId} lists no errors: it could not fail`);
   const found = findingsOf(ruleId, c);
-  expect(shape(found, c.errors), `findings of ${ruleId} for '${c.name}'`).toEqual(c.errors);
+  expect(shape(found, c.errors), `findings of ${ruleId} for '${c.name}': ${listed(found)}`).toEqual(c.errors);
 }
 
 export const ruleTester = {
