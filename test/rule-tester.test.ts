@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { rules } from '../src/index.js';
 import { checkInvalid, checkValid, cluster, CLUSTER_DIR, dedent, fluxKustomization, yaml, type InvalidCase } from './rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
@@ -62,5 +66,13 @@ describe('the rule tester', () => {
   it('passes a valid case with no finding, and refuses a tree path that leaves the tree', () => {
     expect(() => checkValid('suspended', { name: 'clean', files: cluster() })).not.toThrow();
     expect(() => checkValid('suspended', { name: 'escape', files: { '../x.yaml': 'a: 1' } })).toThrow(/inside the tree/);
+  });
+});
+
+describe('the inline cases', () => {
+  it('exist for every rule of the registry (docs/adding-a-rule.md): test/rules/<rule-id>.cases.test.ts', () => {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rules');
+    const missing = rules.map((r) => r.id).filter((id) => !fs.existsSync(path.join(dir, `${id}.cases.test.ts`)));
+    expect(missing).toEqual([]);
   });
 });
