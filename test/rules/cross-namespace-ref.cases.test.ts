@@ -48,7 +48,7 @@ ruleTester.run('cross-namespace-ref', {
       files: tree('default'),
       options: { crossNamespacePolicy: 'deny' },
       errors: [
-        { file: "apps/app/release.yaml", line: 23, column: 20, severity: 'error', message: "HelmRelease spec.chart.spec.sourceRef HelmRepository 'default/podinfo' is in namespace 'default', not 'team'; helm-controller accepts it, but it ties this object to another namespace (crossNamespace: deny)" },
+        { file: "apps/app/release.yaml", line: 23, column: 20, severity: 'error', message: "HelmRelease spec.chart.spec.sourceRef HelmRepository 'default/podinfo' is in namespace 'default', not 'team'; the config forbids references across namespaces, though helm-controller would accept it (crossNamespace: deny)" },
       ],
     },
   ],

@@ -18,7 +18,19 @@ ruleTester.run('substitution-undefined', {
       name: 'a misspelt variable, with the closest defined one',
       files: tree('app.${CLUSTER_DOMIAN}'),
       errors: [
-        { file: "apps/app/cm.yaml", line: 7, column: 9, message: "'${CLUSTER_DOMIAN}' is not defined by the postBuild of Kustomization 'flux-system/app' (substitute); Flux substitutes an empty string; did you mean 'CLUSTER_DOMAIN'?" },
+        { file: "apps/app/cm.yaml", line: 7, column: 9, severity: 'warning', message: "'${CLUSTER_DOMIAN}' is not defined by the postBuild of Kustomization 'flux-system/app' (substitute); Flux substitutes an empty string; did you mean 'CLUSTER_DOMAIN'?" },
+      ],
+    },
+    {
+      name: 'under the StrictPostBuildSubstitutions feature gate (a FluxInstance patch), an error: Flux fails the Kustomization',
+      files: {
+        ...tree('app.${CLUSTER_DOMIAN}'),
+        [`${CLUSTER_DIR}/flux.yaml`]:
+          'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: 2.7.x\n    registry: ghcr.io/fluxcd\n' +
+          '  kustomize:\n    patches:\n      - target:\n          kind: Deployment\n          name: kustomize-controller\n        patch: |\n          - op: add\n            path: /spec/template/spec/containers/0/args/-\n            value: --feature-gates=StrictPostBuildSubstitutions=true\n',
+      },
+      errors: [
+        { file: "apps/app/cm.yaml", line: 7, column: 9, severity: 'error', message: "'${CLUSTER_DOMIAN}' is not defined by the postBuild of Kustomization 'flux-system/app' (substitute); the Kustomization fails: FluxInstance flux-system/flux runs kustomize-controller with StrictPostBuildSubstitutions; did you mean 'CLUSTER_DOMAIN'?" },
       ],
     },
   ],
