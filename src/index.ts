@@ -1,10 +1,11 @@
+export { type RepoModel } from './model/types.js';
 /** The library API: what the CLI, tests and editors call. */
 export { lint, runRules, type LintOptions, type LintResult, type Summary, type RuleSetting } from './lint.js';
-export { loadRepo, UsageError, type LoadOptions, type RepoModel } from './load/index.js';
+export { loadRepo, UsageError, type LoadOptions } from './load/index.js';
 /** The loader's documented limits (README "Limits"): past one, a finding instead of a crash or a hang. */
 export { LIMITS } from './load/index.js';
 export { rules, ruleById, type Rule, type RuleContext } from './rules/index.js';
-export type { Diagnostic, Severity } from './diagnostic.js';
+export type { Diagnostic, Severity } from './model/diagnostic.js';
 export { formatJson } from './report/json.js';
 export { formatStylish } from './report/stylish.js';
 export { FORMATS, format, formatSarif, formatGithub, formatJunit, formatMarkdown, type FormatName, type FormatOptions } from './report/index.js';

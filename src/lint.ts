@@ -1,23 +1,12 @@
 import path from 'node:path';
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
-import {
-  ClusterLoader,
-  locate,
-  planRepo,
-  readFiles,
-  toRange,
-  yamlFilesInScope,
-  type KustomizeDir,
-  type LoadOptions,
-  type RepoModel,
-  type RepoPlan,
-  type RootReason,
-  type SourceFile,
-} from './load/index.js';
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
+import { ClusterLoader, planRepo, readFiles, yamlFilesInScope, type LoadOptions, type RepoPlan } from './load/index.js';
 import { rules as allRules, DEFAULT_PRESET, presetSetting, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
 import { dropIgnored } from './config/ignore.js';
 import { clusterDone } from './heap.js';
 import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
+import { locate, toRange } from './model/location.js';
+import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from './model/types.js';
 
 export type { RuleSetting };
 

@@ -1,7 +1,7 @@
-import type { Diagnostic, Severity } from './diagnostic.js';
-import type { RepoModel, SourceFile } from './load/index.js';
+import type { Diagnostic, Severity } from './model/diagnostic.js';
 import { didYouMean } from './rules/did-you-mean.js';
 import type { Rule } from './rules/types.js';
+import type { RepoModel, SourceFile } from './model/types.js';
 
 /**
  * Inline suppressions, written as YAML comments on a line of their own:

@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClusterPart, LintOptions, Summary } from '../lint.js';
-import type { LimitHit, RootReason } from '../load/types.js';
+import type { LimitHit, RootReason } from '../model/types.js';
 import { Journal, digest, isStoredJournal, type StoredJournal } from './journal.js';
 import { readEntry, writeEntry } from './store.js';
 import { toolId } from './tool-id.js';

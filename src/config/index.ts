@@ -7,7 +7,7 @@ import type { LintGitopsConfig } from './types.js';
 
 export { ConfigError, CONFIG_FILES, PACKAGE_JSON_KEY, findConfigFile, parseConfig, readConfigFile, type LoadedConfig } from './load.js';
 export { configSchema, CONFIG_SCHEMA_ID } from './schema.js';
-export { isExternal, type ExternalObject } from './external.js';
+export { isExternal, type ExternalObject } from '../model/external.js';
 export { dropIgnored } from './ignore.js';
 export type { LintGitopsConfig } from './types.js';
 

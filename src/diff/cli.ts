@@ -3,7 +3,7 @@
  * wires them in.
  */
 import { InvalidArgumentError } from 'commander';
-import { sortDiagnostics, type Diagnostic } from '../diagnostic.js';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LintOptions, RuleSetting } from '../lint.js';
 import { UsageError } from '../load/index.js';
 import { configToOptions, resolveConfig } from '../config/index.js';

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { LintOptions, Summary } from '../lint.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { matchFindings } from './findings.js';

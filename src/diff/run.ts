@@ -3,11 +3,12 @@ import path from 'node:path';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
 import { clusterDone } from '../heap.js';
 import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
-import { ClusterLoader, ParseCache, UsageError, parseCacheScope, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
+import { ClusterLoader, ParseCache, UsageError, parseCacheScope, planRepo, type RepoPlan } from '../load/index.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { BaseError } from '../git/errors.js';
 import { startBase } from '../git/start.js';
 import type { ChangedPath } from '../git/worktree.js';
+import { type Cluster, type RepoModel, type SourceFile } from '../model/types.js';
 
 /** One side of a comparison: the run's findings and summary, and the models of the clusters the change reaches. */
 export interface Side {

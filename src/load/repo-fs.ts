@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { activeJournal, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type Journal } from '../cache/journal.js';
-import type { FileProblem } from './types.js';
+import type { FileProblem } from '../model/types.js';
 
 /** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Summary } from '../lint.js';
 import type { Rule } from '../rules/types.js';
 import { formatGithub } from './github.js';

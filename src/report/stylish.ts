@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from '../diagnostic.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import type { Summary } from '../lint.js';
 import { plural, problemCount } from './counts.js';
 

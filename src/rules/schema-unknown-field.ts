@@ -1,8 +1,8 @@
-import { objectLocation } from '../load/index.js';
 import { formatPath } from '../schema/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 export const schemaUnknownField: Rule = {
   id: 'schema-unknown-field',

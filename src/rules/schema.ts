@@ -1,7 +1,7 @@
-import { objectLocation } from '../load/index.js';
 import { closest } from './did-you-mean.js';
 import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 /** Issues about the parent object rather than one value: pointed at the parent's key. */
 const ABOUT_PARENT = new Set(['required', 'oneOf', 'anyOf', 'not', 'minProperties', 'maxProperties', 'dependencies', 'dependentRequired']);

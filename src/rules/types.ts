@@ -1,6 +1,6 @@
-import type { Diagnostic, Severity, TextEdit } from '../diagnostic.js';
-import type { ExternalObject } from '../config/external.js';
-import type { Location, RepoModel, SourceFile } from '../load/index.js';
+import type { Diagnostic, Severity, TextEdit } from '../model/diagnostic.js';
+import type { ExternalObject } from '../model/external.js';
+import type { Location, RepoModel, SourceFile } from '../model/types.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
 export interface FileSpan {

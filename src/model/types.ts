@@ -1,5 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
-import type { ResourceSetExpansion } from './resourceset.js';
+import type { ResourceSetExpansion } from '../load/resourceset.js';
 import type { ValidationResults } from '../cache/validations.js';
 
 /** Keys and indexes from a document's root to a node, e.g. ['spec', 'dependsOn', 0, 'name']. */
