@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
 import { ClusterLoader, planRepo, readFiles, yamlFilesInScope, type LoadOptions, type RepoPlan } from './load/index.js';
-import { rules as allRules, DEFAULT_PRESET, presetSetting, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
+import { rules as allRules, DEFAULT_PRESET, presetSetting, runsPerCluster, runsPerRun, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
 import { dropIgnored } from './config/ignore.js';
 import { clusterDone } from './heap.js';
-import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
+import { applyDirectives, findDirectives, type Directive } from './suppress.js';
+import { unusedSuppression } from './rules/unused-suppression.js';
 import { locate, toRange } from './model/location.js';
 import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from './model/types.js';
 
@@ -60,14 +61,6 @@ export interface LintResult {
   summary: Summary;
   model: RepoModel;
 }
-
-/**
- * Rules that look at the whole run rather than at one cluster: unreferenced-file needs every cluster's reads (a base
- * one cluster leaves out may be another's), and limit-exceeded also reports the limits discovery hit. They run once
- * per run over a model of those alone (composeRun); every other rule runs cluster by cluster.
- */
-const RUN_RULES = new Set(['unreferenced-file', 'limit-exceeded']);
-const CLUSTER_ONLY_SKIPPED = new Set(['unreferenced-file']);
 
 /**
  * What one cluster contributes to a run: its findings, and what the run-wide steps need from it. A function of
@@ -150,7 +143,7 @@ export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model
 export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, settings, ruleOptions }: RunSettings): ClusterPart {
   const diagnostics = runRules(
     model,
-    ruleSet.filter((r) => !CLUSTER_ONLY_SKIPPED.has(r.id)),
+    ruleSet.filter(runsPerCluster),
     settings,
     ruleOptions,
   );
@@ -206,7 +199,7 @@ export function composeRun(
     yamlFilesInScope: inScope.filter((f) => !isRead.has(f)),
     fluxVersions: [],
   };
-  const runFound = runRules(runModel, ruleSet.filter((r) => RUN_RULES.has(r.id)), settings, ruleOptions);
+  const runFound = runRules(runModel, ruleSet.filter(runsPerRun), settings, ruleOptions);
   const found = sortDiagnostics(dedupeDiagnostics([...parts.flatMap((p) => p.diagnostics), ...runFound]));
   // A file two clusters read holds the same comments for both: its directives count once.
   const directives: Directive[] = [];

@@ -45,7 +45,6 @@ const EXCEPTIONS: Record<string, string> = {
   'schema/validator-cache.ts -> cache/atomic.ts': 'writes compiled validators with the cache\'s atomic write',
   'schema/validator-cache.ts -> cache/checksum.ts': 'checksums compiled validators like the result cache',
   'model/types.ts -> load/resourceset.ts': 'type only: a Cluster keeps the ResourceSet expansions the loader made',
-  'rules/index.ts -> suppress.ts': 'unused-suppression is defined beside the suppressions (issue 17, step 2)',
   // lint-gitops diff's result types are formatted in report/.
   'report/diff-json.ts -> diff/result.ts': 'formats the diff result type',
   'report/diff-labels.ts -> diff/result.ts': 'formats the diff result type',

@@ -69,8 +69,31 @@ export interface RuleDocs {
   right?: string;
 }
 
+/**
+ * What a rule looks at, so the engine knows when to run it (src/engine/lint.ts):
+ *  - 'cluster' (the default): each cluster's model on its own; findings are merged over the clusters;
+ *  - 'run': once per run, over a model of what only the whole run knows (the YAML files in scope that no cluster
+ *    read, the limits discovery hit); unreferenced-file needs every cluster's reads, as a base one cluster leaves
+ *    out may be another's;
+ *  - 'cluster-and-run': both (limit-exceeded: limits a cluster's build hit, and those discovery hit);
+ *  - 'suppressions': reported by the engine while it applies the suppression comments, after every other rule
+ *    (unused-suppression); check() is never called.
+ */
+export type RuleScope = 'cluster' | 'run' | 'cluster-and-run' | 'suppressions';
+
+/** Whether a rule runs cluster by cluster, and once per run. */
+export function runsPerCluster(rule: Pick<Rule, 'scope'>): boolean {
+  const scope = rule.scope ?? 'cluster';
+  return scope === 'cluster' || scope === 'cluster-and-run';
+}
+export function runsPerRun(rule: Pick<Rule, 'scope'>): boolean {
+  return rule.scope === 'run' || rule.scope === 'cluster-and-run';
+}
+
 export interface Rule {
   id: string;
+  /** When the engine runs it (default 'cluster'): see RuleScope. */
+  scope?: RuleScope;
   /** Its severity under `recommended` (a finding may carry its own: ReportOptions.severity). */
   severity: Severity;
   /** Its setting in the other presets where it differs from `severity` (e.g. `{ strict: 'warning' }`). */
