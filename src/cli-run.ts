@@ -8,14 +8,14 @@ import { fastPath } from './cache/cli.js';
 import { cacheDir } from './cache/dir.js';
 import type { KeptCluster } from './cache/run-entry.js';
 import { Verifier } from './cache/verify.js';
-import { collectBetweenClusters } from './heap.js';
+import { collectBetweenClusters } from './engine/heap.js';
 
 /** How far a run went: the fast path answered, a cached run resumed, or the full CLI ran. */
 export type Reached = 'fast' | 'resume' | 'full';
 
 /** Runs the command; resolves to its exit code. `reached` learns which of the paths above answered. */
 export async function run(argv: string[], reached: (how: Reached) => void = () => {}): Promise<number> {
-  // Opt-in: about 20% less peak memory for about 5% more time on a multi-cluster run (src/heap.ts); the library
+  // Opt-in: about 20% less peak memory for about 5% more time on a multi-cluster run (src/engine/heap.ts); the library
   // never turns it on.
   if (process.env.LINT_GITOPS_LOW_MEMORY === '1') collectBetweenClusters();
   const cache = { verifier: new Verifier(), known: new Map<string, KeptCluster>() };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../src/lint.js';
+import { lint } from '../src/engine/lint.js';
 import { rules } from '../src/rules/index.js';
 import { SHARED, sharedDir } from './helpers.js';
 import type { Cluster } from '../src/model/types.js';

@@ -1,13 +1,13 @@
 import { ClusterLoader, planRepo, type RepoPlan } from '../load/index.js';
 import { RepoFs } from '../load/repo-fs.js';
-import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../lint.js';
+import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../engine/lint.js';
 import { Journal, digest, recording } from './journal.js';
 import { printLintResult, type CliShow } from './cli.js';
 import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunCluster, type RunEntry } from './run-entry.js';
 import { writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
-import { clusterDone } from '../heap.js';
+import { clusterDone } from '../engine/heap.js';
 
 /**
  * The key of a cluster's part: the tool, where it runs, the cluster, and every option that changes what its rules

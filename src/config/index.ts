@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LintOptions } from '../lint.js';
+import type { LintOptions } from '../engine/lint.js';
 import { repoRootFor } from '../load/index.js';
 import type { Rule } from '../rules/types.js';
 import { findConfigFile, readConfigFile, type LoadedConfig } from './load.js';

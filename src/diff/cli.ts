@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
-import type { LintOptions, RuleSetting } from '../lint.js';
+import type { LintOptions, RuleSetting } from '../engine/lint.js';
 import { UsageError } from '../load/index.js';
 import { configToOptions, resolveConfig } from '../config/index.js';
 import { rules } from '../rules/index.js';

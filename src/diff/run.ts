@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
-import { clusterDone } from '../heap.js';
-import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
+import { clusterDone } from '../engine/heap.js';
+import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../engine/lint.js';
 import { ClusterLoader, ParseCache, UsageError, parseCacheScope, planRepo, type RepoPlan } from '../load/index.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { BaseError } from '../git/errors.js';
@@ -47,7 +47,7 @@ export interface CompareOptions extends LintOptions {
  * what a comparison needs. The base is linted only where the change can reach: a cluster whose build reads no
  * changed path, whose directory holds none, that references none (a missing path that now exists) and that reads
  * no file beside one (a directory Flux lists) gives the base exactly the head's result (each cluster is a function
- * of its own files: src/lint.ts), so its part is reused and its model not even kept. The run-wide steps (merging,
+ * of its own files: src/engine/lint.ts), so its part is reused and its model not even kept. The run-wide steps (merging,
  * unreferenced files, suppressions, ignore globs) run on each side as lint() runs them.
  */
 export async function compare(options: CompareOptions): Promise<Comparison> {
@@ -169,7 +169,7 @@ function keep(side: Side, dir: string, model: RepoModel, part: ClusterPart, with
 }
 
 /**
- * lint()'s loop over a plan's clusters (src/lint.ts), with `take` seeing each cluster's model and part, and
+ * lint()'s loop over a plan's clusters (src/engine/lint.ts), with `take` seeing each cluster's model and part, and
  * `reused` answering a cluster's part without linting it. Composes the run like lint().
  */
 function lintSide(
@@ -210,7 +210,7 @@ function lintSide(
 }
 
 /**
- * Whether a change can reach a cluster's build (as `--changed` decides it, src/changed.ts): a changed path it read,
+ * Whether a change can reach a cluster's build (as `--changed` decides it, src/engine/changed.ts): a changed path it read,
  * one under its directory or under a path it references (resolved or missing), or one beside a file it read (a
  * directory Flux generates a kustomization for lists its files).
  */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Summary } from '../engine/lint.js';
 
 /** `{"diagnostics":[...],"summary":{...}}`, the machine contract of DEVELOPERS.md. Fixes are internal: not printed. */
 export function formatJson(diagnostics: Diagnostic[], summary: Summary): string {

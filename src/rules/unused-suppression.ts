@@ -2,7 +2,7 @@ import type { Rule } from './types.js';
 
 /**
  * Inline suppressions (`# lint-gitops-disable-next-line rule-id -- reason`, `# lint-gitops-disable rule-id`) are
- * applied by the engine (src/suppress.ts). A directive that suppresses nothing, or names an unknown rule, is itself
+ * applied by the engine (src/engine/suppress.ts). A directive that suppresses nothing, or names an unknown rule, is itself
  * a finding, so stale suppressions do not pile up.
  */
 export const unusedSuppression: Rule = {
@@ -14,7 +14,7 @@ export const unusedSuppression: Rule = {
     wrong: '# lint-gitops-disable-next-line path-not-found -- vendored later\n  - ../../../../flux-apps/vault   # exists now',
     right: '  - ../../../../flux-apps/vault',
   },
-  // The engine reports these after every other rule ran (applyDirectives in src/suppress.ts): they need the findings.
+  // The engine reports these after every other rule ran (applyDirectives in src/engine/suppress.ts): they need the findings.
   scope: 'suppressions',
   check() {},
 };

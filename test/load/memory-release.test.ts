@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without type declarations
 import { writeFleet } from '../../bench/generate-fleet.mjs';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { formatJson } from '../../src/report/json.js';
 import { REPO, runCli } from '../helpers.js';
 

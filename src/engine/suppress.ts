@@ -1,7 +1,7 @@
-import type { Diagnostic, Severity } from './model/diagnostic.js';
-import { didYouMean } from './rules/did-you-mean.js';
-import { unusedSuppression } from './rules/unused-suppression.js';
-import type { RepoModel, SourceFile } from './model/types.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import { didYouMean } from '../rules/did-you-mean.js';
+import { unusedSuppression } from '../rules/unused-suppression.js';
+import type { RepoModel, SourceFile } from '../model/types.js';
 
 /**
  * Inline suppressions, written as YAML comments on a line of their own:

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './model/diagnostic.js';
-import { ClusterLoader, planRepo, readFiles, yamlFilesInScope, type LoadOptions, type RepoPlan } from './load/index.js';
-import { rules as allRules, DEFAULT_PRESET, presetSetting, runsPerCluster, runsPerRun, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
-import { dropIgnored } from './config/ignore.js';
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from '../model/diagnostic.js';
+import { ClusterLoader, planRepo, readFiles, yamlFilesInScope, type LoadOptions, type RepoPlan } from '../load/index.js';
+import { rules as allRules, DEFAULT_PRESET, presetSetting, runsPerCluster, runsPerRun, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from '../rules/index.js';
+import { dropIgnored } from '../config/ignore.js';
 import { clusterDone } from './heap.js';
 import { applyDirectives, findDirectives, type Directive } from './suppress.js';
-import { unusedSuppression } from './rules/unused-suppression.js';
-import { locate, toRange } from './model/location.js';
-import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from './model/types.js';
+import { unusedSuppression } from '../rules/unused-suppression.js';
+import { locate, toRange } from '../model/location.js';
+import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from '../model/types.js';
 
 export type { RuleSetting };
 
@@ -209,7 +209,7 @@ export function composeRun(
     for (const d of part.directives) if (!withDirectives.has(d.file)) directives.push(d);
     for (const f of files) withDirectives.add(f);
   }
-  // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/suppress.ts, src/config/ignore.ts).
+  // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/engine/suppress.ts, src/config/ignore.ts).
   const ran = new Set(ruleSet.filter((r) => settingOf(r, settings, ruleOptions) !== 'off').map((r) => r.id));
   const unusedSetting = settingOf(unusedSuppression, settings, ruleOptions);
   const unused = ran.has(unusedSuppression.id) && unusedSetting !== 'off' ? unusedSetting : undefined;
