@@ -23,7 +23,7 @@ const LAYERS: { name: string; members: string[] }[] = [
   { name: 'report', members: ['report/'] },
   {
     name: 'edge',
-    members: ['cache/', 'cli/', 'diff/', 'git/', 'github/', 'index.ts', 'launch.ts', 'cli.ts', 'cli-bin.ts', 'cli-main.ts', 'cli-run.ts'],
+    members: ['cache/', 'cli/', 'diff/', 'git/', 'github/', 'index.ts', 'cli.ts'],
   },
 ];
 

@@ -2,7 +2,7 @@ import { ClusterLoader, planRepo, type RepoPlan } from '../load/index.js';
 import { RepoFs } from '../load/repo-fs.js';
 import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../engine/lint.js';
 import { Journal, digest, recording } from './journal.js';
-import { printLintResult, type CliShow } from './cli.js';
+import { printLintResult, type CliShow } from '../cli/fast-path.js';
 import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunCluster, type RunEntry } from './run-entry.js';
 import { writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
@@ -123,7 +123,7 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
 }
 
 /**
- * The CLI's run when only clusters changed since `entry` (see fastPath in src/cache/cli.ts): the same options,
+ * The CLI's run when only clusters changed since `entry` (see fastPath in src/cli/fast-path.ts): the same options,
  * root and clusters; the changed clusters are linted again, the others reused; printed as the entry's run was.
  */
 export function resumeRun(argv: readonly string[], entry: RunEntry<CliShow>, cacheDir: string, context: Pick<CacheContext, 'verifier' | 'known'>): number {
