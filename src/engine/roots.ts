@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { host } from '../cache/journal.js';
+import { host } from '../load/disk.js';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { Summary } from './lint.js';
 import { findClusterDirs, findRoot, rootFromFluxPath } from '../load/discover.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
 import type { ExtraCrd } from '../model/types.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
 import type { RootReason } from '../model/types.js';
 import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';

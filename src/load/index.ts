@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import { ValidationResults } from '../cache/validations.js';
 import { LoadContext } from './context.js';
 import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';

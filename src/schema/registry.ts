@@ -8,7 +8,7 @@ import { createAjv } from './ajv.js';
 import { kubernetesFormats } from './formats.js';
 import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
 import { convertCatalogSchema, convertCrd, type JsonObject } from './convert.js';
-import { host } from '../cache/journal.js';
+import { host } from '../load/disk.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
 import { jsonExact } from '../model/json-exact.js';
