@@ -7,7 +7,7 @@ import { cacheDir } from '../cache/dir.js';
 import { loadRun, runKey, type KeptCluster, type RunEntry } from '../cache/run-entry.js';
 import type { Verifier } from '../cache/verify.js';
 
-/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage error. */
+/** Exit codes (README "Exit codes."): 0 no errors, 1 errors (or too many warnings), 2 usage error. */
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;

@@ -25,7 +25,7 @@ import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } 
 import { cacheDir as userCacheDir } from '../cache/dir.js';
 import { DIFF_FORMATS, baseSpec, markdownLimit, runDiff, runNewOnly, type DiffFlags } from '../diff/cli.js';
 
-/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
+/** Exit codes (README "Exit codes."): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 
