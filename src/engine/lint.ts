@@ -115,28 +115,85 @@ export function clusterGroups(plan: RepoPlan): string[][] {
 export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
 export function lint(options: LintOptions): LintResult;
 export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
-  const plan = planRepo(options);
-  const run = runSettings(options);
-  const loader = new ClusterLoader(plan, options);
   const keepModels = options.model !== false;
   const models: RepoModel[] = [];
-  const parts: ClusterPart[] = [];
+  const done = lintRun(options, keepModels ? { model: (m) => models.push(m) } : {});
+  const { composed } = done;
+  if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
+  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope, done.cacheDir) };
+}
+
+/**
+ * How a caller takes part in lint()'s one loop over the clusters (the result cache, src/cache/run.ts, keeps each
+ * cluster's part between runs and records the disk questions asked). Every hook is optional; with none, lintRun is
+ * lint().
+ */
+export interface LintHooks {
+  /** The plan, when the caller already has it (a resumed run); else planRepo(options), inside `runLevel`. */
+  plan?: RepoPlan;
+  /** Wraps the run-level steps (finding the root and clusters, composing the run). */
+  runLevel?<T>(step: () => T): T;
+  /** A part kept from an earlier run for this group of clusters (asked for every group first), or undefined. */
+  reuse?(dirs: string[], index: number, plan: RepoPlan): ClusterPart | undefined;
+  /** Wraps the load and check of one group of clusters that was not reused; sees the part it made. */
+  cluster?(dirs: string[], index: number, check: () => ClusterPart): ClusterPart;
+  /** Sees each cluster model loaded (lint() keeps them for LintResult.model). */
+  model?(model: RepoModel): void;
+  /** The YAML files in scope when known for the files the clusters read (composeRun's `scope`). */
+  scope?(read: string[]): string[] | undefined;
+}
+
+export interface LintRun {
+  plan: RepoPlan;
+  composed: ComposedRun;
+  /** Each group's part, in the plan's order, and whether it was reused. */
+  parts: { dirs: string[]; part: ClusterPart; reused: boolean }[];
+  cacheDir?: string;
+}
+
+/**
+ * The one coordinating loop: plan, load and check each cluster on its own (or take its kept part), then the
+ * run-wide steps. lint() and the result cache's lintCached() both run it.
+ */
+export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
+  const runLevel = hooks.runLevel ?? (<T>(step: () => T) => step());
+  const plan = hooks.plan ?? runLevel(() => planRepo(options));
+  const run = runSettings(options);
+  const groups = clusterGroups(plan).map((dirs, i) => ({ dirs, kept: hooks.reuse?.(dirs, i, plan) }));
+  const stale = groups.filter((g) => !g.kept).length;
+  const loader = stale > 0 ? new ClusterLoader(plan, options) : undefined;
+  const parts: LintRun['parts'] = [];
   try {
-    const groups = clusterGroups(plan);
-    for (const [i, dirs] of groups.entries()) {
-      const model = loader.load(dirs, { scope: false });
-      if (keepModels) models.push(model);
-      parts.push(lintCluster(model, dirs, run));
-      clusterDone(i < groups.length - 1);
+    let toLint = stale;
+    for (const [i, { dirs, kept }] of groups.entries()) {
+      if (kept) {
+        parts.push({ dirs, part: kept, reused: true });
+        continue;
+      }
+      const check = () => {
+        const model = loader!.load(dirs, { scope: false });
+        hooks.model?.(model);
+        return lintCluster(model, dirs, run);
+      };
+      parts.push({ dirs, part: hooks.cluster ? hooks.cluster(dirs, i, check) : check(), reused: false });
+      clusterDone(--toLint > 0);
     }
   } catch (e) {
-    loader.close(false);
+    loader?.close(false);
     throw e;
   }
-  loader.close(true);
-  const composed = composeRun(plan, parts, options, run);
-  if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
-  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(plan, models, composed.yamlFilesInScope, loader.cacheDir) };
+  // The parse cache keeps what this load used: a run that reused some clusters does not save (ClusterLoader.close).
+  loader?.close(stale === groups.length);
+  const composed = runLevel(() =>
+    composeRun(
+      plan,
+      parts.map((p) => p.part),
+      options,
+      run,
+      hooks.scope,
+    ),
+  );
+  return { plan, composed, parts, cacheDir: loader?.cacheDir };
 }
 
 /** Runs the cluster-level rules over a model of one cluster. */
