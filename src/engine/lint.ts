@@ -141,6 +141,8 @@ export interface LintHooks {
   model?(model: RepoModel): void;
   /** The YAML files in scope when known for the files the clusters read (composeRun's `scope`). */
   scope?(read: string[]): string[] | undefined;
+  /** False: never keep the parse cache (lint-gitops diff's base side). Else it is kept when every cluster was loaded. */
+  saveParses?: boolean;
 }
 
 export interface LintRun {
@@ -183,7 +185,7 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
     throw e;
   }
   // The parse cache keeps what this load used: a run that reused some clusters does not save (ClusterLoader.close).
-  loader?.close(stale === groups.length);
+  loader?.close(hooks.saveParses !== false && stale === groups.length);
   const composed = runLevel(() =>
     composeRun(
       plan,
