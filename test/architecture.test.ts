@@ -31,8 +31,6 @@ const LAYERS: { name: string; members: string[] }[] = [
 const EXCEPTIONS: Record<string, string> = {
   // The caches still below the edge (issue 17, step 4: a result store interface instead).
   'load/index.ts -> cache/validations.ts': 'opens the validation result store for the run',
-  'model/types.ts -> cache/validations.ts': 'RepoModel carries the validation result store',
-  'schema/registry.ts -> cache/validations.ts': 'keeps validation results in the result cache',
   'load/parse-cache.ts -> cache/dir.ts': 'the parse cache lives in the user cache directory',
   'load/parse-cache.ts -> cache/checksum.ts': 'the parse cache checksums its file like the result cache',
   'schema/validator-cache.ts -> cache/atomic.ts': 'writes compiled validators with the cache\'s atomic write',

@@ -120,7 +120,7 @@ export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model
   const done = lintRun(options, keepModels ? { model: (m) => models.push(m) } : {});
   const { composed } = done;
   if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
-  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope, done.cacheDir) };
+  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope) };
 }
 
 /**
@@ -150,7 +150,6 @@ export interface LintRun {
   composed: ComposedRun;
   /** Each group's part, in the plan's order, and whether it was reused. */
   parts: { dirs: string[]; part: ClusterPart; reused: boolean }[];
-  cacheDir?: string;
 }
 
 /**
@@ -164,6 +163,8 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
   const groups = clusterGroups(plan).map((dirs, i) => ({ dirs, kept: hooks.reuse?.(dirs, i, plan) }));
   const stale = groups.filter((g) => !g.kept).length;
   const loader = stale > 0 ? new ClusterLoader(plan, options) : undefined;
+  // The schema rules' caches are the loader's (its cache directory), given to the rules, not kept in the model.
+  const clusterRun: RunSettings = loader?.cacheDir !== undefined ? { ...run, ruleOptions: { ...run.ruleOptions, schemaCache: loader.schemaCache } } : run;
   const parts: LintRun['parts'] = [];
   try {
     let toLint = stale;
@@ -175,7 +176,7 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
       const check = () => {
         const model = loader!.load(dirs, { scope: false });
         hooks.model?.(model);
-        return lintCluster(model, dirs, run);
+        return lintCluster(model, dirs, clusterRun);
       };
       parts.push({ dirs, part: hooks.cluster ? hooks.cluster(dirs, i, check) : check(), reused: false });
       clusterDone(--toLint > 0);
@@ -195,7 +196,7 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
       hooks.scope,
     ),
   );
-  return { plan, composed, parts, cacheDir: loader?.cacheDir };
+  return { plan, composed, parts };
 }
 
 /** Runs the cluster-level rules over a model of one cluster. */
@@ -291,7 +292,7 @@ function combineRun(ruleSet: readonly Rule[], found: Diagnostic[]): Diagnostic[]
 }
 
 /** The clusters' models as one (LintResult.model): files by path (roles merged), everything else side by side. */
-function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cacheDir: string | undefined): RepoModel {
+function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[]): RepoModel {
   const files = new Map<string, SourceFile>();
   const kustomizeDirs = new Map<string, KustomizeDir>();
   for (const m of models) {
@@ -315,7 +316,6 @@ function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cache
     kustomizeDirs,
     yamlFilesInScope: scope,
     fluxVersions: [...new Set(models.flatMap((m) => m.fluxVersions))].sort(),
-    cacheDir,
   };
 }
 

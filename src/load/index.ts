@@ -170,6 +170,14 @@ export class ClusterLoader {
   }
 
   /**
+   * Where the schema rules keep compiled validators and validation results (the same cache directory); the engine
+   * hands it to the rules (RuleOptions.schemaCache), so the model carries no cache.
+   */
+  get schemaCache(): { dir?: string; results?: ValidationResults } {
+    return { dir: this.cacheDir, results: this.validations };
+  }
+
+  /**
    * One model of the given clusters (with the CRD directories and `--crds`). `scope`: also find the YAML files in
    * scope (unreferenced-file), which looks at the whole run's clusters; without it the list is empty and discovery
    * limits are left out (the caller reports both once for the run).
@@ -213,8 +221,6 @@ export class ClusterLoader {
       kustomizeDirs,
       yamlFilesInScope: scope ? yamlFilesInScope(this.plan, readFiles(ctx.files)) : [],
       fluxVersions: fluxVersions(ctx),
-      cacheDir: this.cacheDir,
-      validationResults: this.validations,
     };
   }
 

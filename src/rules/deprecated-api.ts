@@ -43,8 +43,8 @@ export const deprecatedApi: Rule = {
     right: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease',
   },
   fixable: true,
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     const flagged = ctx
       .written()
       .map((w) => ({ w, status: ctx.status(w.apiVersion, w.kind, w.targets[0]?.cluster) }))

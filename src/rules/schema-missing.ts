@@ -22,8 +22,8 @@ export const schemaMissing: Rule = {
     wrong: 'apiVersion: cert-manager.io/v1\nkind: Certificate   # no CRD in the tree',
     right: 'lint-gitops --crds ./platform/crds clusters/production',
   },
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     const kinds = new Map<string, { first: SchemaTarget; objects: Set<string>; why?: string }>();
     const note = (t: SchemaTarget, why?: string) => {
       const key = `${splitApiVersion(t.apiVersion)[0]}\0${t.kind}`;

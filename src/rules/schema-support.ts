@@ -17,6 +17,7 @@ import { fluxInstall, operatorPatch, OPERATOR_PATCHED, type FluxInstall } from '
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Cluster, type KObject, type Location, type NodePath, type RepoModel, type YamlDoc } from '../model/types.js';
+import type { RuleOptions, SchemaCache } from './types.js';
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -103,13 +104,16 @@ class SchemaContext {
   private targetList?: SchemaTarget[];
   private writtenList?: WrittenDoc[];
 
-  constructor(readonly model: RepoModel) {
+  constructor(
+    readonly model: RepoModel,
+    cache: SchemaCache = {},
+  ) {
     let objects = model.kustomizeDirs.size;
     for (const c of model.clusters) objects += c.objects.length;
-    const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? model.validationResults : undefined;
+    const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? cache.results : undefined;
     const schemaLocations = model.schemaLocations ?? [];
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results, schemaLocations });
-    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, schemaLocations });
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, results, schemaLocations });
+    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, schemaLocations });
     this.collectCrds();
   }
 
@@ -501,10 +505,10 @@ class SchemaContext {
 const contexts = new WeakMap<RepoModel, SchemaContext>();
 
 /** The schema context of a lint run: one per model, built the first time a schema rule asks. */
-export function schemaContext(model: RepoModel): SchemaContext {
+export function schemaContext(model: RepoModel, options: Pick<RuleOptions, 'schemaCache'> = {}): SchemaContext {
   let c = contexts.get(model);
   if (!c) {
-    c = new SchemaContext(model);
+    c = new SchemaContext(model, options.schemaCache);
     contexts.set(model, c);
   }
   return c;

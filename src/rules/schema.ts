@@ -16,8 +16,8 @@ export const schema: Rule = {
     wrong: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepo\n        name: hashicorp',
     right: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepository\n        name: hashicorp',
   },
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     for (const { t, issue } of ctx.servedIssues()) {
       if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
       if (ctx.substituted(t, issue.path)) continue;

@@ -1,6 +1,7 @@
 import type { Diagnostic, Severity, TextEdit } from '../model/diagnostic.js';
 import type { ExternalObject } from '../model/external.js';
 import type { Location, RepoModel, SourceFile } from '../model/types.js';
+import type { ValidationResultStore } from '../schema/registry.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
 export interface FileSpan {
@@ -52,6 +53,16 @@ export interface RuleOptions {
    * src/config/external.ts matches kind, name and namespace (an entry without namespace matches any).
    */
   external?: readonly ExternalObject[];
+  /** Where the schema rules keep what they compute between runs; the engine sets it from the loader's cache. */
+  schemaCache?: SchemaCache;
+}
+
+/** The schema rules' caches (src/schema/): compiled validators in `dir`, validation results in `results`. */
+export interface SchemaCache {
+  /** The cache directory (src/schema/validator-cache.ts keeps validators compiled at run time there). */
+  dir?: string;
+  /** Validation results kept between runs, shared by the run's clusters (src/cache/validations.ts). */
+  results?: ValidationResultStore;
 }
 
 export interface RuleContext {

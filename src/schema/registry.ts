@@ -14,7 +14,6 @@ import { splitForCompile } from './split.js';
 import { jsonExact } from '../model/json-exact.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
-import type { ValidationResults } from '../cache/validations.js';
 
 export interface IndexEntry {
   /** "<group>/<version>/<Kind>", or "<version>/<Kind>" for the core group */
@@ -86,6 +85,16 @@ function loadCatalog(dir: string): CatalogIndex | null {
   } catch {
     return null; // a package without the catalog validates without it
   }
+}
+
+/**
+ * Validation results kept between runs, by a key naming the validator, the kind and the document (the result
+ * cache's store, src/cache/validations.ts, implements it; the registry never imports the cache).
+ */
+export interface ValidationResultStore {
+  key(validator: string, kind: string, substitution: boolean, json: string): string;
+  get(key: string): SchemaIssue[] | undefined;
+  set(key: string, issues: SchemaIssue[]): void;
 }
 
 export const indexKey = (group: string, version: string, kind: string): string =>
@@ -264,11 +273,11 @@ export class SchemaRegistry {
   private readonly locationTexts = new Map<string, string>();
   private readonly usePrecompiled: boolean;
   private readonly cache: ValidatorCache | undefined;
-  private readonly results: ValidationResults | undefined;
+  private readonly results: ValidationResultStore | undefined;
   /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
   private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults, locations: string[] = []) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResultStore, locations: string[] = []) {
     this.bundle = bundle;
     this.locations = locations;
     this.usePrecompiled = usePrecompiled;
@@ -284,7 +293,7 @@ export class SchemaRegistry {
    */
   static bundled(
     dir: string = bundledSchemasDir(),
-    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResults; schemaLocations?: string[] } = {},
+    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResultStore; schemaLocations?: string[] } = {},
   ): SchemaRegistry {
     return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results, options.schemaLocations);
   }
