@@ -1,7 +1,7 @@
-export { type RepoModel } from './model/types.js';
 /** The library API: what the CLI, tests and editors call. */
 export { lint, runRules, type LintOptions, type LintResult, type Summary, type RuleSetting } from './engine/lint.js';
 export { loadRepo, UsageError, type LoadOptions } from './load/index.js';
+export type { RepoModel } from './model/types.js';
 /** The loader's documented limits (README "Limits"): past one, a finding instead of a crash or a hang. */
 export { LIMITS } from './load/index.js';
 export { rules, ruleById, type Rule, type RuleContext } from './rules/index.js';

@@ -29,7 +29,8 @@ const LAYERS: { name: string; members: string[] }[] = [
 
 /** `from -> to` (paths relative to src/) that may import against the direction, each with its reason. */
 const EXCEPTIONS: Record<string, string> = {
-  // The caches still below the edge (issue 17, step 4: a result store interface instead).
+  // Cache plumbing still below the edge: the parse cache and the validator cache share the result cache's small
+  // file helpers, and the loader opens the validation result store (the engine should hand it in).
   'load/index.ts -> cache/validations.ts': 'opens the validation result store for the run',
   'load/parse-cache.ts -> cache/dir.ts': 'the parse cache lives in the user cache directory',
   'load/parse-cache.ts -> cache/checksum.ts': 'the parse cache checksums its file like the result cache',
@@ -94,7 +95,8 @@ describe('import direction', () => {
   });
 
   it('the exception list stays a handful of explained lines', () => {
-    expect(Object.keys(EXCEPTIONS).length).toBeLessThanOrEqual(60);
+    // 12 when issue 17's first pass ended: lower it as exceptions go, never raise it.
+    expect(Object.keys(EXCEPTIONS).length).toBeLessThanOrEqual(12);
     for (const reason of Object.values(EXCEPTIONS)) expect(reason.length).toBeGreaterThan(10);
   });
 });
