@@ -67,7 +67,7 @@ export const SHAPES = {
 async function one(file) {
   const text = fs.readFileSync(file, 'utf8');
   const { parseValues, lazySourceFile } = await import(pathToFileURL(path.join(DIST, 'load', 'parsed-file.js')).href);
-  const { locate } = await import(pathToFileURL(path.join(DIST, 'load', 'yaml-file.js')).href);
+  const { locate } = await import(pathToFileURL(path.join(DIST, 'model', 'location.js')).href);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const parsed = parseValues('hostile.yaml', text);

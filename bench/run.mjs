@@ -25,7 +25,7 @@ import { benchDiff, diffMarkdown } from './diff.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
-// What users run: package.json's bin (the bundle with its code caches, src/launch.ts), not dist/cli.js.
+// What users run: package.json's bin (the bundle with its code caches, src/cli/launch.ts), not dist/cli.js.
 const CLI = path.join(REPO, JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).bin['lint-gitops']);
 const RSS = path.join(HERE, 'rss.mjs');
 const FIXTURE_CLUSTER = path.join(REPO, 'fixtures', 'flux-clusters', 'stefanzhelev');

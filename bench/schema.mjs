@@ -102,7 +102,7 @@ process.stdout.write(markdown(results));
 async function inner(target) {
   const dist = (p) => pathToFileURL(path.join(REPO, 'dist', p)).href;
   const { loadRepo } = await import(dist('load/index.js'));
-  const { runRules } = await import(dist('lint.js'));
+  const { runRules } = await import(dist('engine/lint.js'));
   const { rules } = await import(dist('rules/index.js'));
   const { compileTimes, validatorOrigins } = await import(dist('schema/index.js'));
   const ruleSet = rules.filter((r) => SCHEMA_RULES.includes(r.id));

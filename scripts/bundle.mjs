@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// Bundles the command (src/cli-run.ts and everything it imports, dependencies included) into dist/bin/, run by
-// `npm run build` after tsc; package.json's "bin" points at dist/bin/lint-gitops.js (src/cli-bin.ts, src/launch.ts).
+// Bundles the command (src/cli/command.ts and everything it imports, dependencies included) into dist/bin/, run by
+// `npm run build` after tsc; package.json's "bin" points at dist/bin/lint-gitops.js (src/cli/bin.ts, src/cli/launch.ts).
 //
 // Why: Node.js loads an ES module graph file by file (resolve, read, compile); the command's ~100 modules of dist/
 // plus yaml's, commander's and minimatch's cost about as much as the rest of a small lint run. Two CommonJS scripts
-// run through vm.Script with V8 code caches (src/launch.ts) cost far less: no ESM loader, and no compile at all
+// run through vm.Script with V8 code caches (src/cli/launch.ts) cost far less: no ESM loader, and no compile at all
 // once V8's code cache matches (see the commits that added this script and the code cache for the figures).
 //
 // What stays the same:
 //  - dist/ itself: the library (dist/index.js), the tests and the parse worker (dist/load/parse-worker.js) use the
 //    modules tsc wrote, and test/bundle.test.ts checks that the bundle prints what dist/cli.js prints;
-//  - the result cache's fast path: src/cli-run.ts imports the full command (cli-main.js) only on a miss, so the
+//  - the result cache's fast path: src/cli/command.ts imports the full command (cli/main.js) only on a miss, so the
 //    bundle is split there (fast.cjs holds the fast path, main.cjs the rest);
 //  - every `import.meta.url` still names the module's own file in dist/ (or node_modules/): the schemas, the parse
 //    worker, package.json and the cache's code identity are found relative to it;
@@ -33,7 +33,7 @@ const outdir = join(dist, 'bin');
 /**
  * Rewrites `import.meta.url` in every bundled module to the URL of the file it came from, relative to `base` (an
  * expression for the output file's URL), and `import.meta.resolve` to `resolve` (the CommonJS bundle has no
- * import.meta: src/launch.ts hands it the launcher's, which resolves from the same directory).
+ * import.meta: src/cli/launch.ts hands it the launcher's, which resolves from the same directory).
  */
 const ownUrls = (base, resolve) => ({
   name: 'own-import-meta-url',
@@ -63,29 +63,29 @@ const common = {
 
 rmSync(outdir, { recursive: true, force: true });
 
-// The command as two CommonJS scripts (src/launch.ts runs them with V8 code caches), split where src/cli-run.ts
+// The command as two CommonJS scripts (src/cli/launch.ts runs them with V8 code caches), split where src/cli/command.ts
 // imports the full command, as the result cache's fast path needs only its small part:
-//  - fast.cjs: src/cli-run.ts and what it imports statically; it exports every one of its modules' namespaces;
-//  - main.cjs: src/cache/run.ts and src/cli-main.ts with the rest; a module fast.cjs holds is taken from it (one
+//  - fast.cjs: src/cli/command.ts and what it imports statically; it exports every one of its modules' namespaces;
+//  - main.cjs: src/cache/run.ts and src/cli/main.ts with the rest; a module fast.cjs holds is taken from it (one
 //    instance of each module, as in dist/), the others are bundled.
 // fast.cjs finds main.cjs through `__lintGitopsOther()`, main.cjs fast.cjs's exports as `__lintGitopsOther`: both
-// are parameters src/launch.ts passes.
-const cliRun = join(dist, 'cli-run.js');
-const lazy = { './cache/run.js': 'cacheRun', './cli-main.js': 'cliMain' };
+// are parameters src/cli/launch.ts passes.
+const cliRun = join(dist, 'cli', 'command.js');
+const lazy = { '../cache/run.js': 'cacheRun', './main.js': 'cliMain' };
 const cjs = {
   ...common,
   format: 'cjs',
   banner: { js: 'const __lintGitopsUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
-/** src/cli-run.ts's dynamic imports of the full command: main.cjs's exports, loaded when first asked for. */
+/** src/cli/command.ts's dynamic imports of the full command: main.cjs's exports, loaded when first asked for. */
 const mainPart = {
   name: 'main-part',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(cache\/run|cli-main)\.js$/ }, (args) => (args.importer === cliRun ? { path: lazy[args.path], namespace: 'main-part' } : undefined));
+    build.onResolve({ filter: /^(\.\.\/cache\/run|\.\/main)\.js$/ }, (args) => (args.importer === cliRun ? { path: lazy[args.path], namespace: 'main-part' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'main-part' }, (args) => ({ contents: `module.exports = __lintGitopsOther().${args.path};`, loader: 'js' }));
   },
 };
-// What cli-run.js reaches without the full command.
+// What cli/command.js reaches without the full command.
 const probe = await esbuild.build({ ...cjs, entryPoints: [cliRun], write: false, outfile: join(outdir, 'fast.cjs'), plugins: [mainPart, ownUrls('__lintGitopsUrl', '__lintGitopsImportMetaResolve')] });
 const fastModules = Object.keys(probe.metafile.inputs)
   .filter((f) => !f.startsWith('main-part:'))
@@ -132,7 +132,7 @@ const main = await esbuild.build({
   ...cjs,
   stdin: {
     contents: Object.entries(lazy)
-      .map(([file, name]) => `export * as ${name} from ${JSON.stringify(join(dist, file))};`)
+      .map(([file, name]) => `export * as ${name} from ${JSON.stringify(join(dirname(cliRun), file))};`)
       .join('\n'),
     resolveDir: dist,
     sourcefile: 'main-entry.js',
@@ -148,7 +148,7 @@ for (const [name, r] of [['main.cjs', main]]) {
 // The launcher: the bin, an ES module (import.meta.resolve for the bundle).
 const launcher = await esbuild.build({
   ...common,
-  entryPoints: [join(dist, 'cli-bin.js')],
+  entryPoints: [join(dist, 'cli', 'bin.js')],
   outfile: join(outdir, 'lint-gitops.js'),
   format: 'esm',
   plugins: [ownUrls('import.meta.url')],
@@ -158,7 +158,7 @@ for (const file of readdirSync(outdir)) {
   if (file.endsWith('.cjs') && /\bimport\.meta\b|\bimport\(/.test(text)) throw new Error(`${file}: import.meta or import() left in the CommonJS bundle`);
 }
 
-// The build's code cache (src/launch.ts): the bundle lints a copy of the fixture the ways a user's runs go (the full
+// The build's code cache (src/cli/launch.ts): the bundle lints a copy of the fixture the ways a user's runs go (the full
 // CLI, a run resumed after a change, the fast path), in a scratch cache directory, and keeps what V8 compiled.
 const scratch = mkdtempSync(join(tmpdir(), 'lint-gitops-build-'));
 try {
@@ -167,7 +167,7 @@ try {
   const edited = join(scratch, 'fixtures', 'flux-apps', 'forgejo', 'release.yaml');
   const training = `
     import fs from 'node:fs';
-    import { launch } from ${JSON.stringify(pathToFileURL(join(dist, 'launch.js')).href)};
+    import { launch } from ${JSON.stringify(pathToFileURL(join(dist, 'cli', 'launch.js')).href)};
     await launch({ argv: [], train: async (run) => {
       const seen = [];
       for (const step of ['full', 'resume', 'fast']) {

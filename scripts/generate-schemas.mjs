@@ -66,24 +66,28 @@ function parseArgs(argv) {
 let libPromise;
 function loadLib() {
   libPromise ??= (async () => {
-    const srcDir = join(repoRoot, 'src', 'schema');
     // one folder per run: several generators may run at once (tests)
     const cacheRoot = join(repoRoot, 'node_modules', '.cache', 'lint-gitops-generate-schemas');
     mkdirSync(cacheRoot, { recursive: true });
     const outDir = mkdtempSync(join(cacheRoot, 'run-'));
     process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
-    for (const name of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
-      const out = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        fileName: name,
-      });
-      writeFileSync(join(outDir, name.replace(/\.ts$/, '.js')), out.outputText);
+    // src/schema/ and the pure helpers it imports from src/model/, in the same layout.
+    for (const dir of ['schema', 'model']) {
+      const srcDir = join(repoRoot, 'src', dir);
+      mkdirSync(join(outDir, dir));
+      for (const name of readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+        const out = ts.transpileModule(readFileSync(join(srcDir, name), 'utf8'), {
+          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+          fileName: name,
+        });
+        writeFileSync(join(outDir, dir, name.replace(/\.ts$/, '.js')), out.outputText);
+      }
     }
-    const convert = await import(pathToFileURL(join(outDir, 'convert.js')).href);
-    const ajv = await import(pathToFileURL(join(outDir, 'ajv.js')).href);
-    const { schemaHash } = await import(pathToFileURL(join(outDir, 'schema-hash.js')).href);
-    const { splitForCompile } = await import(pathToFileURL(join(outDir, 'split.js')).href);
+    const convert = await import(pathToFileURL(join(outDir, 'schema', 'convert.js')).href);
+    const ajv = await import(pathToFileURL(join(outDir, 'schema', 'ajv.js')).href);
+    const { schemaHash } = await import(pathToFileURL(join(outDir, 'schema', 'schema-hash.js')).href);
+    const { splitForCompile } = await import(pathToFileURL(join(outDir, 'schema', 'split.js')).href);
     return { ...convert, ...ajv, schemaHash, splitForCompile };
   })();
   return libPromise;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from './helpers.js';
 
 /**
- * The installed command runs its bundle with a V8 code cache (src/launch.ts): the build's (dist/bin/main.cjs.v8)
+ * The installed command runs its bundle with a V8 code cache (src/cli/launch.ts): the build's (dist/bin/main.cjs.v8)
  * or one kept in the user cache directory. V8 itself compares only the source's length (a cache made for other
  * bytes of the same length runs the old code), so these tests change the bundle the way that would fool it.
  * They run a copy of the package (dist/ and schemas/), never touching dist/ itself.
@@ -51,7 +51,7 @@ function codeFiles(cache: string): Record<string, string> {
   );
 }
 
-/** What src/launch.ts keys a script's code cache on. */
+/** What src/cli/launch.ts keys a script's code cache on. */
 const keyOf = (script: string) =>
   createHash('sha256').update(`${process.version} ${process.platform} ${process.arch}\0`).update(fs.readFileSync(script, 'utf8')).digest('hex');
 

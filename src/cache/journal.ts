@@ -1,5 +1,7 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { activeRecorder, host, recordingInto, type DiskRecorder, type RepoOp } from '../load/disk.js';
+
+// The disk's door is the loader's (src/load/disk.ts); the journal is the recorder the result cache plugs into it.
+export { RACY_MS, digest, fileSignature, host, type HostStat, type RepoOp } from '../load/disk.js';
 
 /**
  * What a lint saw of the disk: every question the loader asked (a path's real path, type, listing or bytes) and
@@ -7,11 +9,11 @@ import fs from 'node:fs';
  * question still gets the same answer its results still hold — including questions that found nothing: a file
  * appearing where a path was missing changes the answer to "what is there?".
  *
- * Only this module and src/load/repo-fs.ts talk to the disk for the loader (discovery, config, CRD directories
- * and `--crds` go through `host` below); both record into the journal that is active, if any. Nothing is recorded
- * (and nothing is hashed) when no journal is active.
+ * The loader reads the disk only through src/load/disk.ts (`host`: discovery, config, CRD directories and `--crds`)
+ * and src/load/repo-fs.ts; both tell the recorder plugged in with recording() (a Journal), if any. Nothing is
+ * recorded (and nothing is hashed) when no journal is active.
  */
-export class Journal {
+export class Journal implements DiskRecorder {
   /** Answers to RepoFs questions, by repository root, question (kind, list, read) and repo-relative path. */
   readonly repos = new Map<string, Map<RepoOp, Map<string, string>>>();
   /** For a file's bytes: its stat signature when they were read, if it had settled (see fileSignature), by root and path. */
@@ -129,7 +131,6 @@ export class Journal {
   }
 }
 
-export type RepoOp = 'kind' | 'list' | 'read';
 
 /**
  * A journal in a cache entry: host facts as [op, path, answer]; RepoFs facts per root and question as
@@ -172,164 +173,16 @@ export function isStoredJournal(v: unknown): v is StoredJournal {
   );
 }
 
-/** A file changed less than this long ago may change again within its timestamps' resolution. */
-export const RACY_MS = 3000;
-
-/**
- * A file's stat signature: size, modification and change time, inode and device. Equal signatures mean equal
- * bytes when the first was taken after the file had settled — unchanged for RACY_MS — since any later write moves
- * the change time past it (it cannot be set back). git's index makes the same bet. `now`: the signature is only
- * given for a settled file.
- */
-export function fileSignature(st: fs.Stats, now?: number): string | undefined {
-  if (now !== undefined && !(st.mtimeMs < now - RACY_MS && st.ctimeMs < now - RACY_MS)) return undefined;
-  return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} ${st.dev}`;
-}
-
-let active: Journal | undefined;
-
 /** Runs `fn` with `journal` receiving every disk question asked meanwhile (undefined: none). */
 export function recording<T>(journal: Journal | undefined, fn: () => T): T {
-  const previous = active;
-  active = journal;
-  try {
-    return fn();
-  } finally {
-    active = previous;
-  }
+  return recordingInto(journal, fn);
 }
 
-export function isRecording(): boolean {
-  return active !== undefined;
-}
-
-/** The journal recording now, if any (a memo can skip noting what it noted in this journal already). */
+/** The journal recording now, if any. */
 export function activeJournal(): Journal | undefined {
-  return active;
+  const r = activeRecorder();
+  return r instanceof Journal ? r : undefined;
 }
-
-/** Records a host answer in the active journal. */
-export function note(op: string, path: string, answer: string, signature?: string): void {
-  active?.recordHost(op, path, answer, signature);
-}
-
-/** The settled signature of a directory (or file) about to be listed (or read), when recording; else undefined. */
-export function settledSignature(p: string): string | undefined {
-  if (!active) return undefined;
-  try {
-    return fileSignature(fs.statSync(p), Date.now());
-  } catch {
-    return undefined;
-  }
-}
-
-/** Records a directory's signature (taken before listing it) in the active journal. */
-export function noteDirSignature(root: string, rel: string, signature: string): void {
-  active?.recordDirSignature(root, rel, signature);
-}
-
-/** Records a RepoFs answer in the active journal. */
-export function noteRepo(root: string, op: RepoOp, rel: string, answer: string, signature?: string): void {
-  active?.recordRepo(root, op, rel, answer, signature);
-}
-
-/** The cache's content hash: collisions must be out of reach, since equal hashes mean equal results. */
-export function digest(data: string | Uint8Array): string {
-  return crypto.hash('sha256', data, 'base64');
-}
-
-export type HostStat = { type: 'file'; size: number } | { type: 'dir' | 'other' };
-
-/**
- * The loader's door to the disk outside RepoFs (before the repo root is known, and outside the root for `--crds`):
- * the same calls as node:fs, answering what the callers use and recording it. Directory listings come back sorted
- * (every caller sorts; the disk's order is not an input).
- */
-export const host = {
-  /** fs.realpathSync, or undefined when it fails. */
-  realpath(p: string): string | undefined {
-    let real: string | undefined;
-    try {
-      real = fs.realpathSync(p);
-    } catch {
-      real = undefined;
-    }
-    if (active) note('realpath', p, real ?? '!');
-    return real;
-  },
-
-  /** fs.statSync (following links): the type, and the size of a file; undefined when it fails. */
-  stat(p: string): HostStat | undefined {
-    let st: HostStat | undefined;
-    try {
-      const s = fs.statSync(p);
-      st = s.isFile() ? { type: 'file', size: s.size } : { type: s.isDirectory() ? 'dir' : 'other' };
-    } catch {
-      st = undefined;
-    }
-    if (active) note('stat', p, st === undefined ? '!' : st.type === 'file' ? `file ${st.size}` : st.type);
-    return st;
-  },
-
-  isFile(p: string): boolean {
-    return host.stat(p)?.type === 'file';
-  },
-
-  isDirectory(p: string): boolean {
-    return host.stat(p)?.type === 'dir';
-  },
-
-  /** fs.existsSync. */
-  exists(p: string): boolean {
-    const yes = fs.existsSync(p);
-    if (active) note('exists', p, yes ? 'y' : 'n');
-    return yes;
-  },
-
-  /** fs.readdirSync, sorted; undefined when it fails. */
-  readdir(p: string): string[] | undefined {
-    // Taken before listing: a change in between makes the signature older than the listing, never newer.
-    const sig = settledSignature(p);
-    let names: string[] | undefined;
-    try {
-      names = fs.readdirSync(p).sort();
-    } catch {
-      names = undefined;
-    }
-    if (active) note('readdir', p, names === undefined ? '!' : digest(names.join('\0')), names && sig);
-    return names;
-  },
-
-  /** fs.readdirSync with file types (a symlink is not a directory here), sorted by name; undefined when it fails. */
-  readdirTypes(p: string): { name: string; dir: boolean }[] | undefined {
-    const sig = settledSignature(p);
-    let entries: { name: string; dir: boolean }[] | undefined;
-    try {
-      entries = fs
-        .readdirSync(p, { withFileTypes: true })
-        .map((e) => ({ name: e.name, dir: e.isDirectory() }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    } catch {
-      entries = undefined;
-    }
-    if (active) note('readdirTypes', p, entries === undefined ? '!' : digest(entries.map((e) => `${e.dir ? 'd' : '-'}${e.name}`).join('\0')), entries && sig);
-    return entries;
-  },
-
-  /** fs.readFileSync as UTF-8 text, or the error code. */
-  readText(p: string): { text: string } | { error: string } {
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(p);
-    } catch (e) {
-      const error = (e as NodeJS.ErrnoException).code ?? 'error';
-      if (active) note('readText', p, `!${error}`);
-      return { error };
-    }
-    if (active) note('readText', p, digest(buf));
-    return { text: buf.toString('utf8') };
-  },
-};
 
 /** The host questions a journal may hold, by op: replaying one asks the disk again. */
 export const HOST_OPS: Record<string, (arg: string) => void> = {

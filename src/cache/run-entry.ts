@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../diagnostic.js';
-import type { ClusterPart, LintOptions, Summary } from '../lint.js';
-import type { LimitHit, RootReason } from '../load/types.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { ClusterPart, LintOptions, Summary } from '../engine/lint.js';
+import type { LimitHit, RootReason } from '../model/types.js';
 import { Journal, digest, isStoredJournal, type StoredJournal } from './journal.js';
 import { readEntry, writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
@@ -83,7 +83,7 @@ export interface RunEntry<Show = unknown> {
   /** What the CLI needs to print the result as the uncached run did (format, flags, rule metadata, version). */
   show: Show;
   /**
-   * A run over several Flux roots (src/roots.ts): how many. Its journal and clusters are every root's; options,
+   * A run over several Flux roots (src/engine/roots.ts): how many. Its journal and clusters are every root's; options,
    * plan and scope the first root's, so it is never resumed (a run whose clusters changed runs in full).
    */
   roots?: number;
@@ -117,7 +117,7 @@ export function saveRun<Show>(cacheDir: string, key: string, result: CachedLint,
   writeEntry(cacheDir, 'run', key, entry);
 }
 
-/** Keeps the result of a run over several Flux roots (src/roots.ts): their results, merged as printed. */
+/** Keeps the result of a run over several Flux roots (src/engine/roots.ts): their results, merged as printed. */
 export function saveRoots<Show>(cacheDir: string, key: string, results: CachedLint[], merged: Pick<RunEntry, 'diagnostics' | 'summary'>, show: Show): void {
   if (results.length === 0 || results.some((r) => r.journal.conflict || r.clusters.some((c) => c.digest === undefined))) return;
   const journal = new Journal();

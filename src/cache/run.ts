@@ -1,13 +1,12 @@
-import { ClusterLoader, planRepo, type RepoPlan } from '../load/index.js';
+import type { RepoPlan } from '../load/index.js';
 import { RepoFs } from '../load/repo-fs.js';
-import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type LintOptions } from '../lint.js';
+import { lintRun, type ClusterPart, type LintOptions } from '../engine/lint.js';
 import { Journal, digest, recording } from './journal.js';
-import { printLintResult, type CliShow } from './cli.js';
+import { printLintResult, type CliShow } from '../cli/fast-path.js';
 import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunCluster, type RunEntry } from './run-entry.js';
 import { writeEntry } from './store.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
-import { clusterDone } from '../heap.js';
 
 /**
  * The key of a cluster's part: the tool, where it runs, the cluster, and every option that changes what its rules
@@ -63,51 +62,38 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
   const resume = context.resume;
   const runJournal = resume ? Journal.fromStored(resume.journal) : new Journal();
   if (context.journal) runJournal.add(context.journal);
-  const plan: RepoPlan = resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : recording(runJournal, () => planRepo(options));
-  const run = runSettings(options);
-  const clusters: RunCluster[] = [];
-  const reused: string[] = [];
-  const linted: string[] = [];
-  // The clusters whose entry still holds, then the others linted. An entry's journal is dropped once checked.
-  const groups = clusterGroups(plan).map((dirs): { dirs: string[]; key: string; reuse?: RunCluster } => {
-    const key = clusterKey(cacheDir, plan, dirs, options);
-    const kept = context.known?.get(key) ?? readCluster(cacheDir, key);
-    return { dirs, key, reuse: kept && verifier.holds(kept.entry.journal) ? { key, digest: kept.digest, part: kept.entry.part } : undefined };
-  });
-  const stale = groups.filter((g) => !g.reuse);
-  const loader = stale.length > 0 ? new ClusterLoader(plan, options) : undefined;
-  try {
-    let toLint = stale.length;
-    for (const { dirs, key, reuse } of groups) {
-      if (reuse) {
-        clusters.push(reuse);
-        reused.push(...dirs);
-        continue;
-      }
-      const journal = new Journal();
-      const part: ClusterPart = recording(journal, () => lintCluster(loader!.load(dirs, { scope: false }), dirs, run));
-      linted.push(...dirs);
-      const entry: ClusterEntry = { journal: journal.stored(), part };
-      clusters.push({ key, part, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });
-      clusterDone(--toLint > 0);
-    }
-  } catch (e) {
-    loader?.close(false);
-    throw e;
-  }
-  loader?.close(stale.length === groups.length);
-  // The scope depends on the disk (its facts are in the run journal, which holds when resuming) and on the files
-  // the clusters read: the same files, the same scope.
+  // The clusters whose entry still holds are reused (an entry's journal is dropped once checked); the others are
+  // linted with their disk questions recorded, and kept.
+  const keys = new Map<number, string>();
+  const reusedAt = new Map<number, RunCluster>();
+  const lintedAt = new Map<number, RunCluster>();
   const known = resume?.scope;
-  const composed = recording(runJournal, () =>
-    composeRun(
-      plan,
-      clusters.map((c) => c.part),
-      options,
-      run,
-      (read) => (known && known.read === digest(read.join('\0')) ? known.files : undefined),
-    ),
-  );
+  const { plan, composed, parts } = lintRun(options, {
+    plan: resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : undefined,
+    runLevel: (step) => recording(runJournal, step),
+    reuse: (dirs, i, plan) => {
+      const key = clusterKey(cacheDir, plan, dirs, options);
+      keys.set(i, key);
+      const kept = context.known?.get(key) ?? readCluster(cacheDir, key);
+      if (!kept || !verifier.holds(kept.entry.journal)) return undefined;
+      reusedAt.set(i, { key, digest: kept.digest, part: kept.entry.part });
+      return kept.entry.part;
+    },
+    cluster: (_dirs, i, check) => {
+      const journal = new Journal();
+      const part: ClusterPart = recording(journal, check);
+      const key = keys.get(i)!;
+      const entry: ClusterEntry = { journal: journal.stored(), part };
+      lintedAt.set(i, { key, part, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });
+      return part;
+    },
+    // The scope depends on the disk (its facts are in the run journal, which holds when resuming) and on the files
+    // the clusters read: the same files, the same scope.
+    scope: (read) => (known && known.read === digest(read.join('\0')) ? known.files : undefined),
+  });
+  const clusters = parts.map((_, i) => reusedAt.get(i) ?? lintedAt.get(i)!);
+  const reused = parts.filter((p) => p.reused).flatMap((p) => p.dirs);
+  const linted = parts.filter((p) => !p.reused).flatMap((p) => p.dirs);
   const { repoFs: _fs, ...storedPlan } = plan;
   return {
     diagnostics: composed.diagnostics,
@@ -123,7 +109,7 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
 }
 
 /**
- * The CLI's run when only clusters changed since `entry` (see fastPath in src/cache/cli.ts): the same options,
+ * The CLI's run when only clusters changed since `entry` (see fastPath in src/cli/fast-path.ts): the same options,
  * root and clusters; the changed clusters are linted again, the others reused; printed as the entry's run was.
  */
 export function resumeRun(argv: readonly string[], entry: RunEntry<CliShow>, cacheDir: string, context: Pick<CacheContext, 'verifier' | 'known'>): number {

@@ -86,7 +86,7 @@ export function computeToolId(
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       // Type declarations never run (tsc writes one beside every module: a fifth of the files to stat); V8 code
-      // caches (dist/bin/*.v8, src/launch.ts) are used only for the exact script they were made from, and differ
+      // caches (dist/bin/*.v8, src/cli/launch.ts) are used only for the exact script they were made from, and differ
       // from build to build of the same code.
       if (e.name.endsWith('.d.ts') || e.name.endsWith('.v8')) continue;
       const abs = `${dir}${path.sep}${e.name}`;

@@ -1,5 +1,5 @@
 import { minimatch } from 'minimatch';
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 
 /**
  * Drops findings in files matching the config's `ignore` globs (repo-relative, minimatch with dotfiles; a pattern

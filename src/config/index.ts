@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LintOptions } from '../lint.js';
+import type { LintOptions } from '../engine/lint.js';
 import { repoRootFor } from '../load/index.js';
 import type { Rule } from '../rules/types.js';
 import { findConfigFile, readConfigFile, type LoadedConfig } from './load.js';
@@ -7,7 +7,7 @@ import type { LintGitopsConfig } from './types.js';
 
 export { ConfigError, CONFIG_FILES, PACKAGE_JSON_KEY, findConfigFile, parseConfig, readConfigFile, type LoadedConfig } from './load.js';
 export { configSchema, CONFIG_SCHEMA_ID } from './schema.js';
-export { isExternal, type ExternalObject } from './external.js';
+export { isExternal, type ExternalObject } from '../model/external.js';
 export { dropIgnored } from './ignore.js';
 export type { LintGitopsConfig } from './types.js';
 

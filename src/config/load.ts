@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject } from 'ajv';
-import { host } from '../cache/journal.js';
+import { host } from '../load/disk.js';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../load/index.js';
 import { didYouMean } from '../rules/did-you-mean.js';

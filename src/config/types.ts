@@ -1,6 +1,6 @@
 import type { Preset, RuleSetting } from '../rules/types.js';
-import type { ExternalObject } from './external.js';
-import type { SourceMapping } from '../load/types.js';
+import type { ExternalObject } from '../model/external.js';
+import type { SourceMapping } from '../model/types.js';
 
 /** `.lint-gitops.yaml` at the repo root, or the `lint-gitops` key of its package.json (see config.schema.json). */
 export interface LintGitopsConfig {

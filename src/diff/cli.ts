@@ -1,16 +1,16 @@
 /**
- * The CLI's `diff` command and `--new-only`: flags to options, the comparison, the output. src/cli-main.ts only
+ * The CLI's `diff` command and `--new-only`: flags to options, the comparison, the output. src/cli/main.ts only
  * wires them in.
  */
 import { InvalidArgumentError } from 'commander';
-import { sortDiagnostics, type Diagnostic } from '../diagnostic.js';
-import type { LintOptions, RuleSetting } from '../lint.js';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import type { LintOptions, RuleSetting } from '../engine/lint.js';
 import { UsageError } from '../load/index.js';
 import { configToOptions, resolveConfig } from '../config/index.js';
 import { rules } from '../rules/index.js';
 import type { Preset, Rule } from '../rules/types.js';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
-import { printLintResult, recount, type CliShow } from '../cache/cli.js';
+import { printLintResult, recount, type CliShow } from '../cli/fast-path.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatDiffJson } from '../report/diff-json.js';
 import { DEFAULT_MARKDOWN_LIMIT, formatDiffMarkdown } from '../report/diff-markdown.js';
@@ -104,7 +104,7 @@ export async function runNewOnly(options: LintOptions, base: BaseSpec, show: Cli
   return printExit(recount(r.summary, shown), show);
 }
 
-/** The exit code printLintResult gives (src/cache/cli.ts), and its --max-warnings note. */
+/** The exit code printLintResult gives (src/cli/fast-path.ts), and its --max-warnings note. */
 function printExit(summary: { errorCount: number; warningCount: number }, show: CliShow): number {
   if (summary.errorCount > 0) return 1;
   if (show.maxWarnings !== undefined && summary.warningCount > show.maxWarnings) {

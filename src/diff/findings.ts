@@ -1,5 +1,7 @@
-import type { Diagnostic } from '../diagnostic.js';
-import { isObject, splitApiVersion, toRange, type SourceFile } from '../load/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { toRange } from '../model/location.js';
+import { type SourceFile } from '../model/types.js';
 
 /**
  * Which findings a change introduced and which it resolved. Two findings are the same when their rule, their object

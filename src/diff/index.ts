@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../diagnostic.js';
-import type { LintOptions, Summary } from '../lint.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { LintOptions, Summary } from '../engine/lint.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { matchFindings } from './findings.js';
 import { diffResult, type DiffResult } from './result.js';

@@ -1,12 +1,13 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { varUses } from '../load/index.js';
 import { clusterWaves } from '../graph/waves.js';
-import { isObject, splitApiVersion, type Cluster, type FluxKustomization, type KObject } from '../load/index.js';
 import type { BaseLabel } from '../git/base.js';
 import { matchFindings } from './findings.js';
 import { diffGraph, type GraphDiff } from './graph.js';
 import type { Comparison } from './run.js';
 import { deepEqual, diffValues, flatten, secretFields, subDiff, type DiffNode, type FieldChange, type Leaf } from './values.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { type Cluster, type FluxKustomization, type KObject } from '../model/types.js';
 
 /**
  * What a change does to each cluster: the documented shape of `lint-gitops diff --format json` (README "Diff"),

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
-import { clusterDone } from '../heap.js';
-import { clusterGroups, composeRun, lintCluster, runSettings, type ClusterPart, type ComposedRun, type LintOptions } from '../lint.js';
-import { ClusterLoader, ParseCache, UsageError, parseCacheScope, planRepo, type Cluster, type RepoModel, type RepoPlan, type SourceFile } from '../load/index.js';
+import { lintRun, type ClusterPart, type ComposedRun, type LintOptions } from '../engine/lint.js';
+import { ParseCache, UsageError, parseCacheScope, planRepo, type RepoPlan } from '../load/index.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { BaseError } from '../git/errors.js';
 import { startBase } from '../git/start.js';
 import type { ChangedPath } from '../git/worktree.js';
+import { type Cluster, type RepoModel, type SourceFile } from '../model/types.js';
 
 /** One side of a comparison: the run's findings and summary, and the models of the clusters the change reaches. */
 export interface Side {
@@ -46,14 +46,13 @@ export interface CompareOptions extends LintOptions {
  * what a comparison needs. The base is linted only where the change can reach: a cluster whose build reads no
  * changed path, whose directory holds none, that references none (a missing path that now exists) and that reads
  * no file beside one (a directory Flux lists) gives the base exactly the head's result (each cluster is a function
- * of its own files: src/lint.ts), so its part is reused and its model not even kept. The run-wide steps (merging,
+ * of its own files: src/engine/lint.ts), so its part is reused and its model not even kept. The run-wide steps (merging,
  * unreferenced files, suppressions, ignore globs) run on each side as lint() runs them.
  */
 export async function compare(options: CompareOptions): Promise<Comparison> {
   // LINT_GITOPS_DIFF_TIMES=1: where a comparison's time goes, on stderr (bench/diff.mjs reports it).
   const times = process.env.LINT_GITOPS_DIFF_TIMES === '1' ? new Times() : undefined;
   const cwd = options.cwd ?? process.cwd();
-  const settings = runSettings(options);
   const headPlan = planRepo(options);
   // One parse cache for both sides, so that what the base shares with the head (all but what changed) is parsed
   // once: the lint's own file when caching (the same key as lint-gitops's), else one kept in memory for this run.
@@ -71,7 +70,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     // reaches is known once it is: until then every model is held.
     const head = emptySide(headPlan);
     const held = new Map<string, RepoModel>();
-    lintSide(head, headPlan, headOptions, settings, true, (dirs, model, part) => {
+    lintSide(head, headPlan, headOptions, true, (dirs, model, part) => {
       const dir = dirs[0] ?? '.';
       held.set(dir, model);
       head.parts.set(dir, part);
@@ -103,7 +102,6 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
         base,
         basePlan,
         baseOptions,
-        settings,
         false,
         (dirs, model, part) => {
           const dir = dirs[0] ?? '.';
@@ -168,48 +166,41 @@ function keep(side: Side, dir: string, model: RepoModel, part: ClusterPart, with
 }
 
 /**
- * lint()'s loop over a plan's clusters (src/lint.ts), with `take` seeing each cluster's model and part, and
- * `reused` answering a cluster's part without linting it. Composes the run like lint().
+ * lint()'s loop over a plan's clusters (lintRun, src/engine/lint.ts), with `take` seeing each cluster's model and
+ * part, and `reused` answering a cluster's part without linting it. Composes the run like lint().
  */
 function lintSide(
   side: Side,
   plan: RepoPlan,
   options: LintOptions,
-  settings: ReturnType<typeof runSettings>,
   /** Keep the parse cache when every cluster was loaded (the head's; the base's would only add its own files). */
   save: boolean,
   take: (dirs: string[], model: RepoModel, part: ClusterPart) => void,
   reused?: (dirs: string[]) => ClusterPart | undefined,
 ): void {
-  const groups = clusterGroups(plan);
-  const parts: ClusterPart[] = [];
-  const todo = groups.filter((dirs) => !reused?.(dirs));
-  const loader = todo.length > 0 ? new ClusterLoader(plan, options) : undefined;
-  try {
-    let left = todo.length;
-    for (const dirs of groups) {
+  let model: RepoModel | undefined;
+  side.run = lintRun(options, {
+    plan,
+    saveParses: save,
+    reuse: (dirs) => {
       const kept = reused?.(dirs);
-      if (kept) {
-        parts.push(kept);
-        side.parts.set(dirs[0] ?? '.', kept);
-        continue;
-      }
-      const model = loader!.load(dirs, { scope: false });
-      const part = lintCluster(model, dirs, settings);
-      parts.push(part);
-      take(dirs, model, part);
-      clusterDone(--left > 0);
-    }
-  } catch (e) {
-    loader?.close(false);
-    throw e;
-  }
-  loader?.close(save && todo.length === groups.length);
-  side.run = composeRun(plan, parts, options, settings);
+      if (kept) side.parts.set(dirs[0] ?? '.', kept);
+      return kept;
+    },
+    model: (m) => {
+      model = m;
+    },
+    cluster: (dirs, _i, check) => {
+      const part = check();
+      take(dirs, model!, part);
+      model = undefined;
+      return part;
+    },
+  }).composed;
 }
 
 /**
- * Whether a change can reach a cluster's build (as `--changed` decides it, src/changed.ts): a changed path it read,
+ * Whether a change can reach a cluster's build (as `--changed` decides it, src/engine/changed.ts): a changed path it read,
  * one under its directory or under a path it references (resolved or missing), or one beside a file it read (a
  * directory Flux generates a kustomization for lists its files).
  */

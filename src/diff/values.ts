@@ -1,4 +1,4 @@
-import { isObject } from '../load/index.js';
+import { isObject } from '../model/objects.js';
 
 /**
  * A field-level diff of two values (a built object before and after), as a tree of the fields that differ: maps by

@@ -1,5 +1,7 @@
 import { Graph, alg } from '@dagrejs/graphlib';
-import { isObject, objectLocation, splitApiVersion, type Cluster, type FluxKustomization, type KObject, type Location } from '../load/index.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
+import { type Cluster, type FluxKustomization, type KObject, type Location } from '../model/types.js';
 
 /**
  * The objects Flux orders with `dependsOn`. A Kustomization can only depend on Kustomizations and a HelmRelease

@@ -1,7 +1,9 @@
-import { isFluxKustomization, isObject, locate, objectKey, splitApiVersion, type Cluster, type KObject } from '../load/index.js';
 import { byPosition, dependencyGraph, type DependencyGraph, type DependencyNode } from './dependency-graph.js';
 import { objectIndex, type CrdProvider, type Produced } from './objects.js';
 import { usesOf, type Use } from './references.js';
+import { isFluxKustomization, isObject, objectKey, splitApiVersion } from '../model/objects.js';
+import { locate } from '../model/location.js';
+import { type Cluster, type KObject } from '../model/types.js';
 
 /** One thing an object needs, and the Kustomization that builds it. */
 export interface ImplicitNeed {

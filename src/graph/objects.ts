@@ -1,5 +1,6 @@
-import { isObject, splitApiVersion, type Cluster, type KObject } from '../load/index.js';
 import { CHART_CRD_GROUPS } from './chart-crds.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { type Cluster, type KObject } from '../model/types.js';
 
 /** How an object comes to exist in the cluster. */
 export type ProducedVia =

@@ -1,6 +1,8 @@
-import { isClusterScoped, isObject, splitApiVersion, type Cluster, type KObject, type NodePath } from '../load/index.js';
-import { isExternal, type ExternalObject } from '../config/external.js';
+import { isExternal, type ExternalObject } from '../model/external.js';
 import type { ObjectIndex, Produced } from './objects.js';
+import { isClusterScoped } from '../model/scope.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { type Cluster, type KObject, type NodePath } from '../model/types.js';
 
 /** The fields through which one object names another that a controller (or the API server) reads. */
 export type ReferenceField =

@@ -1,4 +1,6 @@
-import { isFluxKustomization, isObject, substitutionActive, varUses, type Cluster, type FluxKustomization } from '../load/index.js';
+import { substitutionActive, varUses } from '../load/index.js';
+import { isFluxKustomization, isObject } from '../model/objects.js';
+import { type Cluster, type FluxKustomization } from '../model/types.js';
 
 /**
  * Variables the repository leaves, by convention, for something outside Git to fill in: the `${VAR}`s written in

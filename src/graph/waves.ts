@@ -1,5 +1,8 @@
-import { isObject, loadRepo, locate, type Cluster, type LoadOptions, type RepoModel } from '../load/index.js';
+import { loadRepo, type LoadOptions } from '../load/index.js';
 import { dependencyGraph } from './dependency-graph.js';
+import { isObject } from '../model/objects.js';
+import { locate } from '../model/location.js';
+import { type Cluster, type RepoModel } from '../model/types.js';
 
 export interface WaveRef {
   name: string;

@@ -1,5 +1,5 @@
-import { isObject, splitApiVersion } from './patches.js';
-import type { Cluster, KObject, ObjectRef } from './types.js';
+import type { Cluster, KObject, ObjectRef } from '../model/types.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
 
 /**
  * Flux 2.7's source-watcher: an ArtifactGenerator copies files from its sources into ExternalArtifacts, and a

@@ -1,7 +1,8 @@
+import { editDistance } from '../model/strings.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
 import { YamlParser } from './parse-pool.js';
 import { unreadableFile } from './yaml-file.js';
-import type { FileRole, KustomizeError, LimitHit, Location, PathRef, RefKind, SourceFile } from './types.js';
+import type { FileRole, KustomizeError, LimitHit, Location, PathRef, RefKind, SourceFile } from '../model/types.js';
 
 /** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/i;
@@ -146,20 +147,4 @@ export class LoadContext {
   dirOf(rel: string): string {
     return dirname(rel);
   }
-}
-
-/** Levenshtein distance; small strings only (names and path segments). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }

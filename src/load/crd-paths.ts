@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
-import type { ExtraCrd } from './types.js';
+import type { ExtraCrd } from '../model/types.js';
 import { isBroken, parseYamlFile } from './yaml-file.js';
 
 /** Files read below one `--crds` directory at most: a CRD folder is small; a mistyped `--crds /` must not read the disk. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
-import type { RootReason } from './types.js';
+import type { RootReason } from '../model/types.js';
 import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
 
 /** How deep below a given directory clusters are looked for, and how many directories at most. */

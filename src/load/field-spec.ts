@@ -1,5 +1,5 @@
-import { isObject, type JsonObject } from './patches.js';
-import type { NodePath } from './types.js';
+import type { NodePath } from '../model/types.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * kustomize's field specs (api/types/fieldspec.go): where a transformer looks in objects of a kind, as a

@@ -1,7 +1,7 @@
 import { parseInline as parseYaml } from './yaml-file.js';
-import { isObject, type JsonObject } from './patches.js';
-import type { NodePath, YamlDoc } from './types.js';
+import type { NodePath, YamlDoc } from '../model/types.js';
 import { expandResourceSet, isInputProvider, isResourceSet } from './resourceset.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * Where Flux Operator users write their FluxInstance (https://fluxcd.control-plane.io/operator/fluxinstance/):

@@ -1,13 +1,16 @@
+import { isFluxKustomization, objectKey } from '../model/objects.js';
 import { parseInline as parseYaml } from './yaml-file.js';
 import type { LoadContext } from './context.js';
-import { applyPatch, metadataOf, objectLocation, setMetadata, type BuiltObject, type FluxOverlay, type KustomizeBuilder } from './kustomize.js';
-import { isObject, splitApiVersion, type JsonObject, type PatchTarget } from './patches.js';
-import { isClusterScoped } from './scope.js';
+import { applyPatch, metadataOf, setMetadata, type BuiltObject, type FluxOverlay, type KustomizeBuilder } from './kustomize.js';
+import { type PatchTarget } from './patches.js';
+import { isClusterScoped } from '../model/scope.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { VALID_NAME, substituteValue, substitutionDisabled } from './substitute.js';
-import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from './types.js';
+import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from '../model/types.js';
 import { findInstances, instancePatches, syncOf, type FoundInstance } from './flux-instance.js';
 import { expandResourceSet, isInputProvider, isResourceSet } from './resourceset.js';
+import { objectLocation } from '../model/location.js';
+import { isObject, splitApiVersion, type JsonObject } from '../model/objects.js';
 
 /** How a cluster's root Kustomization was found, and what it syncs from. */
 interface RootInfo {
@@ -39,19 +42,9 @@ function sourceRefOf(spec: Record<string, unknown>, namespace: string): ObjectRe
   };
 }
 
-export const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
-
 /** A cluster holds at most this many Flux Kustomizations and objects; past either the walk stops and says so. */
 export const MAX_FLUX_KUSTOMIZATIONS = 10_000;
 export const MAX_CLUSTER_OBJECTS = 250_000;
-
-export function isFluxKustomization(v: { apiVersion?: unknown; kind?: unknown }): boolean {
-  return v.kind === 'Kustomization' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith(`${FLUX_KUSTOMIZE_GROUP}/`);
-}
-
-export function objectKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? 'default'}/${name}`;
-}
 
 /** Where a Flux source's files come from, as far as this checkout can tell. */
 type Locality =

@@ -1,26 +1,21 @@
 import path from 'node:path';
-import { host } from '../cache/journal.js';
+import { host } from './disk.js';
 import { ValidationResults } from '../cache/validations.js';
 import { LoadContext } from './context.js';
 import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
-import type { LimitHit } from './types.js';
+import type { LimitHit } from '../model/types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
 import { ParseCache, defaultCacheDir } from './parse-cache.js';
 import { YamlParser, workersFromEnv } from './parse-pool.js';
 import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile, SourceMapping } from './types.js';
+import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile, SourceMapping } from '../model/types.js';
 import { readCrdPaths } from './crd-paths.js';
 
-export * from './types.js';
-export { locate, toRange, type Range } from './yaml-file.js';
-export { isFluxKustomization, objectKey, normalizeUrl } from './flux.js';
-export { objectLocation } from './kustomize.js';
+export * from '../model/types.js';
+export { normalizeUrl } from './flux.js';
 export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
-export { splitApiVersion, isObject } from './patches.js';
-export { isClusterScoped } from './scope.js';
-export { editDistance } from './context.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
 export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
 export { LIMITS } from './limits.js';
@@ -175,6 +170,14 @@ export class ClusterLoader {
   }
 
   /**
+   * Where the schema rules keep compiled validators and validation results (the same cache directory); the engine
+   * hands it to the rules (RuleOptions.schemaCache), so the model carries no cache.
+   */
+  get schemaCache(): { dir?: string; results?: ValidationResults } {
+    return { dir: this.cacheDir, results: this.validations };
+  }
+
+  /**
    * One model of the given clusters (with the CRD directories and `--crds`). `scope`: also find the YAML files in
    * scope (unreferenced-file), which looks at the whole run's clusters; without it the list is empty and discovery
    * limits are left out (the caller reports both once for the run).
@@ -218,8 +221,6 @@ export class ClusterLoader {
       kustomizeDirs,
       yamlFilesInScope: scope ? yamlFilesInScope(this.plan, readFiles(ctx.files)) : [],
       fluxVersions: fluxVersions(ctx),
-      cacheDir: this.cacheDir,
-      validationResults: this.validations,
     };
   }
 

@@ -1,10 +1,11 @@
+import { objectLocation } from '../model/location.js';
 import { parseAllDocuments } from 'yaml';
 import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH, checkInlineBounds, isBroken } from './yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';
 import { emptyConfig, fixNameReferences, mergeConfig, parseConfig, type TransformerConfig } from './name-reference.js';
-import { applyJson6902, clone, isObject, strategicMerge, type JsonObject, type JsonPatchOp } from './patches.js';
+import { applyJson6902, clone, strategicMerge, type JsonPatchOp } from './patches.js';
 import { applyReplacement, readReplacement, type Replacement } from './replacements.js';
 import { joinRel } from './repo-fs.js';
 import {
@@ -21,7 +22,8 @@ import {
   type PreviousId,
   type ResId,
 } from './resource-id.js';
-import type { KustomizeDir, Location, NodePath, PathRef, YamlDoc } from './types.js';
+import type { KustomizeDir, Location, NodePath, PathRef, YamlDoc } from '../model/types.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /** The file names kustomize looks for, in its order. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -1246,17 +1248,6 @@ function nodePathOf(value: unknown, segs: string[]): NodePath {
 
 function decodePointer(s: string): string {
   return s.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-/** Where a value of a built object was written: in the patch that set it, else in the object's own document. */
-export function objectLocation(o: { doc: YamlDoc; docPath: NodePath; provenance?: Map<string, Location> }, path: NodePath): Location {
-  if (o.provenance) {
-    for (let n = path.length; n > 0; n--) {
-      const at = o.provenance.get(JSON.stringify(path.slice(0, n)));
-      if (at) return { doc: at.doc, path: [...at.path, ...path.slice(n)] };
-    }
-  }
-  return { doc: o.doc, path: [...o.docPath, ...path] };
 }
 
 export function isManifest(v: unknown): v is JsonObject {

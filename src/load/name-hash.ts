@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { isObject, type JsonObject } from './patches.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * The suffix kustomize appends to a generated ConfigMap's or Secret's name (api/hasher/hasher.go): the first ten

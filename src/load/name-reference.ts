@@ -1,7 +1,7 @@
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
-import { isObject, type JsonObject } from './patches.js';
 import { currentId, effectiveNamespace, kustomizeClusterScoped, originalId, type Identified, type ResId } from './resource-id.js';
-import type { Location } from './types.js';
+import type { Location } from '../model/types.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * kustomize's name references (api/filters/nameref, run by FixBackReferences at the end of a build): when an object

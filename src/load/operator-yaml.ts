@@ -12,7 +12,8 @@
  * fluxcd/pkg/ssa utils ReadObjects, apimachinery util/yaml YAMLReader.
  */
 import { Schema, parseAllDocuments, type Node, isMap, isSeq, isScalar, isPair, type Scalar } from 'yaml';
-import type { NodePath } from './types.js';
+import type { NodePath } from '../model/types.js';
+import { isObject } from '../model/objects.js';
 
 /** Where a scalar of the input value was written in the emitted text (for mapping template errors back). */
 export interface ScalarSpan {
@@ -36,7 +37,7 @@ const BEST_INDENT = 2;
 export function goYamlMarshal(value: unknown, withSpans = false): Emitted {
   const out = new Writer(withSpans);
   const v = jsonNormalize(value);
-  if (isPlainObject(v) && Object.keys(v).length > 0) out.map(v, 0, [], false);
+  if (isObject(v) && Object.keys(v).length > 0) out.map(v, 0, [], false);
   else if (Array.isArray(v) && v.length > 0) out.seq(v, 0, [], false);
   else out.scalarLine(v, BEST_INDENT, [], false);
   return { text: out.text, spans: out.spans };
@@ -76,7 +77,7 @@ class Writer {
 
   /** A value after `key:` or `-`. `indent` is the indent of the key or dash. */
   private value(v: unknown, indent: number, path: NodePath, inMapping: boolean): void {
-    if (isPlainObject(v) && Object.keys(v).length > 0) {
+    if (isObject(v) && Object.keys(v).length > 0) {
       if (inMapping) {
         this.text += '\n';
         this.map(v, indent + BEST_INDENT, path, false);
@@ -101,7 +102,7 @@ class Writer {
 
   /** A scalar (or empty collection) and the line break after it. */
   scalarLine(v: unknown, contentIndent: number, path: NodePath, key: boolean): void {
-    if (isPlainObject(v)) this.text += '{}';
+    if (isObject(v)) this.text += '{}';
     else if (Array.isArray(v)) this.text += '[]';
     else this.scalar(v, contentIndent, path, key, false);
     if (!this.text.endsWith('\n')) this.text += '\n';
@@ -412,10 +413,6 @@ export function goFormatFloat(f: number, verb: 'g' | 'e'): string {
   return sign + digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** What JSON gives back: `undefined` members dropped, non-JSON values stringified like JSON would. */
 function jsonNormalize(v: unknown): unknown {
   if (v === undefined) return null;
@@ -425,7 +422,7 @@ function jsonNormalize(v: unknown): unknown {
     return jsonNormalize((v as { toJSON(): unknown }).toJSON());
   }
   if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : jsonNormalize(x)));
-  if (isPlainObject(v)) {
+  if (isObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
       if (v[k] === undefined) continue;
@@ -539,7 +536,7 @@ function toJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toJson);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (typeof v === 'bigint') return Number(v);
-  if (isPlainObject(v)) {
+  if (isObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) setOwn(out, k, toJson(v[k]));
     return out;

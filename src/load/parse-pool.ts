@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ParseCache } from './parse-cache.js';
 import { fromBuffer, lazySourceFile, parseValues, toBuffer, type ParsedFile } from './parsed-file.js';
-import type { SourceFile } from './types.js';
+import type { SourceFile } from '../model/types.js';
 
 /**
  * Worker threads used when none are asked for: none. Measured on the bench fleets (2 cores, shared machine) with

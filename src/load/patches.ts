@@ -3,11 +3,7 @@
  * Positions keep pointing at the original document, so a patched value is reported where it was written.
  */
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * A deep copy of a YAML value. Plain objects and arrays are copied by hand, several times faster than
@@ -294,8 +290,3 @@ function applyOp(root: JsonObject, op: JsonPatchOp): string | undefined {
 }
 
 export type { PatchTarget } from './resource-id.js';
-
-export function splitApiVersion(apiVersion: string): [group: string, version: string] {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? ['', apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
-}

@@ -1,9 +1,8 @@
 import type { LoadContext } from './context.js';
-import { FLUX_KUSTOMIZE_GROUP } from './flux.js';
 import { KUSTOMIZATION_FILES } from './kustomize.js';
-import { isObject } from './patches.js';
 import { dirname, joinRel, type RepoFs } from './repo-fs.js';
-import type { SourceFile } from './types.js';
+import type { SourceFile } from '../model/types.js';
+import { FLUX_KUSTOMIZE_GROUP, isObject } from '../model/objects.js';
 
 /** Rounds of reference-following before the rest is left to the loader's own (one file at a time) parsing. */
 const MAX_ROUNDS = 64;

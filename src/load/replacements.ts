@@ -1,7 +1,7 @@
-import { isObject, type JsonObject } from './patches.js';
 import { allIds, isSelectedBy, matchesMetadataSelectors, selectorIsEmpty, type IdSelector, type Identified } from './resource-id.js';
 import { parseLabelSelector } from './label-selector.js';
-import type { Location, NodePath } from './types.js';
+import type { Location, NodePath } from '../model/types.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * kustomize's `replacements` (api/filters/replacement/replacement.go, v5): copy one value of one object (the

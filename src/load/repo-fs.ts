@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeJournal, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type Journal } from '../cache/journal.js';
-import type { FileProblem } from './types.js';
+import { activeRecorder, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type DiskRecorder } from './disk.js';
+import type { FileProblem } from '../model/types.js';
 
 /** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -33,7 +33,7 @@ export class RepoFs {
    * The kinds noted in each journal: a memoized kind asked again is noted once per journal. Weak: a cluster's
    * journal (and what it holds) must not outlive the cluster because this memo, which lives for the run, names it.
    */
-  private readonly kindNoted = new WeakMap<Journal, Set<string>>();
+  private readonly kindNoted = new WeakMap<DiskRecorder, Set<string>>();
 
   /** `readdir`: how directories are listed (withFileTypes), for a caller that lists them anyway (the cache's verifier). */
   constructor(
@@ -76,7 +76,7 @@ export class RepoFs {
       k = this.computeKind(rel);
       this.kinds.set(rel, k);
     }
-    const journal = activeJournal();
+    const journal = activeRecorder();
     let noted = journal && this.kindNoted.get(journal);
     if (journal && !noted) {
       noted = new Set();

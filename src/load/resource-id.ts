@@ -1,5 +1,5 @@
 import { matchesLabelSelector, parseLabelSelector } from './label-selector.js';
-import { isObject, splitApiVersion, type JsonObject } from './patches.js';
+import { isObject, splitApiVersion, type JsonObject } from '../model/objects.js';
 
 /**
  * kustomize's resource ids (kyaml resid), which decide what a patch, a replacement or a name reference selects.

@@ -20,8 +20,9 @@
  *
  * Pure: the ResourceSet value and the provider objects in, objects and issues out.
  */
+import { isObject } from '../model/objects.js';
 import { isMap as isYamlMap, isScalar, type Node, type Scalar } from 'yaml';
-import type { NodePath, SourceFile, YamlDoc } from './types.js';
+import type { NodePath, SourceFile, YamlDoc } from '../model/types.js';
 import {
   inputId,
   markPlaceholder,
@@ -32,7 +33,7 @@ import {
   type TemplateIssue,
 } from './operator-template.js';
 import { documentNodeRanges, goYamlMarshal, nodeRanges, readYamlDocuments, setOwn, type NodeRange, type ScalarSpan } from './operator-yaml.js';
-import { locate, toRange, type Range } from './yaml-file.js';
+import { locate, toRange, type Range } from '../model/location.js';
 
 export const OPERATOR_API_VERSION = 'fluxcd.controlplane.io/v1';
 export const RESOURCESET_KIND = 'ResourceSet';
@@ -149,28 +150,25 @@ export interface ExpandOptions {
 
 type Json = Record<string, unknown>;
 
-function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
 export function isResourceSet(v: unknown): boolean {
-  return isObj(v) && v.kind === RESOURCESET_KIND && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fluxcd.controlplane.io/');
+  return isObject(v) && v.kind === RESOURCESET_KIND && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fluxcd.controlplane.io/');
 }
 
 export function isInputProvider(v: unknown): boolean {
-  return isObj(v) && v.kind === INPUT_PROVIDER_KIND && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fluxcd.controlplane.io/');
+  return isObject(v) && v.kind === INPUT_PROVIDER_KIND && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('fluxcd.controlplane.io/');
 }
 
 /** The ResourceSet's `spec.dependsOn`, for the dependency graph. */
 export function resourceSetDependsOn(rset: unknown): ResourceSetDependency[] {
-  const spec = isObj(rset) && isObj(rset.spec) ? rset.spec : {};
+  const spec = isObject(rset) && isObject(rset.spec) ? rset.spec : {};
   const deps = Array.isArray(spec.dependsOn) ? spec.dependsOn : [];
   const out: ResourceSetDependency[] = [];
   deps.forEach((d, i) => {
-    if (!isObj(d)) return;
+    if (!isObject(d)) return;
     const apiVersion = str(d.apiVersion);
     const kind = str(d.kind);
     const name = str(d.name);
@@ -215,9 +213,9 @@ interface Ctx {
 /** Expands a ResourceSet with its inline inputs and the Static providers found for it. */
 export function expandResourceSet(rset: unknown, options: ExpandOptions = {}): ResourceSetExpansion {
   const result: ResourceSetExpansion = { status: 'expanded', objects: [], issues: [], dependsOn: resourceSetDependsOn(rset), offlineProviders: [], inputSets: 0 };
-  if (!isObj(rset)) return result;
-  const meta = isObj(rset.metadata) ? rset.metadata : {};
-  const spec = isObj(rset.spec) ? rset.spec : {};
+  if (!isObject(rset)) return result;
+  const meta = isObject(rset.metadata) ? rset.metadata : {};
+  const spec = isObject(rset.spec) ? rset.spec : {};
   const ctx: Ctx = {
     rsetName: str(meta.name) ?? '',
     rsetNamespace: options.namespace ?? str(meta.namespace) ?? '',
@@ -225,7 +223,7 @@ export function expandResourceSet(rset: unknown, options: ExpandOptions = {}): R
     renders: 0,
     parsed: new Map(),
   };
-  const annotations = isObj(meta.annotations) ? meta.annotations : {};
+  const annotations = isObject(meta.annotations) ? meta.annotations : {};
   if (typeof annotations[RECONCILE_ANNOTATION] === 'string' && annotations[RECONCILE_ANNOTATION].toLowerCase() === 'disabled') {
     result.issues.push({ code: 'disabled', severity: 'info', message: 'reconciliation is disabled: the operator applies nothing', at: { path: ['metadata', 'annotations', RECONCILE_ANNOTATION] } });
     return result;
@@ -257,7 +255,7 @@ export function expandResourceSet(rset: unknown, options: ExpandOptions = {}): R
   if (steps) {
     const stepOf = new Map<string, string>();
     steps.forEach((step, s) => {
-      if (!isObj(step)) return;
+      if (!isObject(step)) return;
       const stepName = str(step.name) ?? '';
       const objs = build(step.resources, step.resourcesTemplate, sets, ['spec', 'steps', s], ctx);
       for (const o of objs) {
@@ -290,7 +288,7 @@ export function expandResourceSet(rset: unknown, options: ExpandOptions = {}): R
     // The build fails as a whole: the operator applies nothing.
     result.objects = [];
   }
-  const common = isObj(spec.commonMetadata) ? spec.commonMetadata : {};
+  const common = isObject(spec.commonMetadata) ? spec.commonMetadata : {};
   for (const o of result.objects) applyMetadata(o, owner, common);
   return result;
 }
@@ -307,7 +305,7 @@ function validateSpec(spec: Json, ctx: Ctx): boolean {
   if (steps) {
     const names = new Set<string>();
     for (const [i, step] of (spec.steps as unknown[]).entries()) {
-      if (!isObj(step)) continue;
+      if (!isObject(step)) continue;
       const name = str(step.name) ?? '';
       const stepResources = Array.isArray(step.resources) && step.resources.length > 0;
       const stepTemplate = typeof step.resourcesTemplate === 'string' && step.resourcesTemplate !== '';
@@ -316,7 +314,7 @@ function validateSpec(spec: Json, ctx: Ctx): boolean {
       names.add(name);
     }
   }
-  const strategy = isObj(spec.inputStrategy) ? str(spec.inputStrategy.name) : undefined;
+  const strategy = isObject(spec.inputStrategy) ? str(spec.inputStrategy.name) : undefined;
   if (strategy !== undefined && strategy !== 'Flatten' && strategy !== 'Permute' && strategy !== '') {
     return bad(`unknown input strategy: '${strategy}'`, ['spec', 'inputStrategy', 'name']);
   }
@@ -348,7 +346,7 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
   const self: Provider = { name: ctx.rsetName, namespace: ctx.rsetNamespace, kind: RESOURCESET_KIND, path: ['spec', 'inputs'], inputs: [] };
   inline.forEach((input, i) => {
     const set: Json = {};
-    if (isObj(input)) for (const k of Object.keys(input)) setOwn(set, k, plainJson(input[k]));
+    if (isObject(input)) for (const k of Object.keys(input)) setOwn(set, k, plainJson(input[k]));
     if (!Object.prototype.hasOwnProperty.call(set, 'id')) {
       // The documentation promises an `inputs.id` in every input set; for inline inputs its value is not
       // reproducible here, so it is a stand-in and reading it is recorded.
@@ -363,7 +361,7 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
   const candidates = found.map(asProvider).filter((p): p is { value: Json; namespace: string } => p !== undefined && p.namespace === ctx.rsetNamespace);
   refs.forEach((ref, i) => {
     const path: NodePath = ['spec', 'inputsFrom', i];
-    if (!isObj(ref)) return;
+    if (!isObject(ref)) return;
     const name = str(ref.name);
     const selector = ref.selector;
     if (ref.kind !== undefined && ref.kind !== INPUT_PROVIDER_KIND) {
@@ -377,7 +375,7 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
       return;
     }
     if (name) {
-      const p = candidates.find((c) => str(isObj(c.value.metadata) ? c.value.metadata.name : undefined) === name);
+      const p = candidates.find((c) => str(isObject(c.value.metadata) ? c.value.metadata.name : undefined) === name);
       if (!p) {
         ctx.issues.push({
           code: 'provider-not-found',
@@ -391,10 +389,10 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
       providers.set(name, toProvider(p, path, ctx));
       return;
     }
-    if (isObj(selector)) {
+    if (isObject(selector)) {
       for (const c of candidates) {
-        const m = isObj(c.value.metadata) ? c.value.metadata : {};
-        if (matchesSelector(selector, isObj(m.labels) ? m.labels : {})) providers.set(str(m.name) ?? '', toProvider(c, path, ctx));
+        const m = isObject(c.value.metadata) ? c.value.metadata : {};
+        if (matchesSelector(selector, isObject(m.labels) ? m.labels : {})) providers.set(str(m.name) ?? '', toProvider(c, path, ctx));
       }
       return;
     }
@@ -413,10 +411,10 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
     }
   }
 
-  const strategy = isObj(spec.inputStrategy) ? str(spec.inputStrategy.name) : undefined;
+  const strategy = isObject(spec.inputStrategy) ? str(spec.inputStrategy.name) : undefined;
   if (strategy === 'Permute') {
     if (offline.length > 0) return { sets: [], noInputs: false, partial: false };
-    const includeEmpty = isObj(spec.inputStrategy) && spec.inputStrategy.includeEmptyProviders === true;
+    const includeEmpty = isObject(spec.inputStrategy) && spec.inputStrategy.includeEmptyProviders === true;
     const groups: { name: string; sets: Json[] }[] = [];
     let expected = 0;
     for (const p of all) {
@@ -464,24 +462,24 @@ function collectInputs(spec: Json, found: readonly unknown[], ctx: Ctx, result: 
 }
 
 function asProvider(p: unknown): { value: Json; namespace: string } | undefined {
-  const wrapped = isObj(p) && 'value' in p && isObj(p.value) && !('kind' in p) ? (p as unknown as ProviderObject) : undefined;
+  const wrapped = isObject(p) && 'value' in p && isObject(p.value) && !('kind' in p) ? (p as unknown as ProviderObject) : undefined;
   const value = wrapped ? wrapped.value : p;
   if (!isInputProvider(value)) return undefined;
   const v = value as Json;
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   return { value: v, namespace: wrapped?.namespace ?? str(meta.namespace) ?? '' };
 }
 
 function toProvider(p: { value: Json; namespace: string }, path: NodePath, ctx: Ctx): Provider {
-  const meta = isObj(p.value.metadata) ? p.value.metadata : {};
-  const spec = isObj(p.value.spec) ? p.value.spec : {};
+  const meta = isObject(p.value.metadata) ? p.value.metadata : {};
+  const spec = isObject(p.value.spec) ? p.value.spec : {};
   const name = str(meta.name) ?? '';
   const type = str(spec.type) ?? '';
   const provider: Provider = { name, namespace: p.namespace, kind: INPUT_PROVIDER_KIND, type, path };
   if (type !== 'Static') return provider;
   // NewResourceSetInput(defaults, {id}): the default values, with the id taking precedence.
   const set: Json = {};
-  const defaults = isObj(spec.defaultValues) ? spec.defaultValues : {};
+  const defaults = isObject(spec.defaultValues) ? spec.defaultValues : {};
   for (const k of Object.keys(defaults)) setOwn(set, k, plainJson(defaults[k]));
   const uid = str(meta.uid);
   set.id = inputId(uid ?? `${p.namespace}/${name}`);
@@ -509,11 +507,11 @@ export function normalizeObjectName(name: string): string {
 
 /** metav1.LabelSelector matching (matchLabels and matchExpressions In/NotIn/Exists/DoesNotExist). */
 export function matchesSelector(selector: Json, labels: Json): boolean {
-  const ml = isObj(selector.matchLabels) ? selector.matchLabels : {};
+  const ml = isObject(selector.matchLabels) ? selector.matchLabels : {};
   for (const [k, v] of Object.entries(ml)) if (labels[k] !== v) return false;
   const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   for (const e of exprs) {
-    if (!isObj(e)) return false;
+    if (!isObject(e)) return false;
     const key = str(e.key) ?? '';
     const values = Array.isArray(e.values) ? e.values.map(String) : [];
     const has = Object.prototype.hasOwnProperty.call(labels, key);
@@ -544,12 +542,12 @@ export function matchesSelector(selector: Json, labels: Json): boolean {
 function plainJson(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plainJson);
-  if (isObj(v)) {
+  if (isObject(v)) {
     const o: Json = {};
     for (const k of Object.keys(v)) if (v[k] !== undefined && k !== '<<') setOwn(o, k, plainJson(v[k]));
     const merge = v['<<'];
     const sources = Array.isArray(merge) ? merge : [merge];
-    if (merge !== undefined && sources.every(isObj)) {
+    if (merge !== undefined && sources.every(isObject)) {
       for (const src of sources as Json[]) {
         for (const k of Object.keys(src)) if (!Object.prototype.hasOwnProperty.call(o, k) && src[k] !== undefined) setOwn(o, k, plainJson(src[k]));
       }
@@ -563,12 +561,12 @@ function checkSyntax(spec: Json, steps: unknown[] | undefined, ctx: Ctx): void {
   const check = (resources: unknown, template: unknown, base: NodePath) => {
     if (Array.isArray(resources)) {
       resources.forEach((item, i) => {
-        if (isObj(item)) itemTemplate(item, [...base, 'resources', i], ctx);
+        if (isObject(item)) itemTemplate(item, [...base, 'resources', i], ctx);
       });
     }
     if (typeof template === 'string' && template !== '') stringTemplate(template, [...base, 'resourcesTemplate'], ctx);
   };
-  if (steps) steps.forEach((s, i) => isObj(s) && check(s.resources, s.resourcesTemplate, ['spec', 'steps', i]));
+  if (steps) steps.forEach((s, i) => isObject(s) && check(s.resources, s.resourcesTemplate, ['spec', 'steps', i]));
   else check(spec.resources, spec.resourcesTemplate, ['spec']);
 }
 
@@ -632,7 +630,7 @@ function build(resources: unknown, template: unknown, sets: InputSet[] | undefin
     for (let i = 0; i < resources.length; i++) {
       const item = resources[i];
       const path: NodePath = [...base, 'resources', i];
-      if (!isObj(item)) continue;
+      if (!isObject(item)) continue;
       const t = itemTemplate(item, path, ctx);
       if (!t?.tpl) continue;
       for (const set of sets ?? [undefined]) {
@@ -669,8 +667,8 @@ function budget(ctx: Ctx, path: NodePath): boolean {
 }
 
 function disabled(v: Json): boolean {
-  const meta = isObj(v.metadata) ? v.metadata : {};
-  const ann = isObj(meta.annotations) ? meta.annotations : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
+  const ann = isObject(meta.annotations) ? meta.annotations : {};
   return ann[RECONCILE_ANNOTATION] === 'disabled';
 }
 
@@ -678,7 +676,7 @@ function disabled(v: Json): boolean {
 export function objectIdentity(v: Json): string {
   const apiVersion = str(v.apiVersion) ?? '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   return [group, str(v.kind) ?? '', str(meta.namespace) ?? '', str(meta.name) ?? ''].join('/');
 }
 
@@ -700,7 +698,7 @@ function renderItem(item: Json, t: ItemTemplate, set: InputSet | undefined, path
     outputError('failed to read object: EOF', { path }, set, ctx);
     return undefined;
   }
-  if (!isObj(first.value)) {
+  if (!isObject(first.value)) {
     outputError(`failed to read object: the rendered resource is not a mapping`, { path }, set, ctx);
     return undefined;
   }
@@ -740,7 +738,7 @@ function renderString(source: string, tpl: Template, set: InputSet | undefined, 
   for (const doc of read.docs) {
     if (doc.value === null) continue;
     const start = doc.start + (doc.contents?.range?.[0] ?? 0);
-    if (!isObj(doc.value)) {
+    if (!isObject(doc.value)) {
       outputError('failed to read objects from multi-doc YAML: a document is not a mapping', at(start), set, ctx);
       return undefined;
     }
@@ -769,7 +767,7 @@ function renderString(source: string, tpl: Template, set: InputSet | undefined, 
     // ReadObjects expands Lists and keeps only objects with apiVersion, kind and name (and not kustomize's).
     const items = list ? (doc.value.items as unknown[]).map((x, i) => [x, ['items', i]] as const) : [[doc.value, []] as const];
     for (const [value, prefix] of items) {
-      if (!isObj(value)) continue;
+      if (!isObject(value)) continue;
       const docPoint = at(doc.start + (ranges?.find((n) => !n.key && JSON.stringify(n.path) === JSON.stringify(prefix))?.start ?? doc.contents?.range?.[0] ?? 0));
       if (!isKubernetesObject(value)) {
         ctx.issues.push({
@@ -791,7 +789,7 @@ function isList(v: Json): boolean {
 }
 
 function isKubernetesObject(v: Json): boolean {
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   const ok = !!str(meta.name) && !!str(v.kind) && !!str(v.apiVersion);
   const kustomization = String(v.kind).toLowerCase() === 'kustomization' && String(v.apiVersion).startsWith('kustomize.config.k8s.io/');
   return ok && !kustomization;
@@ -799,7 +797,7 @@ function isKubernetesObject(v: Json): boolean {
 
 /** What makes server-side apply refuse an object read from a resources item. */
 function unappliable(v: Json): string | undefined {
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   if (meta.name === undefined || meta.name === null || meta.name === '') return 'the generated object has no metadata.name';
   if (typeof meta.name !== 'string') return `metadata.name renders as a ${typeof meta.name}, not a string (quote it)`;
   if (meta.namespace !== undefined && meta.namespace !== null && typeof meta.namespace !== 'string') {
@@ -816,7 +814,7 @@ function generated(
   placeholdersRead: Set<string>,
   sources: () => Map<string, TemplatePoint>,
 ): GeneratedObject {
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   const o = {
     value: v,
     apiVersion: str(v.apiVersion) ?? '',
@@ -849,7 +847,7 @@ function hasPath(v: unknown, p: NodePath): boolean {
   let cur = v;
   for (const seg of p) {
     if (Array.isArray(cur) && typeof seg === 'number' && seg < cur.length) cur = cur[seg];
-    else if (isObj(cur) && typeof seg === 'string' && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
+    else if (isObject(cur) && typeof seg === 'string' && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg];
     else return false;
   }
   return true;
@@ -859,7 +857,7 @@ function walkPaths(v: unknown, path: NodePath, visit: (p: NodePath) => void, dep
   visit(path);
   if (depth > 256) return;
   if (Array.isArray(v)) v.forEach((x, i) => walkPaths(x, [...path, i], visit, depth + 1));
-  else if (isObj(v)) for (const k of Object.keys(v)) walkPaths(v[k], [...path, k], visit, depth + 1);
+  else if (isObject(v)) for (const k of Object.keys(v)) walkPaths(v[k], [...path, k], visit, depth + 1);
 }
 
 /** A template offset in a string → the string's path and the 1-based line and column inside it. */
@@ -891,15 +889,15 @@ function pointInItem(spans: readonly ScalarSpan[], text: string, offset: number,
 
 function applyMetadata(o: GeneratedObject, owner: { name: string; namespace: string }, common: Json): void {
   const v = o.value;
-  const meta = isObj(v.metadata) ? v.metadata : {};
+  const meta = isObject(v.metadata) ? v.metadata : {};
   v.metadata = meta;
-  const labels: Json = isObj(meta.labels) ? meta.labels : {};
+  const labels: Json = isObject(meta.labels) ? meta.labels : {};
   labels[OWNER_NAME_LABEL] = owner.name;
   labels[OWNER_NAMESPACE_LABEL] = owner.namespace;
-  if (isObj(common.labels)) for (const [k, x] of Object.entries(common.labels)) setOwn(labels, k, String(x));
+  if (isObject(common.labels)) for (const [k, x] of Object.entries(common.labels)) setOwn(labels, k, String(x));
   meta.labels = labels;
-  if (isObj(common.annotations) && Object.keys(common.annotations).length > 0) {
-    const ann: Json = isObj(meta.annotations) ? meta.annotations : {};
+  if (isObject(common.annotations) && Object.keys(common.annotations).length > 0) {
+    const ann: Json = isObject(meta.annotations) ? meta.annotations : {};
     for (const [k, x] of Object.entries(common.annotations)) setOwn(ann, k, String(x));
     meta.annotations = ann;
   }

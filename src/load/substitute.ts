@@ -1,5 +1,5 @@
-import { isObject, type JsonObject } from './patches.js';
-import type { Substitution } from './types.js';
+import type { Substitution } from '../model/types.js';
+import { isObject, type JsonObject } from '../model/objects.js';
 
 /**
  * Flux's post-build variable substitution, as kustomize-controller runs it: github.com/fluxcd/pkg/kustomize

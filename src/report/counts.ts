@@ -1,4 +1,4 @@
-import type { Summary } from '../lint.js';
+import type { Summary } from '../engine/lint.js';
 
 /** `7 problems (5 errors, 2 warnings)`: infos are named only when there are some. */
 export function problemCount(summary: Pick<Summary, 'errorCount' | 'warningCount' | 'infoCount'>): string {

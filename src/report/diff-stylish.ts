@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { ClusterDiff, DiffResult, KustomizationDiff, ObjectDiff } from '../diff/result.js';
 import { baseName, clusterLine, helmLine, kustomizationCounts, objectName, summaryLine, waveName } from './diff-labels.js';
 import { diffYaml, type DiffLine } from './diff-yaml.js';

@@ -1,7 +1,7 @@
-import type { Diagnostic } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Summary } from '../engine/lint.js';
 
-/** `{"diagnostics":[...],"summary":{...}}`, the machine contract of DEVELOPERS.md. Fixes are internal: not printed. */
+/** `{"diagnostics":[...],"summary":{...}}`, the machine contract of README "Output formats". Fixes are internal: not printed. */
 export function formatJson(diagnostics: Diagnostic[], summary: Summary): string {
   const list = diagnostics.map(({ ruleId, severity, message, file, line, column, endLine, endColumn }) => ({
     ruleId,

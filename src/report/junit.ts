@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Summary } from '../engine/lint.js';
 import { fromCwd } from './counts.js';
 
 /**

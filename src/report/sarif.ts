@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Diagnostic, Severity } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Summary } from '../engine/lint.js';
 import type { Rule } from '../rules/types.js';
 import { fromCwd } from './counts.js';
 import { homepage, ruleHelpUri } from './links.js';

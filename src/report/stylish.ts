@@ -1,5 +1,5 @@
-import type { Diagnostic, Severity } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Summary } from '../engine/lint.js';
 import { plural, problemCount } from './counts.js';
 
 export interface StylishOptions {

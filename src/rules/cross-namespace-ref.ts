@@ -1,7 +1,9 @@
 import { chartName } from '../graph/objects.js';
 import { clusterReferences, describeTarget, effectiveNamespace, type Reference, type ReferenceController } from '../graph/references.js';
-import { isObject, locate, objectLocation, splitApiVersion, type Cluster, type KObject, type Location } from '../load/index.js';
 import type { Rule } from './types.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { locate, objectLocation } from '../model/location.js';
+import { type Cluster, type KObject, type Location } from '../model/types.js';
 
 /** What the tree says about a controller's cross-namespace setting. */
 type Stance =

@@ -1,7 +1,9 @@
-import { isObject, objectLocation, splitApiVersion, type KObject } from '../load/index.js';
 import { byPosition, dependencyGraph, displayName, type DependencyNode } from '../graph/dependency-graph.js';
 import { describeObject } from '../graph/implicit-dependencies.js';
 import type { Rule } from './types.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
+import { type KObject } from '../model/types.js';
 
 /** Objects listed per finding; the rest are counted. */
 const MAX_LISTED = 3;

@@ -1,9 +1,12 @@
 import { isScalar } from 'yaml';
-import type { TextEdit } from '../diagnostic.js';
-import { isObject, objectLocation, type NodePath, type YamlDoc } from '../load/index.js';
-import { formatPath, splitApiVersion, type SchemaIssue } from '../schema/index.js';
+import type { TextEdit } from '../model/diagnostic.js';
+import { formatPath, type SchemaIssue } from '../schema/index.js';
+import { splitApiVersion } from '../model/objects.js';
 import { pinnedVersions, pinsFor, schemaContext, where, type SchemaContext, type WrittenDoc } from './schema-support.js';
 import type { Rule, RuleContext } from './types.js';
+import { isObject } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
+import { type NodePath, type YamlDoc } from '../model/types.js';
 
 /**
  * Fields that a newer apiVersion renamed or dropped, keyed by the new group/kind and the field path ([] for any
@@ -40,8 +43,8 @@ export const deprecatedApi: Rule = {
     right: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease',
   },
   fixable: true,
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     const flagged = ctx
       .written()
       .map((w) => ({ w, status: ctx.status(w.apiVersion, w.kind, w.targets[0]?.cluster) }))
@@ -63,7 +66,7 @@ export const deprecatedApi: Rule = {
       if (replacement) {
         const pin = pinsFor(pins, first.apiVersion, first.kind);
         const problems = pin ? [] : migrationProblems(ctx, members.map((m) => m.w), replacement);
-        if (pin) detail = `; --fix leaves it: the patch at ${where(pin.at)} selects version ${splitApiVersion(first.apiVersion).version}`;
+        if (pin) detail = `; --fix leaves it: the patch at ${where(pin.at)} selects version ${splitApiVersion(first.apiVersion)[1]}`;
         else if (problems.length > 0) {
           const more = problems.length > MAX_LISTED ? `, and ${problems.length - MAX_LISTED} more` : '';
           detail = `; ${replacement} ${first.kind} does not accept it as written: ${problems.slice(0, MAX_LISTED).join(', ')}${more}`;
@@ -105,7 +108,7 @@ function healthChecks(ctx: SchemaContext, report: RuleContext['report']): void {
       // Another version of the same group and kind that the cluster serves: the lookup by group and kind finds it.
       const found =
         status.replacement !== undefined &&
-        splitApiVersion(status.replacement).group === splitApiVersion(check.apiVersion).group &&
+        splitApiVersion(status.replacement)[0] === splitApiVersion(check.apiVersion)[0] &&
         ctx.status(status.replacement, check.kind, t.cluster).level !== 'not-served';
       const message = found
         ? `spec.healthChecks[${i}] names ${check.apiVersion} ${check.kind}, which ${status.level === 'not-served' ? 'the cluster does not serve' : 'is deprecated'}; the check still works (kustomize-controller looks the object up by group and kind), but write ${status.replacement}`
@@ -118,7 +121,7 @@ function healthChecks(ctx: SchemaContext, report: RuleContext['report']): void {
 /** What the replacement apiVersion rejects in the objects built from these documents (patches are partial: skipped). */
 function migrationProblems(ctx: SchemaContext, docs: WrittenDoc[], replacement: string): string[] {
   const out = new Set<string>();
-  const { group } = splitApiVersion(replacement);
+  const [group] = splitApiVersion(replacement);
   for (const w of docs) {
     for (const t of w.targets) {
       const entry = ctx.lookup(replacement, t.kind);

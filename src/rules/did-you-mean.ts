@@ -1,4 +1,4 @@
-import { editDistance } from '../load/index.js';
+import { editDistance } from '../model/strings.js';
 
 /** The candidate closest to `word` when it is close enough to be a typo; ties go to the first in sort order. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {

@@ -1,6 +1,9 @@
 import { effectiveNamespace } from '../graph/references.js';
-import { locate, objectLocation, splitApiVersion, unresolved, type KObject, type Location } from '../load/index.js';
+import { unresolved } from '../load/index.js';
 import type { Rule } from './types.js';
+import { locate, objectLocation } from '../model/location.js';
+import { splitApiVersion } from '../model/objects.js';
+import { type KObject, type Location } from '../model/types.js';
 
 interface Placed {
   obj: KObject;

@@ -1,6 +1,6 @@
-import type { FileProblem } from '../load/index.js';
 import { describeRef } from './path-format.js';
 import type { Rule } from './types.js';
+import type { FileProblem } from '../model/types.js';
 
 export const fileUnreadable: Rule = {
   id: 'file-unreadable',

@@ -1,7 +1,7 @@
-import { objectLocation } from '../load/index.js';
 import { byPosition, dependencyGraph, displayName, type DependencyNode } from '../graph/dependency-graph.js';
 import { describeObject, implicitDependencies, type ImplicitDependency, type ImplicitNeed } from '../graph/implicit-dependencies.js';
 import type { Preset, Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 /** Objects listed per provider; the rest are counted. */
 const MAX_REASONS = 3;

@@ -29,10 +29,10 @@ import type { Rule } from './types.js';
 import { unreferencedFile } from './unreferenced-file.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlSyntax } from './yaml-syntax.js';
-import { unusedSuppression } from '../suppress.js';
+import { unusedSuppression } from './unused-suppression.js';
 
-export type { Rule, RuleContext, RuleDocs, RuleOptions, RuleSetting, ReportOptions, At, FileSpan, FileStart, Preset } from './types.js';
-export { PRESETS, DEFAULT_PRESET, presetSetting } from './types.js';
+export type { Rule, RuleScope, RuleContext, RuleDocs, RuleOptions, RuleSetting, ReportOptions, At, FileSpan, FileStart, Preset } from './types.js';
+export { PRESETS, DEFAULT_PRESET, presetSetting, runsPerCluster, runsPerRun } from './types.js';
 
 /** Every rule, in the order README and `lint-gitops rules` list them. */
 export const rules: readonly Rule[] = [

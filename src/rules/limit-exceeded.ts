@@ -2,6 +2,8 @@ import type { Rule } from './types.js';
 
 export const limitExceeded: Rule = {
   id: 'limit-exceeded',
+  // A cluster's build limits, and once per run the limits discovery hit (RepoPlan.discoveryLimits).
+  scope: 'cluster-and-run',
   severity: 'error',
   description:
     "The repository exceeds one of the linter's documented limits (YAML documents or tokens per file, objects per kustomize build or per cluster, Flux Kustomizations per cluster); the rest is not checked.",

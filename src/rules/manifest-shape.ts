@@ -1,5 +1,7 @@
-import { isBroken, isObject, type Location, type YamlDoc } from '../load/index.js';
+import { isBroken } from '../load/index.js';
 import type { Rule } from './types.js';
+import { isObject } from '../model/objects.js';
+import { type Location, type YamlDoc } from '../model/types.js';
 
 /** kustomize's own configuration files are not objects it emits, so they carry no metadata.name. */
 const KUSTOMIZE_CONFIG = /^kustomize\.config\.k8s\.io\//;

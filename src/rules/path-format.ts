@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PathRef, RefKind } from '../load/index.js';
+import type { PathRef, RefKind } from '../model/types.js';
 
 const FIELD: Record<RefKind, string> = {
   resource: 'resources entry',

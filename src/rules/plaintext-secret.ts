@@ -1,5 +1,7 @@
-import { isObject, objectLocation, type KObject, type Location, type YamlDoc } from '../load/index.js';
 import type { Rule } from './types.js';
+import { isObject } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
+import { type KObject, type Location, type YamlDoc } from '../model/types.js';
 
 /**
  * A Secret committed with readable values. Flux decrypts SOPS-encrypted manifests (a top-level `sops:` key) before

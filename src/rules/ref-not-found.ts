@@ -1,8 +1,8 @@
 import { objectIndex } from '../graph/objects.js';
 import { clusterReferences, describeTarget, isSatisfied, namesNear, type ReferenceField } from '../graph/references.js';
-import { objectLocation } from '../load/index.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 /** The fields this rule checks and the kinds their API allows (other kinds are the schema rules' business). */
 const KINDS: Partial<Record<ReferenceField, string[]>> = {

@@ -1,6 +1,8 @@
-import { isObject, locate, type Cluster, type KObject } from '../load/index.js';
 import { chartName } from '../graph/objects.js';
 import { resolveFluxVersion, type ResolvedFluxVersion } from '../schema/flux-releases.js';
+import { isObject } from '../model/objects.js';
+import { locate } from '../model/location.js';
+import { type Cluster, type KObject } from '../model/types.js';
 
 /**
  * How a cluster's Flux is installed, as far as the tree tells: the Flux version it pins and whether the Flux

@@ -1,9 +1,10 @@
-import type { Diagnostic, Severity } from '../diagnostic.js';
-import { locate, objectLocation, type Location } from '../load/index.js';
-import { splitApiVersion } from '../schema/index.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import { splitApiVersion } from '../model/objects.js';
 import { closest } from './did-you-mean.js';
 import { schemaContext, type SchemaTarget } from './schema-support.js';
 import type { Rule } from './types.js';
+import { locate, objectLocation } from '../model/location.js';
+import { type Location } from '../model/types.js';
 
 /** Diagnostic.data of the run's line: every kind not validated, with its objects (so clusters' lines can merge). */
 interface Unvalidated {
@@ -21,11 +22,11 @@ export const schemaMissing: Rule = {
     wrong: 'apiVersion: cert-manager.io/v1\nkind: Certificate   # no CRD in the tree',
     right: 'lint-gitops --crds ./platform/crds clusters/production',
   },
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     const kinds = new Map<string, { first: SchemaTarget; objects: Set<string>; why?: string }>();
     const note = (t: SchemaTarget, why?: string) => {
-      const key = `${splitApiVersion(t.apiVersion).group}\0${t.kind}`;
+      const key = `${splitApiVersion(t.apiVersion)[0]}\0${t.kind}`;
       let had = kinds.get(key);
       if (!had) kinds.set(key, (had = { first: t, objects: new Set(), why }));
       had.objects.add(objectId(t));
@@ -114,7 +115,7 @@ function byPlace(a: Location | Diagnostic, b: Location | Diagnostic): number {
 
 /** A newer version than the bundled schemas know, or a kind that looks like a known one of its group. */
 function hint(ctx: ReturnType<typeof schemaContext>, t: SchemaTarget): string {
-  const { group } = splitApiVersion(t.apiVersion);
+  const [group] = splitApiVersion(t.apiVersion);
   const known = ctx.shipped.versionsOf(group, t.kind).filter((e) => e.served);
   if (known.length > 0) return ` (lint-gitops knows ${t.kind} ${known.map((e) => e.apiVersion).join(', ')})`;
   const kinds = ctx.shipped.entries().filter((e) => e.group === group && e.served).map((e) => e.kind);

@@ -1,14 +1,3 @@
-import {
-  isObject,
-  locate,
-  objectLocation,
-  type Cluster,
-  type KObject,
-  type Location,
-  type NodePath,
-  type RepoModel,
-  type YamlDoc,
-} from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
 import {
@@ -19,13 +8,16 @@ import {
   indexKey,
   removedIn,
   servedBy,
-  splitApiVersion,
   type FluxRelease,
   type IndexEntry,
   type SchemaIssue,
   type ValidationResult,
 } from '../schema/index.js';
 import { fluxInstall, operatorPatch, OPERATOR_PATCHED, type FluxInstall } from './schema-flux-install.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { locate, objectLocation } from '../model/location.js';
+import { type Cluster, type KObject, type Location, type NodePath, type RepoModel, type YamlDoc } from '../model/types.js';
+import type { RuleOptions, SchemaCache } from './types.js';
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -112,13 +104,16 @@ class SchemaContext {
   private targetList?: SchemaTarget[];
   private writtenList?: WrittenDoc[];
 
-  constructor(readonly model: RepoModel) {
+  constructor(
+    readonly model: RepoModel,
+    cache: SchemaCache = {},
+  ) {
     let objects = model.kustomizeDirs.size;
     for (const c of model.clusters) objects += c.objects.length;
-    const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? model.validationResults : undefined;
+    const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? cache.results : undefined;
     const schemaLocations = model.schemaLocations ?? [];
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, results, schemaLocations });
-    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: model.cacheDir, schemaLocations });
+    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, results, schemaLocations });
+    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, schemaLocations });
     this.collectCrds();
   }
 
@@ -134,14 +129,14 @@ class SchemaContext {
 
   /** The index entry of an apiVersion/kind, with the tree's CRDs of that group/kind registered first. */
   lookup(apiVersion: string, kind: string): IndexEntry | undefined {
-    this.ensure(splitApiVersion(apiVersion).group, kind);
+    this.ensure(splitApiVersion(apiVersion)[0], kind);
     return this.registry.lookup(apiVersion, kind);
   }
 
   validate(t: SchemaTarget): ValidationResult {
     let r = this.validations.get(t);
     if (!r) {
-      this.ensure(splitApiVersion(t.apiVersion).group, t.kind);
+      this.ensure(splitApiVersion(t.apiVersion)[0], t.kind);
       r = this.registry.validate(t.apiVersion, t.kind, t.value, { substitution: t.substitution, plain: t.plain });
       this.validations.set(t, r);
     }
@@ -278,7 +273,7 @@ class SchemaContext {
   }
 
   private computeStatus(apiVersion: string, kind: string, cluster?: Cluster): ApiStatus {
-    const { group, version } = splitApiVersion(apiVersion);
+    const [group, version] = splitApiVersion(apiVersion);
     const tree = this.treeVersions(group, kind, cluster);
     const shipped = this.shipped.lookup(apiVersion, kind);
     const bestShipped = () => {
@@ -292,7 +287,7 @@ class SchemaContext {
       // Removed upstream and not served here either: the upstream sentence, with what this cluster serves instead.
       if ((!mine || !mine.served) && shipped && !shipped.served) {
         const t = shipped.replacement ? splitApiVersion(shipped.replacement) : undefined;
-        const replacement = t && t.group === group && tree.get(t.version)?.served ? shipped.replacement! : treeReplacement;
+        const replacement = t && t[0] === group && tree.get(t[1])?.served ? shipped.replacement! : treeReplacement;
         const message = shipped.deprecationWarning && replacement === shipped.replacement ? shipped.deprecationWarning : `${apiVersion} ${kind} is no longer served${replacementText(replacement, kind)}`;
         return { level: 'not-served', message, replacement };
       }
@@ -314,7 +309,7 @@ class SchemaContext {
         // now when the pinned CRD already serves the replacement.
         const target = shipped.replacement ?? bestShipped();
         const t = target ? splitApiVersion(target) : undefined;
-        const servedHere = t !== undefined && t.group === group && tree.get(t.version)?.served === true;
+        const servedHere = t !== undefined && t[0] === group && tree.get(t[1])?.served === true;
         const removed = shipped.removedIn ? `was removed in Kubernetes ${shipped.removedIn}` : 'is no longer served by current releases';
         const how = !target ? '' : servedHere ? replacementText(target, kind) : `; upgrade those CRDs, then use ${target} ${kind}`;
         return {
@@ -403,8 +398,8 @@ class SchemaContext {
       // already serves the version the current one does.
       const target = current?.replacement ?? best(this.shipped.versionsOf(group, kind), version);
       const t = target ? splitApiVersion(target) : undefined;
-      const servedHere = t !== undefined && t.group === group && here.includes(t.version) ? withGroup(group, t.version) : undefined;
-      const how = servedHere ? replacementText(servedHere, kind) : target ? `; upgrade Flux, then use ${withGroup(group, splitApiVersion(target).version)} ${kind}` : '';
+      const servedHere = t !== undefined && t[0] === group && here.includes(t[1]) ? withGroup(group, t[1]) : undefined;
+      const how = servedHere ? replacementText(servedHere, kind) : target ? `; upgrade Flux, then use ${withGroup(group, splitApiVersion(target)[1])} ${kind}` : '';
       return {
         level: 'deprecated',
         message: `${apiVersion} ${kind} is served by ${by} but removed in ${gone ? `Flux ${gone.minor}` : 'later releases'}${how}`,
@@ -510,10 +505,10 @@ class SchemaContext {
 const contexts = new WeakMap<RepoModel, SchemaContext>();
 
 /** The schema context of a lint run: one per model, built the first time a schema rule asks. */
-export function schemaContext(model: RepoModel): SchemaContext {
+export function schemaContext(model: RepoModel, options: Pick<RuleOptions, 'schemaCache'> = {}): SchemaContext {
   let c = contexts.get(model);
   if (!c) {
-    c = new SchemaContext(model);
+    c = new SchemaContext(model, options.schemaCache);
     contexts.set(model, c);
   }
   return c;
@@ -552,7 +547,7 @@ export function pinnedVersions(ctx: SchemaContext): PinnedVersion[] {
           const api = inline.match(/^\s*apiVersion:\s*["']?([^\s"'#]+)/m)?.[1];
           const kind = inline.match(/^\s*kind:\s*["']?([^\s"'#]+)/m)?.[1];
           if (api) {
-            const { group, version } = splitApiVersion(api);
+            const [group, version] = splitApiVersion(api);
             out.push({ group, version, kind, at });
           }
         }
@@ -568,7 +563,7 @@ export function pinnedVersions(ctx: SchemaContext): PinnedVersion[] {
 }
 
 export function pinsFor(pins: PinnedVersion[], apiVersion: string, kind: string): PinnedVersion | undefined {
-  const { group, version } = splitApiVersion(apiVersion);
+  const [group, version] = splitApiVersion(apiVersion);
   return pins.find((p) => p.version === version && (p.group === undefined || p.group === group) && (p.kind === undefined || p.kind === kind));
 }
 

@@ -1,8 +1,8 @@
-import { objectLocation } from '../load/index.js';
 import { formatPath } from '../schema/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 export const schemaUnknownField: Rule = {
   id: 'schema-unknown-field',
@@ -13,8 +13,8 @@ export const schemaUnknownField: Rule = {
     wrong: 'spec:\n  interval: 10m\n  dependOn:\n    - name: vault',
     right: 'spec:\n  interval: 10m\n  dependsOn:\n    - name: vault',
   },
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     for (const { t, issue } of ctx.servedIssues()) {
       if (issue.keyword !== 'additionalProperties' || issue.unknownKey === undefined) continue;
       const key = issue.unknownKey;

@@ -1,7 +1,7 @@
-import { objectLocation } from '../load/index.js';
 import { closest } from './did-you-mean.js';
 import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
 
 /** Issues about the parent object rather than one value: pointed at the parent's key. */
 const ABOUT_PARENT = new Set(['required', 'oneOf', 'anyOf', 'not', 'minProperties', 'maxProperties', 'dependencies', 'dependentRequired']);
@@ -16,8 +16,8 @@ export const schema: Rule = {
     wrong: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepo\n        name: hashicorp',
     right: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepository\n        name: hashicorp',
   },
-  check({ model, report }) {
-    const ctx = schemaContext(model);
+  check({ model, options, report }) {
+    const ctx = schemaContext(model, options);
     for (const { t, issue } of ctx.servedIssues()) {
       if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
       if (ctx.substituted(t, issue.path)) continue;

@@ -1,8 +1,9 @@
 import { objectIndex, type ObjectIndex } from '../graph/objects.js';
 import { clusterReferences, describeTarget, findReferent, isSatisfied, namesNear, type Reference } from '../graph/references.js';
-import { objectLocation, type Cluster } from '../load/index.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Rule } from './types.js';
+import { objectLocation } from '../model/location.js';
+import { type Cluster } from '../model/types.js';
 
 /** The source kinds each reference may name (Flux and tofu-controller API enums). */
 const SOURCE_KINDS: Record<string, string[]> = {

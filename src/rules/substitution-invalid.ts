@@ -1,6 +1,9 @@
-import { checkTemplate, isObject, objectLocation, substitutionDisabled, type FluxKustomization } from '../load/index.js';
+import { checkTemplate, substitutionDisabled } from '../load/index.js';
 import type { Rule } from './types.js';
 import { manifestOwners, substitutedStrings } from './written-strings.js';
+import { isObject } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
+import { type FluxKustomization } from '../model/types.js';
 
 export const substitutionInvalid: Rule = {
   id: 'substitution-invalid',

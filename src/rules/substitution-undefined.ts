@@ -1,10 +1,12 @@
-import { checkTemplate, isFluxKustomization, isObject, substitutionActive, varUses, type FluxKustomization } from '../load/index.js';
+import { checkTemplate, substitutionActive, varUses } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
 import { didYouMean } from './did-you-mean.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
 import type { Cluster } from '../load/index.js';
 import type { Rule, RuleContext } from './types.js';
 import { manifestOwners, substitutedStrings, writtenStrings } from './written-strings.js';
+import { isFluxKustomization, isObject } from '../model/objects.js';
+import { type FluxKustomization } from '../model/types.js';
 
 export const substitutionUndefined: Rule = {
   id: 'substitution-undefined',

@@ -1,6 +1,7 @@
-import { isObject, objectLocation, splitApiVersion } from '../load/index.js';
 import { dependencyGraph, displayName, nodeId } from '../graph/dependency-graph.js';
 import type { Rule } from './types.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
+import { objectLocation } from '../model/location.js';
 
 const SUSPENDABLE: Record<string, string> = {
   'kustomize.toolkit.fluxcd.io/Kustomization': 'Kustomization',

@@ -1,6 +1,7 @@
-import type { Diagnostic, Severity, TextEdit } from '../diagnostic.js';
-import type { ExternalObject } from '../config/external.js';
-import type { Location, RepoModel, SourceFile } from '../load/index.js';
+import type { Diagnostic, Severity, TextEdit } from '../model/diagnostic.js';
+import type { ExternalObject } from '../model/external.js';
+import type { Location, RepoModel, SourceFile } from '../model/types.js';
+import type { ValidationResultStore } from '../schema/registry.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
 export interface FileSpan {
@@ -52,6 +53,16 @@ export interface RuleOptions {
    * src/config/external.ts matches kind, name and namespace (an entry without namespace matches any).
    */
   external?: readonly ExternalObject[];
+  /** Where the schema rules keep what they compute between runs; the engine sets it from the loader's cache. */
+  schemaCache?: SchemaCache;
+}
+
+/** The schema rules' caches (src/schema/): compiled validators in `dir`, validation results in `results`. */
+export interface SchemaCache {
+  /** The cache directory (src/schema/validator-cache.ts keeps validators compiled at run time there). */
+  dir?: string;
+  /** Validation results kept between runs, shared by the run's clusters (src/cache/validations.ts). */
+  results?: ValidationResultStore;
 }
 
 export interface RuleContext {
@@ -69,8 +80,31 @@ export interface RuleDocs {
   right?: string;
 }
 
+/**
+ * What a rule looks at, so the engine knows when to run it (src/engine/lint.ts):
+ *  - 'cluster' (the default): each cluster's model on its own; findings are merged over the clusters;
+ *  - 'run': once per run, over a model of what only the whole run knows (the YAML files in scope that no cluster
+ *    read, the limits discovery hit); unreferenced-file needs every cluster's reads, as a base one cluster leaves
+ *    out may be another's;
+ *  - 'cluster-and-run': both (limit-exceeded: limits a cluster's build hit, and those discovery hit);
+ *  - 'suppressions': reported by the engine while it applies the suppression comments, after every other rule
+ *    (unused-suppression); check() is never called.
+ */
+export type RuleScope = 'cluster' | 'run' | 'cluster-and-run' | 'suppressions';
+
+/** Whether a rule runs cluster by cluster, and once per run. */
+export function runsPerCluster(rule: Pick<Rule, 'scope'>): boolean {
+  const scope = rule.scope ?? 'cluster';
+  return scope === 'cluster' || scope === 'cluster-and-run';
+}
+export function runsPerRun(rule: Pick<Rule, 'scope'>): boolean {
+  return rule.scope === 'run' || rule.scope === 'cluster-and-run';
+}
+
 export interface Rule {
   id: string;
+  /** When the engine runs it (default 'cluster'): see RuleScope. */
+  scope?: RuleScope;
   /** Its severity under `recommended` (a finding may carry its own: ReportOptions.severity). */
   severity: Severity;
   /** Its setting in the other presets where it differs from `severity` (e.g. `{ strict: 'warning' }`). */

@@ -3,6 +3,8 @@ import type { Rule } from './types.js';
 export const unreferencedFile: Rule = {
   id: 'unreferenced-file',
   severity: 'info',
+  // Needs every cluster's reads: a base one cluster leaves out may be another's.
+  scope: 'run',
   description: 'A YAML file under a cluster, or beside files the build reads, that no kustomization or Flux path reaches.',
   docs: {
     why: 'A manifest that nothing lists is never applied: usually a resource someone forgot to add to kustomization.yaml, or a leftover that misleads readers.',

@@ -1,4 +1,6 @@
-import { isObject, substituteKnown, substitutionActive, substitutionDisabled, type Cluster, type FluxKustomization, type KObject, type Location, type NodePath, type YamlDoc } from '../load/index.js';
+import { substituteKnown, substitutionActive, substitutionDisabled } from '../load/index.js';
+import { isObject } from '../model/objects.js';
+import { type Cluster, type FluxKustomization, type KObject, type Location, type NodePath, type YamlDoc } from '../model/types.js';
 
 /** A string of an object (a value or a key) as it is written in a file, before post-build substitution. */
 export interface WrittenString {

@@ -1,3 +1,4 @@
+import { isObject } from '../model/objects.js';
 /**
  * CustomResourceDefinition → strict JSON schema conversion.
  *
@@ -69,9 +70,6 @@ export interface ConvertResult {
   /** Problems with the CRD itself (human sentences). */
   issues: string[];
 }
-
-const isObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys of an OpenAPI v3 schema node that are copied unchanged. */
 const PLAIN_KEYS = new Set([

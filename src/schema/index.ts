@@ -6,7 +6,6 @@ export {
   validatorOrigins,
   validatorStats,
   indexKey,
-  splitApiVersion,
   type IndexEntry,
   type ValidationResult,
   type ValidateOptions,

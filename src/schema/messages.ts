@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { editDistance } from '../model/strings.js';
 
 export interface SchemaIssue {
   /** Path of the offending value (for `required` and unknown fields: the parent object). */
@@ -77,24 +78,6 @@ const typesOf = (e: ErrorObject): string[] => {
 };
 
 const showValue = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-
-/** Damerau-free Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  if (m === 0) return n;
-  if (n === 0) return m;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return prev[n]!;
-}
 
 export function closestKey(key: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -8,12 +8,12 @@ import { createAjv } from './ajv.js';
 import { kubernetesFormats } from './formats.js';
 import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
 import { convertCatalogSchema, convertCrd, type JsonObject } from './convert.js';
-import { host } from '../cache/journal.js';
+import { host } from '../load/disk.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
-import { jsonExact } from '../json-exact.js';
+import { jsonExact } from '../model/json-exact.js';
+import { isObject, splitApiVersion } from '../model/objects.js';
 import { toIssues, type RawIssue, type SchemaIssue } from './messages.js';
-import type { ValidationResults } from '../cache/validations.js';
 
 export interface IndexEntry {
   /** "<group>/<version>/<Kind>", or "<version>/<Kind>" for the core group */
@@ -87,13 +87,18 @@ function loadCatalog(dir: string): CatalogIndex | null {
   }
 }
 
+/**
+ * Validation results kept between runs, by a key naming the validator, the kind and the document (the result
+ * cache's store, src/cache/validations.ts, implements it; the registry never imports the cache).
+ */
+export interface ValidationResultStore {
+  key(validator: string, kind: string, substitution: boolean, json: string): string;
+  get(key: string): SchemaIssue[] | undefined;
+  set(key: string, issues: SchemaIssue[]): void;
+}
+
 export const indexKey = (group: string, version: string, kind: string): string =>
   `${group ? `${group}/` : ''}${version}/${kind}`;
-
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-}
 
 /** Kubernetes version priority: GA before beta before alpha, higher numbers first. */
 export function compareVersions(a: string, b: string): number {
@@ -128,7 +133,7 @@ function loadBundle(dir: string): Bundle {
     const slash = key.lastIndexOf('/');
     const apiVersion = key.slice(0, slash);
     const kind = key.slice(slash + 1);
-    const { group, version } = splitApiVersion(apiVersion);
+    const [group, version] = splitApiVersion(apiVersion);
     entries.set(key, { key, apiVersion, group, version, kind, ...value });
   }
   const metaText = readFileSync(join(dir, '_shared', 'objectmeta.json'), 'utf8');
@@ -162,9 +167,6 @@ export const validatorOrigins = new Map<string, 'precompiled' | 'compiled'>();
  */
 export const validatorStats = { requests: 0, calls: 0 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The API server treats an explicit null like an absent field; drop null
  * members so "creationTimestamp: null" or an empty "resources:" pass, and a
@@ -172,7 +174,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  */
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
-  if (isPlainObject(value)) {
+  if (isObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
     return out;
@@ -271,11 +273,11 @@ export class SchemaRegistry {
   private readonly locationTexts = new Map<string, string>();
   private readonly usePrecompiled: boolean;
   private readonly cache: ValidatorCache | undefined;
-  private readonly results: ValidationResults | undefined;
+  private readonly results: ValidationResultStore | undefined;
   /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
   private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResults, locations: string[] = []) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResultStore, locations: string[] = []) {
     this.bundle = bundle;
     this.locations = locations;
     this.usePrecompiled = usePrecompiled;
@@ -291,7 +293,7 @@ export class SchemaRegistry {
    */
   static bundled(
     dir: string = bundledSchemasDir(),
-    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResults; schemaLocations?: string[] } = {},
+    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResultStore; schemaLocations?: string[] } = {},
   ): SchemaRegistry {
     return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results, options.schemaLocations);
   }
@@ -385,7 +387,7 @@ export class SchemaRegistry {
     if (apiVersion === '' && (kind === 'Kustomization' || kind === 'Component')) {
       apiVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
     }
-    const { group, version } = splitApiVersion(apiVersion);
+    const [group, version] = splitApiVersion(apiVersion);
     const key = indexKey(group, version, kind);
     return this.added.get(key) ?? this.bundle?.entries.get(key) ?? (CATALOG_GROUP.test(group) && CATALOG_VERSION.test(version) && CATALOG_KIND.test(kind) ? this.catalogEntry(group, version, kind) : undefined);
   }
@@ -465,7 +467,7 @@ export class SchemaRegistry {
       };
     }
     let data = (copy ?? (options.plain && cleanPrototype() ? options.plain.copy : needsCopy(value))) ? withoutNulls(value) : value;
-    const sops = isPlainObject(data) && 'sops' in data;
+    const sops = isObject(data) && 'sops' in data;
     if (sops) {
       const { sops: _ignored, ...rest } = data as Record<string, unknown>;
       data = rest;

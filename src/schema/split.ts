@@ -1,3 +1,4 @@
+import { isObject } from '../model/objects.js';
 /**
  * A CRD schema is one tree without definitions, and ajv compiles it into one JavaScript function: 2.4 MB for an
  * external-secrets SecretStore, which V8 compiles as a whole the first time it is called (130-180 ms), however
@@ -23,7 +24,7 @@ type Json = { [key: string]: unknown };
 export const SPLIT_MIN_CHARS = 500;
 const PREFIX = 'lint-gitops.split.';
 
-const isSchemaObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSchemaObject = isObject as (v: unknown) => v is Json;
 
 export function splitForCompile(schema: Json, minChars = SPLIT_MIN_CHARS): Json {
   const definitions: Json = isSchemaObject(schema.definitions) ? { ...schema.definitions } : {};

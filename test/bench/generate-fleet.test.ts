@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without type declarations
 import { fleetFiles, writeFleet, MARKER } from '../../bench/generate-fleet.mjs';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 
 type Files = Map<string, string>;
 const gen = (o: { apps: number; clusters: number; seed?: number }) => fleetFiles(o) as Files;

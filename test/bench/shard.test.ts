@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without type declarations
 import { writeFleet } from '../../bench/generate-fleet.mjs';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { UsageError } from '../../src/load/index.js';
 import { lineOf, runCli } from '../helpers.js';
 

@@ -77,7 +77,7 @@ function traced(args: string[], repo: string, cache: string): Run & { loaded: st
   };
 }
 
-const HEAVY = ['/node_modules/yaml/', '/node_modules/ajv/', '/node_modules/commander/', '/dist/lint.js', '/dist/rules/index.js', '/dist/schema/'];
+const HEAVY = ['/node_modules/yaml/', '/node_modules/ajv/', '/node_modules/commander/', '/dist/engine/lint.js', '/dist/rules/index.js', '/dist/schema/'];
 const heavy = (loaded: string[]) => HEAVY.filter((h) => loaded.some((u) => u.includes(h)));
 
 /** The fixture with an error, a warning and an info finding (and a fixable one). */
@@ -133,7 +133,7 @@ describe('the CLI with the result cache', () => {
     fs.appendFileSync(path.join(repo, 'flux-apps/grafana/kustomization.yaml'), '  - missing.yaml\n');
     const miss = traced([CLUSTER], repo, cache);
     // Only the cluster changed: its lint runs again (without the command-line parser, which the run entry answered).
-    expect(heavy(miss.loaded)).toEqual(expect.arrayContaining(['/node_modules/yaml/', '/dist/lint.js', '/dist/schema/']));
+    expect(heavy(miss.loaded)).toEqual(expect.arrayContaining(['/node_modules/yaml/', '/dist/engine/lint.js', '/dist/schema/']));
     expect(miss.code).toBe(1);
     expect(miss.stdout).toBe(cli([CLUSTER, '--no-cache'], repo, cache).stdout);
   });

@@ -149,7 +149,7 @@ beforeAll(() => {
   expected = run([...ARGS, '--no-cache'], tmp('nocache'));
   cacheDir = tmp('cache');
   // The first run writes the parse cache, validations, validators and results; the second keeps the code caches
-  // of a run that went all the way (src/launch.ts), and the third those of the fast path.
+  // of a run that went all the way (src/cli/launch.ts), and the third those of the fast path.
   expect(run(ARGS, cacheDir)).toEqual(expected);
   fs.rmSync(path.join(cacheDir, 'results'), { recursive: true });
   expect(run(ARGS, cacheDir)).toEqual(expected);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pathNotFound } from '../../src/rules/path-not-found.js';
-import { unusedSuppression } from '../../src/suppress.js';
+import { unusedSuppression } from '../../src/rules/unused-suppression.js';
 import { CLUSTER, fixtureCopy, lineOf, lintTree, replaceOnce } from '../helpers.js';
 import { helmV2beta2 } from '../report/test-rules.js';
 

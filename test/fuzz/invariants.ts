@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../../src/diagnostic.js';
+import type { Diagnostic } from '../../src/model/diagnostic.js';
 
 /**
  * What must hold for any input, however broken: every finding names a repo-relative POSIX path that exists, and

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { affectedClusters } from '../../src/changed.js';
+import { affectedClusters } from '../../src/engine/changed.js';
 import { CLUSTER, lintTree, replaceOnce, runCli } from '../helpers.js';
 import { LAB, twoClusters } from './two-clusters.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, lintAndFix } from '../../src/fix.js';
+import { applyEdits, lintAndFix } from '../../src/engine/fix.js';
 import { CLUSTER, fixtureCopy, lineOf, runCli } from '../helpers.js';
 import { helmV2beta2 } from '../report/test-rules.js';
 

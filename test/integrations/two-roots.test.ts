@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { affectedClusters } from '../../src/changed.js';
+import { affectedClusters } from '../../src/engine/changed.js';
 import { CLUSTER, FIXTURES, lineOf, runCli } from '../helpers.js';
 
 /**

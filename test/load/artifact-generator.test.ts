@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { findGeneratedArtifact, mountedPath } from '../../src/load/artifact-generator.js';
-import type { Cluster } from '../../src/load/index.js';
 import { SHARED, lineOf, sharedDir } from '../helpers.js';
+import type { Cluster } from '../../src/model/types.js';
 
 const EXAMPLE = path.join(SHARED, 'corpora/fluxcd__flux2-kustomize-helm-example');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configToOptions, resolveConfig } from '../../src/config/index.js';
 import { rules } from '../../src/rules/index.js';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { CLUSTER, fixtureCopy, lintTree } from '../helpers.js';
 
 const INSTANCE = `apiVersion: fluxcd.controlplane.io/v1

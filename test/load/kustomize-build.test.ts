@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LoadContext } from '../../src/load/context.js';
-import { applyPatch, KustomizeBuilder, objectLocation, type BuiltObject } from '../../src/load/kustomize.js';
+import { applyPatch, KustomizeBuilder, type BuiltObject } from '../../src/load/kustomize.js';
 import { nameHash } from '../../src/load/name-hash.js';
 import { RepoFs } from '../../src/load/repo-fs.js';
+import { objectLocation } from '../../src/model/location.js';
 
 /*
  * kustomize behaviours of the builder, each with the exact objects kustomize (kubectl kustomize v5.5) gives for the

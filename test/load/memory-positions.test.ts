@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dependencyGraph } from '../../src/graph/index.js';
-import { loadRepo, locate, type RepoModel } from '../../src/load/index.js';
+import { loadRepo } from '../../src/load/index.js';
 import { CLUSTER, fixtureCopy, replaceOnce } from '../helpers.js';
+import { locate } from '../../src/model/location.js';
+import { type RepoModel } from '../../src/model/types.js';
 
 /** Makes every document's syntax tree unreachable: ordering must not parse trees that no finding needs. */
 function withoutTrees<T>(model: RepoModel, fn: () => T): T {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without type declarations
 import { writeFleet } from '../../bench/generate-fleet.mjs';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { formatJson } from '../../src/report/json.js';
 import { REPO, runCli } from '../helpers.js';
 
@@ -21,7 +21,7 @@ const PROBE = String.raw`
 import fs from 'node:fs';
 import v8 from 'node:v8';
 const [dist, mode, target, cacheDir, snapshot] = process.argv.slice(1);
-const { lint } = await import(dist + '/lint.js');
+const { lint } = await import(dist + '/engine/lint.js');
 const { lintCached } = await import(dist + '/cache/run.js');
 const { rules } = await import(dist + '/rules/index.js');
 const { activeJournal } = await import(dist + '/cache/journal.js');

@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadRepo, type RepoModel } from '../../src/load/index.js';
+import { loadRepo } from '../../src/load/index.js';
 import { substituteValue } from '../../src/load/substitute.js';
 import { CLUSTER, fixtureCopy } from '../helpers.js';
+import { type RepoModel } from '../../src/model/types.js';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-sharing-'));

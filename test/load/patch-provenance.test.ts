@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRepo, objectLocation } from '../../src/load/index.js';
+import { loadRepo } from '../../src/load/index.js';
+import { objectLocation } from '../../src/model/location.js';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-provenance-'));

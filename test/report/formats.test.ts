@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/diagnostic.js';
-import type { LintResult, Summary } from '../../src/lint.js';
+import type { Diagnostic } from '../../src/model/diagnostic.js';
+import type { LintResult, Summary } from '../../src/engine/lint.js';
 import { FORMATS, format, formatGithub, formatJunit, formatMarkdown, formatSarif, formatStylish } from '../../src/report/index.js';
 import { pathNotFound } from '../../src/rules/path-not-found.js';
 import { remoteResource } from '../../src/rules/remote-resource.js';

@@ -1,6 +1,6 @@
 import { isScalar } from 'yaml';
-import { objectLocation } from '../../src/load/index.js';
 import type { Rule } from '../../src/rules/types.js';
+import { objectLocation } from '../../src/model/location.js';
 
 /**
  * A test-only rule that declares a fix, the way deprecated-api does: HelmRelease v2beta2 → v2. It lets the

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintAndFix } from '../../src/fix.js';
-import { lint } from '../../src/lint.js';
+import { lintAndFix } from '../../src/engine/fix.js';
+import { lint } from '../../src/engine/lint.js';
 import { CLUSTER, FIXTURES, fixtureCopy, lineOf, lintRule, replaceOnce, runCli } from '../helpers.js';
 
 const vault = 'flux-apps/vault/release.yaml';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { compileTimes } from '../../src/schema/index.js';
 import { CLUSTER, FIXTURES, fixtureCopy, lineOf, replaceOnce, runCli, type Mutation } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintAndFix } from '../../src/fix.js';
-import { lint } from '../../src/lint.js';
+import { lintAndFix } from '../../src/engine/fix.js';
+import { lint } from '../../src/engine/lint.js';
 import { resolveFluxVersion } from '../../src/schema/flux-releases.js';
 import { CLUSTER, fixtureCopy, lineOf, lintRule, replaceOnce, type Mutation } from '../helpers.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint, type LintOptions } from '../../src/lint.js';
+import { lint, type LintOptions } from '../../src/engine/lint.js';
 import { CLUSTER, FIXTURES, fixtureCopy, lineOf, lintRule, replaceOnce, runCli } from '../helpers.js';
 
 const vaultBase = 'flux-apps/vault/kustomization.yaml';

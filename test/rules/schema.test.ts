@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/engine/lint.js';
 import { CLUSTER, FIXTURES, fixtureCopy, lineOf, lintRule, replaceOnce } from '../helpers.js';
 import { LAB, twoClusters } from '../integrations/two-clusters.js';
 

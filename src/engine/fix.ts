@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic, TextEdit } from './diagnostic.js';
+import type { Diagnostic, TextEdit } from '../model/diagnostic.js';
 import { lint, type LintOptions, type LintResult } from './lint.js';
 
 /** A fix that --fix wrote: the finding as it was reported before the edit. */

@@ -1,7 +1,7 @@
-import type { Diagnostic, Severity } from './diagnostic.js';
-import type { RepoModel, SourceFile } from './load/index.js';
-import { didYouMean } from './rules/did-you-mean.js';
-import type { Rule } from './rules/types.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import { didYouMean } from '../rules/did-you-mean.js';
+import { unusedSuppression } from '../rules/unused-suppression.js';
+import type { RepoModel, SourceFile } from '../model/types.js';
 
 /**
  * Inline suppressions, written as YAML comments on a line of their own:
@@ -12,19 +12,6 @@ import type { Rule } from './rules/types.js';
  * Without rule ids a directive covers every rule. A directive that suppresses nothing, or names an unknown rule,
  * is itself a finding (`unused-suppression`), so stale suppressions do not pile up.
  */
-export const unusedSuppression: Rule = {
-  id: 'unused-suppression',
-  severity: 'warning',
-  description: 'A lint-gitops-disable comment suppresses no finding, or names a rule that does not exist.',
-  docs: {
-    why: 'A suppression outlives the problem it hid: once the finding is gone, the comment only hides the next, unrelated finding of that rule on that line or document.',
-    wrong: '# lint-gitops-disable-next-line path-not-found -- vendored later\n  - ../../../../flux-apps/vault   # exists now',
-    right: '  - ../../../../flux-apps/vault',
-  },
-  // The runner reports these after every other rule ran (src/lint.ts → applySuppressions): they need the findings.
-  check() {},
-};
-
 export interface Directive {
   kind: 'disable-next-line' | 'disable';
   /** Empty: every rule. */

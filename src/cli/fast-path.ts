@@ -1,13 +1,13 @@
-import type { Diagnostic, Severity } from '../diagnostic.js';
-import type { Summary } from '../lint.js';
+import type { Diagnostic, Severity } from '../model/diagnostic.js';
+import type { Summary } from '../engine/lint.js';
 import { fromCwd } from '../report/counts.js';
 import { format, type FormatName } from '../report/index.js';
 import type { Rule } from '../rules/types.js';
-import { cacheDir } from './dir.js';
-import { loadRun, runKey, type KeptCluster, type RunEntry } from './run-entry.js';
-import type { Verifier } from './verify.js';
+import { cacheDir } from '../cache/dir.js';
+import { loadRun, runKey, type KeptCluster, type RunEntry } from '../cache/run-entry.js';
+import type { Verifier } from '../cache/verify.js';
 
-/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage error. */
+/** Exit codes (README "Exit codes."): 0 no errors, 1 errors (or too many warnings), 2 usage error. */
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;

@@ -1,23 +1,13 @@
 import path from 'node:path';
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from './diagnostic.js';
-import {
-  ClusterLoader,
-  locate,
-  planRepo,
-  readFiles,
-  toRange,
-  yamlFilesInScope,
-  type KustomizeDir,
-  type LoadOptions,
-  type RepoModel,
-  type RepoPlan,
-  type RootReason,
-  type SourceFile,
-} from './load/index.js';
-import { rules as allRules, DEFAULT_PRESET, presetSetting, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from './rules/index.js';
-import { dropIgnored } from './config/ignore.js';
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic, type Severity } from '../model/diagnostic.js';
+import { ClusterLoader, planRepo, readFiles, yamlFilesInScope, type LoadOptions, type RepoPlan } from '../load/index.js';
+import { rules as allRules, DEFAULT_PRESET, presetSetting, runsPerCluster, runsPerRun, type At, type Preset, type Rule, type RuleOptions, type RuleSetting } from '../rules/index.js';
+import { dropIgnored } from '../config/ignore.js';
 import { clusterDone } from './heap.js';
-import { applyDirectives, findDirectives, unusedSuppression, type Directive } from './suppress.js';
+import { applyDirectives, findDirectives, type Directive } from './suppress.js';
+import { unusedSuppression } from '../rules/unused-suppression.js';
+import { locate, toRange } from '../model/location.js';
+import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from '../model/types.js';
 
 export type { RuleSetting };
 
@@ -73,14 +63,6 @@ export interface LintResult {
 }
 
 /**
- * Rules that look at the whole run rather than at one cluster: unreferenced-file needs every cluster's reads (a base
- * one cluster leaves out may be another's), and limit-exceeded also reports the limits discovery hit. They run once
- * per run over a model of those alone (composeRun); every other rule runs cluster by cluster.
- */
-const RUN_RULES = new Set(['unreferenced-file', 'limit-exceeded']);
-const CLUSTER_ONLY_SKIPPED = new Set(['unreferenced-file']);
-
-/**
  * What one cluster contributes to a run: its findings, and what the run-wide steps need from it. A function of
  * that cluster's files alone (each cluster is loaded and checked on its own), which is what lets the result cache
  * (src/cache/) keep it between runs and reuse it when other clusters change.
@@ -133,35 +115,95 @@ export function clusterGroups(plan: RepoPlan): string[][] {
 export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
 export function lint(options: LintOptions): LintResult;
 export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
-  const plan = planRepo(options);
-  const run = runSettings(options);
-  const loader = new ClusterLoader(plan, options);
   const keepModels = options.model !== false;
   const models: RepoModel[] = [];
-  const parts: ClusterPart[] = [];
+  const done = lintRun(options, keepModels ? { model: (m) => models.push(m) } : {});
+  const { composed } = done;
+  if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
+  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope) };
+}
+
+/**
+ * How a caller takes part in lint()'s one loop over the clusters (the result cache, src/cache/run.ts, keeps each
+ * cluster's part between runs and records the disk questions asked). Every hook is optional; with none, lintRun is
+ * lint().
+ */
+export interface LintHooks {
+  /** The plan, when the caller already has it (a resumed run); else planRepo(options), inside `runLevel`. */
+  plan?: RepoPlan;
+  /** Wraps the run-level steps (finding the root and clusters, composing the run). */
+  runLevel?<T>(step: () => T): T;
+  /** A part kept from an earlier run for this group of clusters (asked for every group first), or undefined. */
+  reuse?(dirs: string[], index: number, plan: RepoPlan): ClusterPart | undefined;
+  /** Wraps the load and check of one group of clusters that was not reused; sees the part it made. */
+  cluster?(dirs: string[], index: number, check: () => ClusterPart): ClusterPart;
+  /** Sees each cluster model loaded (lint() keeps them for LintResult.model). */
+  model?(model: RepoModel): void;
+  /** The YAML files in scope when known for the files the clusters read (composeRun's `scope`). */
+  scope?(read: string[]): string[] | undefined;
+  /** False: never keep the parse cache (lint-gitops diff's base side). Else it is kept when every cluster was loaded. */
+  saveParses?: boolean;
+}
+
+export interface LintRun {
+  plan: RepoPlan;
+  composed: ComposedRun;
+  /** Each group's part, in the plan's order, and whether it was reused. */
+  parts: { dirs: string[]; part: ClusterPart; reused: boolean }[];
+}
+
+/**
+ * The one coordinating loop: plan, load and check each cluster on its own (or take its kept part), then the
+ * run-wide steps. lint() and the result cache's lintCached() both run it.
+ */
+export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
+  const runLevel = hooks.runLevel ?? (<T>(step: () => T) => step());
+  const plan = hooks.plan ?? runLevel(() => planRepo(options));
+  const run = runSettings(options);
+  const groups = clusterGroups(plan).map((dirs, i) => ({ dirs, kept: hooks.reuse?.(dirs, i, plan) }));
+  const stale = groups.filter((g) => !g.kept).length;
+  const loader = stale > 0 ? new ClusterLoader(plan, options) : undefined;
+  // The schema rules' caches are the loader's (its cache directory), given to the rules, not kept in the model.
+  const clusterRun: RunSettings = loader?.cacheDir !== undefined ? { ...run, ruleOptions: { ...run.ruleOptions, schemaCache: loader.schemaCache } } : run;
+  const parts: LintRun['parts'] = [];
   try {
-    const groups = clusterGroups(plan);
-    for (const [i, dirs] of groups.entries()) {
-      const model = loader.load(dirs, { scope: false });
-      if (keepModels) models.push(model);
-      parts.push(lintCluster(model, dirs, run));
-      clusterDone(i < groups.length - 1);
+    let toLint = stale;
+    for (const [i, { dirs, kept }] of groups.entries()) {
+      if (kept) {
+        parts.push({ dirs, part: kept, reused: true });
+        continue;
+      }
+      const check = () => {
+        const model = loader!.load(dirs, { scope: false });
+        hooks.model?.(model);
+        return lintCluster(model, dirs, clusterRun);
+      };
+      parts.push({ dirs, part: hooks.cluster ? hooks.cluster(dirs, i, check) : check(), reused: false });
+      clusterDone(--toLint > 0);
     }
   } catch (e) {
-    loader.close(false);
+    loader?.close(false);
     throw e;
   }
-  loader.close(true);
-  const composed = composeRun(plan, parts, options, run);
-  if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
-  return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(plan, models, composed.yamlFilesInScope, loader.cacheDir) };
+  // The parse cache keeps what this load used: a run that reused some clusters does not save (ClusterLoader.close).
+  loader?.close(hooks.saveParses !== false && stale === groups.length);
+  const composed = runLevel(() =>
+    composeRun(
+      plan,
+      parts.map((p) => p.part),
+      options,
+      run,
+      hooks.scope,
+    ),
+  );
+  return { plan, composed, parts };
 }
 
 /** Runs the cluster-level rules over a model of one cluster. */
 export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, settings, ruleOptions }: RunSettings): ClusterPart {
   const diagnostics = runRules(
     model,
-    ruleSet.filter((r) => !CLUSTER_ONLY_SKIPPED.has(r.id)),
+    ruleSet.filter(runsPerCluster),
     settings,
     ruleOptions,
   );
@@ -217,7 +259,7 @@ export function composeRun(
     yamlFilesInScope: inScope.filter((f) => !isRead.has(f)),
     fluxVersions: [],
   };
-  const runFound = runRules(runModel, ruleSet.filter((r) => RUN_RULES.has(r.id)), settings, ruleOptions);
+  const runFound = runRules(runModel, ruleSet.filter(runsPerRun), settings, ruleOptions);
   const found = sortDiagnostics(dedupeDiagnostics([...parts.flatMap((p) => p.diagnostics), ...runFound]));
   // A file two clusters read holds the same comments for both: its directives count once.
   const directives: Directive[] = [];
@@ -227,7 +269,7 @@ export function composeRun(
     for (const d of part.directives) if (!withDirectives.has(d.file)) directives.push(d);
     for (const f of files) withDirectives.add(f);
   }
-  // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/suppress.ts, src/config/ignore.ts).
+  // Inline `# lint-gitops-disable...` comments, then the config's ignore globs (src/engine/suppress.ts, src/config/ignore.ts).
   const ran = new Set(ruleSet.filter((r) => settingOf(r, settings, ruleOptions) !== 'off').map((r) => r.id));
   const unusedSetting = settingOf(unusedSuppression, settings, ruleOptions);
   const unused = ran.has(unusedSuppression.id) && unusedSetting !== 'off' ? unusedSetting : undefined;
@@ -250,7 +292,7 @@ function combineRun(ruleSet: readonly Rule[], found: Diagnostic[]): Diagnostic[]
 }
 
 /** The clusters' models as one (LintResult.model): files by path (roles merged), everything else side by side. */
-function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cacheDir: string | undefined): RepoModel {
+function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[]): RepoModel {
   const files = new Map<string, SourceFile>();
   const kustomizeDirs = new Map<string, KustomizeDir>();
   for (const m of models) {
@@ -274,7 +316,6 @@ function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[], cache
     kustomizeDirs,
     yamlFilesInScope: scope,
     fluxVersions: [...new Set(models.flatMap((m) => m.fluxVersions))].sort(),
-    cacheDir,
   };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { findClusterDirs, rootFromFluxPath } from './load/discover.js';
-import { loadRepo, repoRootFor } from './load/index.js';
+import { findClusterDirs, rootFromFluxPath } from '../load/discover.js';
+import { loadRepo, repoRootFor } from '../load/index.js';
 import { commonAncestor } from './roots.js';
 
 export interface ChangedSelection {
@@ -21,7 +21,7 @@ export interface ChangedSelection {
  * when the file lies under the cluster's directory, or beside a file its build reads (a new manifest nobody lists
  * yet). The root is found from the working directory, as for `lint-gitops .`; the clusters are those below it (or
  * below the working directory, when that holds the root), each with its own Flux root: a repository may hold two
- * Flux installations side by side (src/roots.ts), and a file is mapped to the cluster that reads it under
+ * Flux installations side by side (src/engine/roots.ts), and a file is mapped to the cluster that reads it under
  * whichever root.
  *
  * Each cluster is loaded on its own to learn what it reads, so the cost is one load of every cluster; linting the

@@ -1,4 +1,4 @@
-/** The one shape every finding takes, from any rule, in every output format (see DEVELOPERS.md). */
+/** The one shape every finding takes, from any rule, in every output format (README "Output formats"). */
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Diagnostic {

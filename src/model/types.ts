@@ -1,6 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
-import type { ResourceSetExpansion } from './resourceset.js';
-import type { ValidationResults } from '../cache/validations.js';
+import type { ResourceSetExpansion } from '../load/resourceset.js';
 
 /** Keys and indexes from a document's root to a node, e.g. ['spec', 'dependsOn', 0, 'name']. */
 export type NodePath = readonly (string | number)[];
@@ -290,8 +289,4 @@ export interface RepoModel {
   yamlFilesInScope: string[];
   /** `# Flux Version:` of the gotk-components.yaml files reached, when present. */
   fluxVersions: string[];
-  /** Where results are kept between runs (parses, compiled validators); undefined when caching is off. */
-  cacheDir?: string;
-  /** Schema validation results kept between runs (in cacheDir), shared by the run's clusters; undefined when caching is off. */
-  validationResults?: ValidationResults;
 }

@@ -1,6 +1,6 @@
 /**
  * The installed command (package.json "bin": dist/bin/lint-gitops.js, this module bundled by scripts/bundle.mjs).
- * It runs the command's bundle, two CommonJS scripts — dist/bin/fast.cjs (src/cli-run.ts: the result cache's fast
+ * It runs the command's bundle, two CommonJS scripts — dist/bin/fast.cjs (src/cli/command.ts: the result cache's fast
  * path) and dist/bin/main.cjs (the full command, loaded only when the fast path cannot answer) — through vm.Script
  * with V8 code caches, so that a run does not parse and compile the bundle's code again: compiling it (the ESM
  * loader's module compile, then each function the first time it runs) was a large share of a small run. Node 20
@@ -25,9 +25,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { writeFileAtomic } from './cache/atomic.js';
-import { cacheDir } from './cache/dir.js';
-import type { Reached, run } from './cli-run.js';
+import { writeFileAtomic } from '../cache/atomic.js';
+import { cacheDir } from '../cache/dir.js';
+import type { Reached, run } from './command.js';
 
 const FORMAT = 'lint-gitops code cache 2';
 /** How much of the bundle a run compiled: a cache from a run that went less far is replaced. */
@@ -107,7 +107,7 @@ class Part {
 }
 
 export async function launch(options: LaunchOptions): Promise<Launched> {
-  const dir = options.dir ?? fileURLToPath(new URL('./bin/', import.meta.url));
+  const dir = options.dir ?? fileURLToPath(new URL('../bin/', import.meta.url));
   const train = options.train !== undefined;
   const fast = new Part(dir, 'fast.cjs', options.cacheDir, train);
   let main: Part | undefined;

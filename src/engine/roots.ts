@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { host } from './cache/journal.js';
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { host } from '../load/disk.js';
+import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { Summary } from './lint.js';
-import { findClusterDirs, findRoot, rootFromFluxPath } from './load/discover.js';
-import type { RootReason } from './load/types.js';
+import { findClusterDirs, findRoot, rootFromFluxPath } from '../load/discover.js';
+import type { RootReason } from '../model/types.js';
 
 /**
  * Several Flux installations in one git repository, side by side (`a/` and `b/`, each with its own flux-system

@@ -2,34 +2,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { lint, type RuleSetting } from './lint.js';
-import { UsageError } from './load/index.js';
-import { withDiscoveryMemo } from './load/discover.js';
-import { graph as loadGraph } from './graph/waves.js';
-import { formatGraphDot } from './report/graph-dot.js';
-import { formatGraphJson } from './report/graph-json.js';
-import { formatGraphMermaid } from './report/graph-mermaid.js';
-import { formatGraphTable } from './report/graph-table.js';
-import { affectedClusters } from './changed.js';
-import { configToOptions, resolveConfig } from './config/index.js';
-import { lintAndFix, type AppliedFix } from './fix.js';
-import type { LintResult, Summary } from './lint.js';
-import { FORMATS, type FormatName } from './report/index.js';
-import { DEFAULT_PRESET, PRESETS, presetSetting, ruleById, rules, type Preset, type Rule } from './rules/index.js';
-import { didYouMean } from './rules/did-you-mean.js';
-import { printLintResult, ruleMeta, type CliShow } from './cache/cli.js';
-import { Journal, host, recording } from './cache/journal.js';
-import { lintCached, type CacheContext } from './cache/run.js';
-import { runKey, saveRoots, saveRun, type CachedLint } from './cache/run-entry.js';
-import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from './roots.js';
-import { cacheDir as userCacheDir } from './cache/dir.js';
-import { DIFF_FORMATS, baseSpec, markdownLimit, runDiff, runNewOnly, type DiffFlags } from './diff/cli.js';
+import { lint, type RuleSetting } from '../engine/lint.js';
+import { UsageError } from '../load/index.js';
+import { withDiscoveryMemo } from '../load/discover.js';
+import { graph as loadGraph } from '../graph/waves.js';
+import { formatGraphDot } from '../report/graph-dot.js';
+import { formatGraphJson } from '../report/graph-json.js';
+import { formatGraphMermaid } from '../report/graph-mermaid.js';
+import { formatGraphTable } from '../report/graph-table.js';
+import { affectedClusters } from '../engine/changed.js';
+import { configToOptions, resolveConfig } from '../config/index.js';
+import { lintAndFix, type AppliedFix } from '../engine/fix.js';
+import type { LintResult, Summary } from '../engine/lint.js';
+import { FORMATS, type FormatName } from '../report/index.js';
+import { DEFAULT_PRESET, PRESETS, presetSetting, ruleById, rules, type Preset, type Rule } from '../rules/index.js';
+import { didYouMean } from '../rules/did-you-mean.js';
+import { printLintResult, ruleMeta, type CliShow } from './fast-path.js';
+import { Journal, host, recording } from '../cache/journal.js';
+import { lintCached, type CacheContext } from '../cache/run.js';
+import { runKey, saveRoots, saveRun, type CachedLint } from '../cache/run-entry.js';
+import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from '../engine/roots.js';
+import { cacheDir as userCacheDir } from '../cache/dir.js';
+import { DIFF_FORMATS, baseSpec, markdownLimit, runDiff, runNewOnly, type DiffFlags } from '../diff/cli.js';
 
-/** Exit codes (DEVELOPERS.md): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
+/** Exit codes (README "Exit codes."): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 
-const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -119,7 +119,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
       root = selection.root;
     }
   } else {
-    // Several Flux installations side by side: each root is linted on its own (src/roots.ts).
+    // Several Flux installations side by side: each root is linted on its own (src/engine/roots.ts).
     groups = gather(() => rootGroups(paths, { root: flags.root, cwd, shard: flags.shard }));
   }
   if (groups) return runRoots(groups, flags, argv, cache, { cwd, cacheDir, cacheResults, facts, gather, show });
@@ -157,7 +157,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
 }
 
 /**
- * A run over several Flux roots (src/roots.ts): each root is linted as a run of its own (its config file, its
+ * A run over several Flux roots (src/engine/roots.ts): each root is linted as a run of its own (its config file, its
  * clusters, cached as usual), and the results are printed as one, with paths relative to the directory holding the
  * roots. The run's entry in the result cache holds every root's facts and clusters, so an unchanged re-run is
  * answered by the fast path; one whose clusters changed runs in full (a resumed run has one root).
