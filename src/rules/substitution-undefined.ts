@@ -2,7 +2,7 @@ import { checkTemplate, substitutionActive, varUses } from '../load/index.js';
 import { substitutionDisabled } from '../load/substitute.js';
 import { didYouMean } from './did-you-mean.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
-import type { Cluster } from '../load/index.js';
+import type { Cluster } from '../model/types.js';
 import type { Rule, RuleContext } from './types.js';
 import { manifestOwners, substitutedStrings, writtenStrings } from './written-strings.js';
 import { isFluxKustomization, isObject } from '../model/objects.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint } from '../../src/lint.js';
+import { lint } from '../../src/index.js';
 
 /** Writes a tree (repo-relative path → text) into a fresh temporary directory, which has no .git. */
 function tree(files: Record<string, string>): string {
