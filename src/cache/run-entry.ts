@@ -77,7 +77,14 @@ export interface RunEntry<Show = unknown> {
   options: LintOptions;
   plan: StoredPlan;
   scope: StoredScope;
-  clusters: { key: string; digest: string }[];
+  /**
+   * The cluster entries it was composed from: each by the hash of its body, and by the hash of its part alone
+   * (`part`; absent in entries of older builds). Concurrent runs of the same command each write the cluster entry
+   * and the run entry; a journal may record a file's stat signature or not (depending on how recently the file
+   * changed), so the two entries that survive can come from different runs. Another entry of the same key whose part
+   * is the very part this run composed, and whose facts hold now, gives the same output.
+   */
+  clusters: { key: string; digest: string; part?: string }[];
   diagnostics: Diagnostic[];
   summary: Summary;
   /** What the CLI needs to print the result as the uncached run did (format, flags, rule metadata, version). */
@@ -109,7 +116,7 @@ export function saveRun<Show>(cacheDir: string, key: string, result: CachedLint,
     options: result.options,
     plan: result.plan,
     scope: result.scope,
-    clusters: result.clusters.map((c) => ({ key: c.key, digest: c.digest! })),
+    clusters: result.clusters.map((c) => ({ key: c.key, digest: c.digest!, part: partDigest(c.part) })),
     diagnostics: result.diagnostics,
     summary: result.summary,
     show,
@@ -128,13 +135,18 @@ export function saveRoots<Show>(cacheDir: string, key: string, results: CachedLi
     options: results[0].options,
     plan: results[0].plan,
     scope: results[0].scope,
-    clusters: results.flatMap((r) => r.clusters.map((c) => ({ key: c.key, digest: c.digest! }))),
+    clusters: results.flatMap((r) => r.clusters.map((c) => ({ key: c.key, digest: c.digest!, part: partDigest(c.part) }))),
     diagnostics: merged.diagnostics,
     summary: merged.summary,
     show,
     roots: results.length,
   };
   writeEntry(cacheDir, 'run', key, entry);
+}
+
+/** The hash of a cluster's part (the findings and facts its rules gave), as a run entry names it. */
+function partDigest(part: unknown): string {
+  return digest(JSON.stringify(part));
 }
 
 /** A cluster's entry from the cache (`digest`: only that very entry). */
@@ -161,7 +173,12 @@ export function loadRun<Show>(
   if (!entry.options || !entry.plan || !Array.isArray(entry.plan.clusterDirs) || !entry.scope || !Array.isArray(entry.scope.files)) return undefined;
   if (!verifier.holds(entry.journal)) return undefined;
   for (const c of entry.clusters) {
-    const cluster = readCluster(cacheDir, c.key, c.digest);
+    let cluster = readCluster(cacheDir, c.key, c.digest);
+    if (!cluster && typeof c.part === 'string') {
+      // Written by a concurrent run of the same command: as good when it holds the same part (its facts are checked next).
+      const other = readCluster(cacheDir, c.key);
+      if (other && partDigest(other.entry.part) === c.part) cluster = other;
+    }
     if (!cluster) return { entry, holds: 'clusters' };
     known.set(c.key, cluster);
     if (!verifier.holds(cluster.entry.journal)) return { entry, holds: 'clusters' };

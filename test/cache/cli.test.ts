@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FORMATS } from '../../src/report/index.js';
+import { readEntry, writeEntry } from '../../src/cache/store.js';
 import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from '../helpers.js';
 
 /**
@@ -276,6 +277,26 @@ describe('the CLI with the result cache', () => {
     const hit = traced([CLUSTER, '--format', 'json'], repo, cache);
     expect(heavy(hit.loaded)).toEqual([]);
     expect(hit.stdout).toBe(expected.stdout);
+  });
+
+  it('a cluster entry rewritten by a concurrent run with the same part (another journal) still serves the run entry; another part does not', () => {
+    const repo = withFindings();
+    const cache = tmp('cache');
+    const expected = cli([CLUSTER, '--format', 'json', '--no-cache'], repo, cache);
+    cli([CLUSTER, '--format', 'json'], repo, cache);
+    const [file] = resultFiles(cache).filter((f) => f.startsWith('cluster-'));
+    const key: string = JSON.parse(fs.readFileSync(path.join(cache, 'results', file), 'utf8').split('\n')[0]).key;
+    type Entry = { journal: { host: unknown[] }; part: { diagnostics: unknown[] } };
+    const entry = readEntry<Entry>(cache, 'cluster', key)!.value;
+    // What a concurrent run writes: the same findings, facts recorded a little differently (one fact twice here,
+    // a file's stat signature there), so the entry's hash differs from the one the run entry names.
+    writeEntry(cache, 'cluster', key, { ...entry, journal: { ...entry.journal, host: [...entry.journal.host, entry.journal.host[0]] } });
+    const hit = traced([CLUSTER, '--format', 'json'], repo, cache);
+    expect(heavy(hit.loaded)).toEqual([]);
+    expect(hit.stdout).toBe(expected.stdout);
+    // Another part is another result: the fast path does not print the run entry's output with it.
+    writeEntry(cache, 'cluster', key, { ...entry, part: { ...entry.part, diagnostics: [] } });
+    expect(heavy(traced([CLUSTER, '--format', 'json'], repo, cache).loaded)).not.toEqual([]);
   });
 
   it('--fix neither reads nor writes cached results', () => {
