@@ -75,6 +75,52 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return dedent(strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), ''));
 }
 
+/** What helmRelease() varies; the defaults are a HelmRelease `default/podinfo` of a HelmRepository beside it. */
+export interface HelmReleaseOptions {
+  apiVersion?: string;
+  /** The HelmRelease's namespace (and the HelmRepository's, unless sourceNamespace is given). */
+  namespace?: string;
+  /** The HelmRepository the chart's sourceRef names. */
+  repository?: string;
+  /** The HelmRepository's namespace, also written in the sourceRef. */
+  sourceNamespace?: string;
+  /** Lines appended to the HelmRelease's spec (indented by two spaces). */
+  spec?: string;
+}
+
+/**
+ * One file with a HelmRepository `podinfo` and a HelmRelease `podinfo` of its chart. Line numbers are fixed: the
+ * HelmRelease starts at line 10, its sourceRef name is on line 22, and `spec` lines follow (from line 23, or 24
+ * after a sourceRef namespace).
+ */
+export function helmRelease({ apiVersion = 'helm.toolkit.fluxcd.io/v2', namespace = 'default', repository = 'podinfo', sourceNamespace, spec = '' }: HelmReleaseOptions = {}): string {
+  const release = yaml`
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: HelmRepository
+    metadata:
+      name: podinfo
+      namespace: ${sourceNamespace ?? namespace}
+    spec:
+      interval: 1h
+      url: https://stefanprodan.github.io/podinfo
+    ---
+    apiVersion: ${apiVersion}
+    kind: HelmRelease
+    metadata:
+      name: podinfo
+      namespace: ${namespace}
+    spec:
+      interval: 30m
+      chart:
+        spec:
+          chart: podinfo
+          sourceRef:
+            kind: HelmRepository
+            name: ${repository}
+  `;
+  return release + (sourceNamespace !== undefined ? `        namespace: ${sourceNamespace}\n` : '') + spec;
+}
+
 /**
  * The smallest Flux cluster `flux bootstrap` would leave, as a tree: `clusters/test/flux-system/` with a GitRepository
  * of this repository and the flux-system Kustomization that applies `./clusters/test` (no gotk-components.yaml:

@@ -1,32 +1,8 @@
-import { cluster, CLUSTER_DIR, fluxKustomization, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, fluxKustomization, helmRelease, ruleTester } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
 /** A HelmRelease in 'team' whose chart comes from a HelmRepository in 'default'. */
-const release = (sourceNamespace: string) => yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: ${sourceNamespace}
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: team
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: podinfo
-          namespace: ${sourceNamespace}
-`;
+const release = (sourceNamespace: string) => helmRelease({ namespace: 'team', sourceNamespace });
 const tree = (sourceNamespace: string) => cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': release(sourceNamespace) });
 
 ruleTester.run('cross-namespace-ref', {

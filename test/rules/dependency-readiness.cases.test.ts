@@ -1,30 +1,7 @@
-import { cluster, CLUSTER_DIR, fluxKustomization, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, fluxKustomization, helmRelease, ruleTester } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
-const release = yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: podinfo
-`;
+const release = helmRelease();
 const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n';
 /** infra deploys a HelmRelease; app waits for it. */
 const tree = (infraSpec: string) =>

@@ -1,30 +1,7 @@
-import { cluster, CLUSTER_DIR, fluxKustomization, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, fluxKustomization, helmRelease, ruleTester } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
-const release = (apiVersion: string) => yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: ${apiVersion}
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: podinfo
-`;
+const release = (apiVersion: string) => helmRelease({ apiVersion });
 
 ruleTester.run('deprecated-api', {
   valid: [{ name: 'a HelmRelease on helm.toolkit.fluxcd.io/v2', files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': release('helm.toolkit.fluxcd.io/v2') }) }],

@@ -1,31 +1,7 @@
-import { cluster, CLUSTER_DIR, fluxKustomization, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, fluxKustomization, helmRelease, ruleTester } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
-const release = (valuesFrom: string) => yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: podinfo
-    valuesFrom:
-` + valuesFrom;
+const release = (valuesFrom: string) => helmRelease({ spec: '  valuesFrom:\n' + valuesFrom });
 const values = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-values\n  namespace: default\ndata:\n  values.yaml: "replicaCount: 2"\n';
 const tree = (valuesFrom: string) => cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': release(valuesFrom), 'apps/app/values.yaml': values });
 

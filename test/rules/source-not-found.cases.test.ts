@@ -1,4 +1,4 @@
-import { cluster, CLUSTER_DIR, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, helmRelease, ruleTester, yaml } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
 const kustomization = (source: string) => yaml`
@@ -16,30 +16,7 @@ const kustomization = (source: string) => yaml`
       name: ${source}
 `;
 const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: default\n';
-const release = (repo: string) => yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: ${repo}
-`;
+const release = (repository: string) => helmRelease({ repository });
 
 ruleTester.run('source-not-found', {
   valid: [

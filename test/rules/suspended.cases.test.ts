@@ -1,36 +1,12 @@
-import { cluster, CLUSTER_DIR, fluxKustomization, ruleTester, yaml } from '../rule-tester.js';
+import { cluster, CLUSTER_DIR, fluxKustomization, helmRelease, ruleTester } from '../rule-tester.js';
 
 const apps = `${CLUSTER_DIR}/apps.yaml`;
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\n`;
-const helmRelease = (spec: string) => yaml`
-  apiVersion: source.toolkit.fluxcd.io/v1
-  kind: HelmRepository
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 1h
-    url: https://stefanprodan.github.io/podinfo
-  ---
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: podinfo
-    namespace: default
-  spec:
-    interval: 30m
-    chart:
-      spec:
-        chart: podinfo
-        sourceRef:
-          kind: HelmRepository
-          name: podinfo
-` + spec;
 
 ruleTester.run('suspended', {
   valid: [
     { name: 'suspend: false', files: cluster({ [apps]: fluxKustomization('app', './apps/app', 'suspend: false'), 'apps/app/cm.yaml': cm('app') }) },
-    { name: 'a HelmRelease without suspend', files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': helmRelease('') }) },
+    { name: 'a HelmRelease without suspend', files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': helmRelease() }) },
   ],
   invalid: [
     {
@@ -53,7 +29,7 @@ ruleTester.run('suspended', {
     },
     {
       name: 'a HelmRelease in the folder a Kustomization applies',
-      files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': helmRelease('  suspend: true\n') }),
+      files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/release.yaml': helmRelease({ spec: '  suspend: true\n' }) }),
       errors: [
         { file: "apps/app/release.yaml", line: 23, column: 12, message: "HelmRelease default/podinfo is committed with suspend: true: Flux does not reconcile it until someone runs 'flux resume'" },
       ],
