@@ -1,9 +1,10 @@
 import { chartName } from '../graph/objects.js';
 import { clusterReferences, describeTarget, effectiveNamespace, type Reference, type ReferenceController } from '../graph/references.js';
 import type { Rule } from './types.js';
+import { containerArgs, deployments, type DeploymentInfo } from './controller-args.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { locate, objectLocation } from '../model/location.js';
-import { type Cluster, type KObject, type Location } from '../model/types.js';
+import { type Cluster, type Location } from '../model/types.js';
 
 /** What the tree says about a controller's cross-namespace setting. */
 type Stance =
@@ -116,40 +117,11 @@ function fluxStance(cluster: Cluster, controller: ReferenceController, dependsOn
   return { kind: 'refuse', why: `${controller} runs with --no-cross-namespace-refs=true (${place(flag.at)}) and refuses cross-namespace references` };
 }
 
-interface DeploymentInfo {
-  obj: KObject;
-  containers: Record<string, unknown>[];
-}
-
-function deployments(cluster: Cluster): DeploymentInfo[] {
-  const out: DeploymentInfo[] = [];
-  for (const o of cluster.objects) {
-    if (o.kind !== 'Deployment' || splitApiVersion(o.apiVersion)[0] !== 'apps') continue;
-    const spec = isObject(o.value.spec) ? o.value.spec : {};
-    const pod = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
-    const containers = Array.isArray(pod.containers) ? pod.containers.filter(isObject) : [];
-    out.push({ obj: o, containers });
-  }
-  return out;
-}
-
 /** The last `--name`, `--name=true|false` in any container's args (the last one wins, as with pflag). */
 function lastFlag(d: DeploymentInfo, name: string): { value: boolean; at: Location } | undefined {
-  let found: { value: boolean; at: Location } | undefined;
-  const spec = isObject(d.obj.value.spec) ? d.obj.value.spec : {};
-  const pod = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : {};
-  const containers = Array.isArray(pod.containers) ? pod.containers : [];
-  containers.forEach((c, ci) => {
-    if (!isObject(c) || !Array.isArray(c.args)) return;
-    c.args.forEach((a, ai) => {
-      if (typeof a !== 'string') return;
-      const m = a.match(/^--?([a-z-]+)(?:=(.*))?$/);
-      if (!m || m[1] !== name) return;
-      const value = m[2] === undefined || m[2].toLowerCase() === 'true' || m[2] === '1';
-      found = { value, at: objectLocation(d.obj, ['spec', 'template', 'spec', 'containers', ci, 'args', ai]) };
-    });
-  });
-  return found;
+  const arg = containerArgs(d).filter((a) => a.name === name).at(-1);
+  if (!arg) return undefined;
+  return { value: arg.value === undefined || arg.value.toLowerCase() === 'true' || arg.value === '1', at: arg.at };
 }
 
 function place(at: Location): string {

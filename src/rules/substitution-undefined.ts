@@ -3,6 +3,7 @@ import { substitutionDisabled } from '../load/substitute.js';
 import { didYouMean } from './did-you-mean.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
 import type { Cluster } from '../model/types.js';
+import { containerArgs } from './controller-args.js';
 import type { Rule, RuleContext } from './types.js';
 import { manifestOwners, substitutedStrings, writtenStrings } from './written-strings.js';
 import { isFluxKustomization, isObject } from '../model/objects.js';
@@ -99,9 +100,8 @@ const STRICT_GATE = /StrictPostBuildSubstitutions=true/;
 function strictGate(cluster: Cluster): string | undefined {
   for (const o of cluster.objects) {
     if (o.kind === 'Deployment' && o.name === 'kustomize-controller') {
-      const pod = isObject(o.value.spec) && isObject(o.value.spec.template) && isObject(o.value.spec.template.spec) ? o.value.spec.template.spec : {};
-      const args = (Array.isArray(pod.containers) ? pod.containers : []).flatMap((c) => (isObject(c) && Array.isArray(c.args) ? c.args : []));
-      if (args.some((a) => typeof a === 'string' && STRICT_GATE.test(a))) return `Deployment ${o.namespace ?? 'flux-system'}/${o.name}`;
+      const gates = containerArgs({ obj: o, containers: [] }).filter((a) => a.name === 'feature-gates');
+      if (gates.some((a) => a.value !== undefined && STRICT_GATE.test(a.value))) return `Deployment ${o.namespace ?? 'flux-system'}/${o.name}`;
     } else if (o.kind === 'FluxInstance' || o.kind === 'HelmRelease') {
       const spec = isObject(o.value.spec) ? o.value.spec : {};
       const patches = o.kind === 'FluxInstance' ? spec.kustomize : spec.values;
