@@ -21,6 +21,14 @@ export interface GeneratedArtifact {
 
 const GLOB = /[*?[{]/;
 
+/** A copy's `from` (`@alias/dir/**`): the source's alias, the path's segments, and the first glob among them (-1: none). */
+export function parseCopyFrom(from: string): { alias: string; segments: string[]; firstGlob: number } | undefined {
+  const m = from.match(/^@([^/]+)\/(.*)$/);
+  if (!m) return undefined;
+  const segments = m[2].split('/').filter((s) => s !== '' && s !== '.');
+  return { alias: m[1], segments, firstGlob: segments.findIndex((s) => GLOB.test(s)) };
+}
+
 /** The ArtifactGenerator entry that produces an ExternalArtifact, with its local copies as mounts. */
 export function findGeneratedArtifact(
   cluster: Cluster,
@@ -46,17 +54,16 @@ export function findGeneratedArtifact(
     const foreign: string[] = [];
     for (const c of Array.isArray(artifact.copy) ? artifact.copy : []) {
       if (!isObject(c) || typeof c.from !== 'string' || typeof c.to !== 'string') continue;
-      const from = c.from.match(/^@([^/]+)\/(.*)$/);
+      const from = parseCopyFrom(c.from);
       const to = c.to.match(/^@artifact\/(.*)$/);
       if (!from || !to) continue;
-      const source = aliases.get(from[1]);
+      const source = aliases.get(from.alias);
       const base = source && localBase(source);
       if (base === undefined) {
         foreign.push(c.from);
         continue;
       }
-      const segments = from[2].split('/').filter((s) => s !== '' && s !== '.');
-      const firstGlob = segments.findIndex((s) => GLOB.test(s));
+      const { segments, firstGlob } = from;
       const prefix = join(base === '.' ? '' : base, (firstGlob < 0 ? segments : segments.slice(0, firstGlob)).join('/'));
       let dest = trim(to[1]);
       // cp semantics (source-watcher internal/builder/builder.go, applySingleSourceCopy): a directory is copied as

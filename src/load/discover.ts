@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { parseCopyFrom } from './artifact-generator.js';
 import { host } from './disk.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
 import type { RootReason } from '../model/types.js';
@@ -218,11 +219,9 @@ function generatorCopies(v: unknown): string[] {
   const out: string[] = [];
   for (const a of Array.isArray(spec.artifacts) ? spec.artifacts : []) {
     for (const c of a && typeof a === 'object' && Array.isArray(a.copy) ? a.copy : []) {
-      const m = c && typeof c === 'object' && typeof c.from === 'string' ? c.from.match(/^@([^/]+)\/(.*)$/) : null;
-      if (!m || !git.has(m[1])) continue;
-      const dir = m[2].split('/').filter((p: string) => p !== '' && p !== '.');
-      const glob = dir.findIndex((p: string) => /[*?[{]/.test(p));
-      const fixed = (glob < 0 ? dir : dir.slice(0, glob)).join('/');
+      const from = c && typeof c === 'object' && typeof c.from === 'string' ? parseCopyFrom(c.from) : undefined;
+      if (!from || !git.has(from.alias)) continue;
+      const fixed = (from.firstGlob < 0 ? from.segments : from.segments.slice(0, from.firstGlob)).join('/');
       if (fixed !== '' && !fixed.includes('${')) out.push(fixed);
     }
   }
