@@ -1,6 +1,47 @@
 /** The library API: what the CLI, tests and editors call. */
-export { lint, runRules, type LintOptions, type LintResult, type Summary, type RuleSetting } from './engine/lint.js';
-export { loadRepo, UsageError, type LoadOptions } from './load/index.js';
+import { lint as lintWith, type LintOptions, type LintResult } from './engine/lint.js';
+import { lintAndFix as lintAndFixWith, type FixResult } from './engine/fix.js';
+import { loadRepo as loadWith, parseCacheScope, planRepo, type LoadOptions } from './load/index.js';
+import type { RepoModel } from './model/types.js';
+import { cacheStores } from './cache/stores.js';
+import { ParseCache } from './cache/parses.js';
+import { cacheDir } from './cache/dir.js';
+import path from 'node:path';
+
+export { runRules, lintRun, type LintOptions, type LintResult, type LintHooks, type LintRun, type ClusterPart, type Summary, type RuleSetting } from './engine/lint.js';
+export type { RunStores, OpenStores } from './engine/stores.js';
+export { UsageError, parseCacheScope, planRepo, type LoadOptions, type RepoPlan } from './load/index.js';
+export { cacheStores } from './cache/stores.js';
+
+/**
+ * Loads the repository and runs every enabled rule (src/engine/lint.ts), with `cache` opening the stores of the
+ * user cache directory, or the one given (src/cache/stores.ts).
+ */
+export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
+export function lint(options: LintOptions): LintResult;
+export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
+  return lintWith(options, cacheStores(options));
+}
+
+/** `--fix` (src/engine/fix.ts), with the stores `cache` names. */
+export function lintAndFix(options: LintOptions): FixResult {
+  return lintAndFixWith(options, cacheStores(options));
+}
+
+/** Reads a repository into one model (src/load/index.ts); `cache`: keep parses in the user cache directory, or the one given. */
+export function loadRepo(options: LoadOptions & { cache?: boolean | string }): RepoModel {
+  const { cache, ...rest } = options;
+  if (!cache || rest.parses) return loadWith(rest);
+  const plan = planRepo(rest);
+  const parses = ParseCache.open(typeof cache === 'string' ? path.resolve(plan.cwd, cache) : cacheDir(), parseCacheScope(plan));
+  const model = loadWith({ ...rest, parses });
+  try {
+    parses.save();
+  } catch {
+    // The next run parses again.
+  }
+  return model;
+}
 export type { RepoModel } from './model/types.js';
 /** The loader's documented limits (README "Limits"): past one, a finding instead of a crash or a hang. */
 export { LIMITS } from './load/index.js';
@@ -10,7 +51,7 @@ export { formatJson } from './report/json.js';
 export { formatStylish } from './report/stylish.js';
 export { FORMATS, format, formatSarif, formatGithub, formatJunit, formatMarkdown, type FormatName, type FormatOptions } from './report/index.js';
 export { resolveConfig, configToOptions, parseConfig, configSchema, isExternal, ConfigError, type LintGitopsConfig, type ExternalObject } from './config/index.js';
-export { lintAndFix, type FixResult, type AppliedFix } from './engine/fix.js';
+export type { FixResult, AppliedFix } from './engine/fix.js';
 /** lint() with the result cache (README "The result cache"): clusters whose files did not change are not linted again. */
 export { lintCached, type CacheContext } from './cache/run.js';
 export type { CachedLint } from './cache/run-entry.js';

@@ -29,13 +29,6 @@ const LAYERS: { name: string; members: string[] }[] = [
 
 /** `from -> to` (paths relative to src/) that may import against the direction, each with its reason. */
 const EXCEPTIONS: Record<string, string> = {
-  // Cache plumbing still below the edge: the parse cache and the validator cache share the result cache's small
-  // file helpers, and the loader opens the validation result store (the engine should hand it in).
-  'load/index.ts -> cache/validations.ts': 'opens the validation result store for the run',
-  'load/parse-cache.ts -> cache/dir.ts': 'the parse cache lives in the user cache directory',
-  'load/parse-cache.ts -> cache/checksum.ts': 'the parse cache checksums its file like the result cache',
-  'schema/validator-cache.ts -> cache/atomic.ts': 'writes compiled validators with the cache\'s atomic write',
-  'schema/validator-cache.ts -> cache/checksum.ts': 'checksums compiled validators like the result cache',
   'model/types.ts -> load/resourceset.ts': 'type only: a Cluster keeps the ResourceSet expansions the loader made',
   // lint-gitops diff's result types are formatted in report/.
   'report/diff-json.ts -> diff/result.ts': 'formats the diff result type',

@@ -30,7 +30,7 @@ describe('the bundled command', () => {
       const text = fs.readFileSync(path.join(BIN_DIR, f), 'utf8');
       for (const m of text.matchAll(/new URL\("(\.\.?\/[^"]+)", (?:import\.meta\.url|__lintGitopsUrl)\)/g)) named.push(m[1]!);
     }
-    expect(named).toEqual(expect.arrayContaining(['../cli/launch.js', '../load/parse-pool.js', '../schema/registry.js', '../cache/tool-id.js']));
+    expect(named).toEqual(expect.arrayContaining(['../cli/launch.js', '../load/parse/pool.js', '../schema/registry.js', '../cache/tool-id.js']));
     for (const rel of named) expect(fs.existsSync(path.join(BIN_DIR, rel)), rel).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lint, type LintOptions } from '../src/engine/lint.js';
+import { lint, type LintOptions } from '../src/index.js';
 import type { Diagnostic } from '../src/model/diagnostic.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -5,6 +5,7 @@ import { Journal, digest, recording } from './journal.js';
 import { printLintResult, type CliShow } from '../cli/fast-path.js';
 import { envKey, readCluster, runKey, saveRun, type CachedLint, type ClusterEntry, type KeptCluster, type RunCluster, type RunEntry } from './run-entry.js';
 import { writeEntry } from './store.js';
+import { cacheStores } from './stores.js';
 import { toolId } from './tool-id.js';
 import { Verifier } from './verify.js';
 
@@ -71,6 +72,7 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
   const { plan, composed, parts } = lintRun(options, {
     plan: resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : undefined,
     runLevel: (step) => recording(runJournal, step),
+    stores: cacheStores(options),
     reuse: (dirs, i, plan) => {
       const key = clusterKey(cacheDir, plan, dirs, options);
       keys.set(i, key);

@@ -23,6 +23,7 @@ import { lintCached, type CacheContext } from '../cache/run.js';
 import { runKey, saveRoots, saveRun, type CachedLint } from '../cache/run-entry.js';
 import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from '../engine/roots.js';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
+import { cacheStores } from '../cache/stores.js';
 import { DIFF_FORMATS, baseSpec, markdownLimit, runDiff, runNewOnly, type DiffFlags } from '../diff/cli.js';
 
 /** Exit codes (README "Exit codes."): 0 no errors, 1 errors (or too many warnings), 2 usage or internal error. */
@@ -143,7 +144,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   if (newOnly) return runNewOnly(options, newOnly, show);
   if (flags.fix) {
     // --fix never reads or writes cached results: it must see the files as they are after each pass.
-    const fixing = lintAndFix(options);
+    const fixing = lintAndFix(options, cacheStores(options));
     result = fixing.result;
     process.stderr.write(fixReport(fixing.fixed, fixing.files));
   } else if (cacheResults) {
@@ -151,7 +152,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     saveRun(cacheDir!, runKey(cacheDir!, argv, cwd), cached, show);
     result = cached;
   } else {
-    result = lint({ ...options, model: false });
+    result = lint({ ...options, model: false }, cacheStores(options));
   }
   return printLintResult(result.diagnostics, result.summary, show);
 }
@@ -192,7 +193,7 @@ function runRoots(
     };
     let result: Pick<LintResult, 'diagnostics' | 'summary'>;
     if (flags.fix) {
-      const fixing = lintAndFix(options);
+      const fixing = lintAndFix(options, cacheStores(options));
       result = fixing.result;
       for (const f of fixing.fixed) fixed.push({ ...f, file: rebaseFile(base, g.root, f.file) });
       for (const f of fixing.files) fixedFiles.push(rebaseFile(base, g.root, f));
@@ -202,7 +203,7 @@ function runRoots(
       cached.push(one);
       result = one;
     } else {
-      result = lint({ ...options, model: false });
+      result = lint({ ...options, model: false }, cacheStores(options));
     }
     runs.push({ root: g.root, reason: g.reason, diagnostics: result.diagnostics, summary: result.summary });
   }

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir as userCacheDir } from '../cache/dir.js';
+import { ParseCache } from '../cache/parses.js';
+import { cacheStores } from '../cache/stores.js';
+import type { OpenStores } from '../engine/stores.js';
+import { MemoryParseStore } from '../load/parse/store.js';
 import { lintRun, type ClusterPart, type ComposedRun, type LintOptions } from '../engine/lint.js';
-import { ParseCache, UsageError, parseCacheScope, planRepo, type RepoPlan } from '../load/index.js';
+import { UsageError, parseCacheScope, planRepo, type RepoPlan } from '../load/index.js';
 import type { BaseLabel, BaseSpec } from '../git/base.js';
 import { BaseError } from '../git/errors.js';
 import { startBase } from '../git/start.js';
@@ -57,8 +61,9 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   // One parse cache for both sides, so that what the base shares with the head (all but what changed) is parsed
   // once: the lint's own file when caching (the same key as lint-gitops's), else one kept in memory for this run.
   const dir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : userCacheDir()) : undefined;
-  const parseCache = dir ? ParseCache.open(dir, parseCacheScope(headPlan)) : ParseCache.memory();
-  const headOptions: LintOptions = { ...options, parseCache };
+  const parseCache = dir ? ParseCache.open(dir, parseCacheScope(headPlan)) : new MemoryParseStore();
+  const headOptions: LintOptions = options;
+  const headStores = cacheStores(options, parseCache);
   const started = await startBase(options.base, headPlan.root, cwd).catch(usage);
   times?.lap('base started');
   try {
@@ -70,7 +75,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     // reaches is known once it is: until then every model is held.
     const head = emptySide(headPlan);
     const held = new Map<string, RepoModel>();
-    lintSide(head, headPlan, headOptions, true, (dirs, model, part) => {
+    lintSide(head, headPlan, headOptions, headStores, true, (dirs, model, part) => {
       const dir = dirs[0] ?? '.';
       held.set(dir, model);
       head.parts.set(dir, part);
@@ -92,7 +97,8 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
       .map((p) => path.relative(headPlan.root, path.resolve(cwd, p)))
       .map((rel) => path.join(baseRoot, rel))
       .filter((p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory());
-    const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false, parseCache };
+    const baseOptions: LintOptions = { ...options, paths: basePaths, root: baseRoot, cache: false };
+    const baseStores = cacheStores(baseOptions, parseCache);
     const basePlan = basePaths.length > 0 ? planRepo(baseOptions) : undefined;
 
     const base = emptySide(basePlan ?? { ...headPlan, root: baseRoot, clusterDirs: [], discoveryLimits: [] });
@@ -102,6 +108,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
         base,
         basePlan,
         baseOptions,
+        baseStores,
         false,
         (dirs, model, part) => {
           const dir = dirs[0] ?? '.';
@@ -173,6 +180,7 @@ function lintSide(
   side: Side,
   plan: RepoPlan,
   options: LintOptions,
+  stores: OpenStores | undefined,
   /** Keep the parse cache when every cluster was loaded (the head's; the base's would only add its own files). */
   save: boolean,
   take: (dirs: string[], model: RepoModel, part: ClusterPart) => void,
@@ -181,6 +189,7 @@ function lintSide(
   let model: RepoModel | undefined;
   side.run = lintRun(options, {
     plan,
+    stores,
     saveParses: save,
     reuse: (dirs) => {
       const kept = reused?.(dirs);

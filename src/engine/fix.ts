@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, TextEdit } from '../model/diagnostic.js';
 import { lint, type LintOptions, type LintResult } from './lint.js';
+import type { OpenStores } from './stores.js';
 
 /** A fix that --fix wrote: the finding as it was reported before the edit. */
 export interface AppliedFix {
@@ -29,12 +30,12 @@ export const MAX_FIX_PASSES = 10;
  * the repository. Edits are dropped, never merged, when they overlap an earlier one in the same file (the next
  * pass picks them up), or when the file changed on disk since it was read.
  */
-export function lintAndFix(fixOptions: LintOptions): FixResult {
+export function lintAndFix(fixOptions: LintOptions, stores?: OpenStores): FixResult {
   // Like the result cache, validation results are neither read nor written: --fix sees the files as they are.
   const options: LintOptions = { ...fixOptions, validationCache: false };
   const fixed: AppliedFix[] = [];
   const written = new Set<string>();
-  let result = lint(options);
+  let result = lint(options, stores);
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
@@ -68,7 +69,7 @@ export function lintAndFix(fixOptions: LintOptions): FixResult {
       }
     }
     if (changed === 0) break;
-    result = lint(options);
+    result = lint(options, stores);
   }
   return { result, fixed, files: [...written].sort() };
 }

@@ -8,6 +8,7 @@ import { applyDirectives, findDirectives, type Directive } from './suppress.js';
 import { unusedSuppression } from '../rules/unused-suppression.js';
 import { locate, toRange } from '../model/location.js';
 import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from '../model/types.js';
+import type { OpenStores, RunStores } from './stores.js';
 
 export type { RuleSetting };
 
@@ -26,6 +27,14 @@ export interface LintOptions extends LoadOptions, RuleOptions {
    * (the CLI's way). Default true.
    */
   model?: boolean;
+  /**
+   * Keep parses, compiled validators and validation results between runs: a directory, or true for the user cache
+   * directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default. Read where the stores are
+   * opened (src/cache/stores.ts: the library entry src/index.ts and the CLI); the engine is handed the stores.
+   */
+  cache?: boolean | string;
+  /** With `cache`, also keep schema validation results (src/cache/validations.ts); true unless false. `--fix` turns it off. */
+  validationCache?: boolean;
 }
 
 export interface Summary {
@@ -112,12 +121,12 @@ export function clusterGroups(plan: RepoPlan): string[][] {
  * clusters share is read by each), then the findings are merged (a finding both report once), the run-wide rules
  * run, and suppressions and ignore globs apply.
  */
-export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
-export function lint(options: LintOptions): LintResult;
-export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
+export function lint(options: LintOptions & { model: false }, stores?: OpenStores): Omit<LintResult, 'model'>;
+export function lint(options: LintOptions, stores?: OpenStores): LintResult;
+export function lint(options: LintOptions, stores?: OpenStores): LintResult | Omit<LintResult, 'model'> {
   const keepModels = options.model !== false;
   const models: RepoModel[] = [];
-  const done = lintRun(options, keepModels ? { model: (m) => models.push(m) } : {});
+  const done = lintRun(options, keepModels ? { stores, model: (m) => models.push(m) } : { stores });
   const { composed } = done;
   if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
   return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope) };
@@ -141,7 +150,9 @@ export interface LintHooks {
   model?(model: RepoModel): void;
   /** The YAML files in scope when known for the files the clusters read (composeRun's `scope`). */
   scope?(read: string[]): string[] | undefined;
-  /** False: never keep the parse cache (lint-gitops diff's base side). Else it is kept when every cluster was loaded. */
+  /** The run's stores (src/engine/stores.ts), opened when a cluster is to be loaded; none: everything is computed. */
+  stores?: OpenStores;
+  /** False: never keep the parse store (lint-gitops diff's base side). Else it is kept when every cluster was loaded. */
   saveParses?: boolean;
 }
 
@@ -162,9 +173,10 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
   const run = runSettings(options);
   const groups = clusterGroups(plan).map((dirs, i) => ({ dirs, kept: hooks.reuse?.(dirs, i, plan) }));
   const stale = groups.filter((g) => !g.kept).length;
-  const loader = stale > 0 ? new ClusterLoader(plan, options) : undefined;
-  // The schema rules' caches are the loader's (its cache directory), given to the rules, not kept in the model.
-  const clusterRun: RunSettings = loader?.cacheDir !== undefined ? { ...run, ruleOptions: { ...run.ruleOptions, schemaCache: loader.schemaCache } } : run;
+  const stores: RunStores = stale > 0 ? (hooks.stores?.(plan, options) ?? {}) : {};
+  const loader = stale > 0 ? new ClusterLoader(plan, { ...options, parses: stores.parses }) : undefined;
+  // The schema rules' stores are given to the rules, not kept in the model.
+  const clusterRun: RunSettings = stores.schema ? { ...run, ruleOptions: { ...run.ruleOptions, schemaCache: stores.schema } } : run;
   const parts: LintRun['parts'] = [];
   try {
     let toLint = stale;
@@ -182,11 +194,13 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
       clusterDone(--toLint > 0);
     }
   } catch (e) {
-    loader?.close(false);
+    loader?.close();
+    stores.close?.(false);
     throw e;
   }
-  // The parse cache keeps what this load used: a run that reused some clusters does not save (ClusterLoader.close).
-  loader?.close(hooks.saveParses !== false && stale === groups.length);
+  loader?.close();
+  // The parse store keeps what this run used: a run that reused some clusters does not keep it (RunStores.close).
+  stores.close?.(hooks.saveParses !== false && stale === groups.length);
   const composed = runLevel(() =>
     composeRun(
       plan,

@@ -1,7 +1,7 @@
 import { editDistance } from '../model/strings.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
-import { YamlParser } from './parse-pool.js';
-import { unreadableFile } from './yaml-file.js';
+import { YamlParser } from './parse/pool.js';
+import { unreadableFile } from './parse/yaml-file.js';
 import type { FileRole, KustomizeError, LimitHit, Location, PathRef, RefKind, SourceFile } from '../model/types.js';
 
 /** Paths kustomize treats as remote: URLs, git shorthands and `?ref=` pins. */

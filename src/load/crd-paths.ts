@@ -3,7 +3,7 @@ import { host } from './disk.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
 import type { ExtraCrd } from '../model/types.js';
-import { isBroken, parseYamlFile } from './yaml-file.js';
+import { isBroken, parseYamlFile } from './parse/yaml-file.js';
 
 /** Files read below one `--crds` directory at most: a CRD folder is small; a mistyped `--crds /` must not read the disk. */
 const MAX_CRD_FILES = 5000;

@@ -4,7 +4,7 @@ import { parseCopyFrom } from './artifact-generator.js';
 import { host } from './disk.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
 import type { RootReason } from '../model/types.js';
-import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
+import { MAX_DOCUMENTS, countDocumentStarts } from './parse/yaml-file.js';
 
 /** How deep below a given directory clusters are looked for, and how many directories at most. */
 export const MAX_DISCOVERY_DEPTH = 8;

@@ -1,4 +1,4 @@
-import { parseInline as parseYaml } from './yaml-file.js';
+import { parseInline as parseYaml } from './parse/yaml-file.js';
 import type { NodePath, YamlDoc } from '../model/types.js';
 import { expandResourceSet, isInputProvider, isResourceSet } from './resourceset.js';
 import { isObject, type JsonObject } from '../model/objects.js';

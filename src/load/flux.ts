@@ -1,5 +1,5 @@
 import { isFluxKustomization, objectKey } from '../model/objects.js';
-import { parseInline as parseYaml } from './yaml-file.js';
+import { parseInline as parseYaml } from './parse/yaml-file.js';
 import type { LoadContext } from './context.js';
 import { applyPatch, metadataOf, setMetadata, type BuiltObject, type FluxOverlay, type KustomizeBuilder } from './kustomize.js';
 import { type PatchTarget } from './patches.js';

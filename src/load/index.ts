@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { host } from './disk.js';
-import { ValidationResults } from '../cache/validations.js';
 import { LoadContext } from './context.js';
 import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
 import type { LimitHit } from '../model/types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
-import { ParseCache, defaultCacheDir } from './parse-cache.js';
-import { YamlParser, workersFromEnv } from './parse-pool.js';
+import type { ParseStore } from './parse/store.js';
+import { YamlParser, workersFromEnv } from './parse/pool.js';
 import { prefetch } from './prefetch.js';
 import { RepoFs, dirname, joinRel } from './repo-fs.js';
 import type { Cluster, ExtraCrd, KustomizeDir, RepoModel, RootReason, SourceFile, SourceMapping } from '../model/types.js';
@@ -17,9 +16,8 @@ export * from '../model/types.js';
 export { normalizeUrl } from './flux.js';
 export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
-export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
+export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './parse/yaml-file.js';
 export { LIMITS } from './limits.js';
-export { ParseCache } from './parse-cache.js';
 
 export interface LoadOptions {
   /** Cluster directories, or directories holding clusters. */
@@ -46,22 +44,15 @@ export interface LoadOptions {
   schemaLocations?: string[];
   /** The same from the config file (`schemaLocations`), relative to the repo root. */
   schemaLocationDirs?: string[];
-  /**
-   * Keep parse results between runs, keyed by a hash of each file's bytes (src/load/parse-cache.ts): a directory,
-   * or true for the user cache directory ($LINT_GITOPS_CACHE_DIR, else e.g. ~/.cache/lint-gitops). Off by default.
-   */
-  cache?: boolean | string;
-  /**
-   * With `cache`, also keep schema validation results between runs (src/cache/validations.ts); true unless false.
-   * `--fix` turns it off: it reads and writes no lint results.
-   */
-  validationCache?: boolean;
   /** Worker threads for parsing YAML besides the main thread: undefined is $LINT_GITOPS_WORKERS, else none. */
   workers?: number;
   /** Flux sources built from a folder of this checkout (config `sources:`). */
   sources?: SourceMapping[];
-  /** Parse results to use instead of those `cache` names (lint-gitops diff shares one between its two sides). */
-  parseCache?: ParseCache;
+  /**
+   * Where the parser keeps parses by a hash of each file's bytes (src/load/parse/store.ts); none by default. The
+   * loader opens no store itself: src/cache/stores.ts opens the user cache directory's for `cache` (LintOptions).
+   */
+  parses?: ParseStore;
 }
 
 /** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
@@ -138,43 +129,25 @@ export function loadRepo(options: LoadOptions): RepoModel {
   let model: RepoModel;
   try {
     model = loader.load(plan.clusterDirs, { scope: true });
-  } catch (e) {
-    loader.close(false);
-    throw e;
+  } finally {
+    loader.close();
   }
-  loader.close(true);
   return model;
 }
 
 /**
  * Loads the clusters of a plan, sharing what costs to start between loads: the parser (its worker threads) and the
- * parse cache. Each load has its own files, roles, references and builds, so a cluster loaded on its own is a
+ * parse store. Each load has its own files, roles, references and builds, so a cluster loaded on its own is a
  * function of its own files only (what lint checks, one cluster at a time, and what the result cache keys on).
  */
 export class ClusterLoader {
-  readonly cacheDir?: string;
-  private readonly cache?: ParseCache;
-  /** Schema validation results, read when the first cluster's rules ask and written when the run closes. */
-  private readonly validations?: ValidationResults;
   private readonly parser: YamlParser;
 
   constructor(
     readonly plan: RepoPlan,
     private readonly options: LoadOptions,
   ) {
-    const cache = options.cache;
-    this.cacheDir = cache ? (typeof cache === 'string' ? path.resolve(plan.cwd, cache) : defaultCacheDir()) : undefined;
-    this.cache = options.parseCache ?? (this.cacheDir ? ParseCache.open(this.cacheDir, parseCacheScope(plan)) : undefined);
-    this.validations = this.cacheDir && options.validationCache !== false ? new ValidationResults(this.cacheDir) : undefined;
-    this.parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache: this.cache });
-  }
-
-  /**
-   * Where the schema rules keep compiled validators and validation results (the same cache directory); the engine
-   * hands it to the rules (RuleOptions.schemaCache), so the model carries no cache.
-   */
-  get schemaCache(): { dir?: string; results?: ValidationResults } {
-    return { dir: this.cacheDir, results: this.validations };
+    this.parser = new YamlParser({ workers: options.workers ?? workersFromEnv(), cache: options.parses });
   }
 
   /**
@@ -224,24 +197,9 @@ export class ClusterLoader {
     };
   }
 
-  /**
-   * Stops the parser's threads; `save`: keep the parse cache (after a load that went through). The parse cache
-   * keeps what this load used, so a load of only some of the plan's clusters (the others' results were cached)
-   * does not save: the whole run's parses stay for the next time they are all needed. Validation results are
-   * kept whatever happened: each is a function of its key alone, and the older ones stay (ValidationResults).
-   */
-  close(save: boolean): void {
+  /** Stops the parser's threads (what it parsed stays in the parse store, which its opener keeps or drops). */
+  close(): void {
     this.parser.close();
-    try {
-      if (save) this.cache?.save();
-    } catch {
-      // A cache directory that cannot be written (or is not a directory) costs the next run its parses, nothing more.
-    }
-    try {
-      this.validations?.save();
-    } catch {
-      // Likewise: the next run validates again.
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { objectLocation } from '../model/location.js';
 import { parseAllDocuments } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH, checkInlineBounds, isBroken } from './yaml-file.js';
+import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH, checkInlineBounds, isBroken } from './parse/yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';

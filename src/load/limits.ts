@@ -2,7 +2,7 @@ import { MAX_DISCOVERY_DEPTH, MAX_DISCOVERY_DIRS } from './discover.js';
 import { MAX_CLUSTER_OBJECTS, MAX_FLUX_KUSTOMIZATIONS } from './flux.js';
 import { MAX_BUILD_OBJECTS } from './kustomize.js';
 import { MAX_FILE_BYTES } from './repo-fs.js';
-import { MAX_ALIAS_COUNT, MAX_DOCUMENTS, MAX_FULL_PARSE_BYTES, MAX_FULL_PARSE_TOKENS, MAX_YAML_DEPTH, MAX_YAML_TOKENS } from './yaml-file.js';
+import { MAX_ALIAS_COUNT, MAX_DOCUMENTS, MAX_FULL_PARSE_BYTES, MAX_FULL_PARSE_TOKENS, MAX_YAML_DEPTH, MAX_YAML_TOKENS } from './parse/yaml-file.js';
 
 /**
  * Every limit the loader enforces, by name (README "Limits" lists each). Going past one is a finding

@@ -112,8 +112,8 @@ class SchemaContext {
     for (const c of model.clusters) objects += c.objects.length;
     const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? cache.results : undefined;
     const schemaLocations = model.schemaLocations ?? [];
-    this.registry = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, results, schemaLocations });
-    this.shipped = SchemaRegistry.bundled(undefined, { cacheDir: cache.dir, schemaLocations });
+    this.registry = SchemaRegistry.bundled(undefined, { validators: cache.validators, results, schemaLocations });
+    this.shipped = SchemaRegistry.bundled(undefined, { validators: cache.validators, schemaLocations });
     this.collectCrds();
   }
 

@@ -2,6 +2,7 @@ import type { Diagnostic, Severity, TextEdit } from '../model/diagnostic.js';
 import type { ExternalObject } from '../model/external.js';
 import type { Location, RepoModel, SourceFile } from '../model/types.js';
 import type { ValidationResultStore } from '../schema/registry.js';
+import type { ValidatorFiles } from '../schema/validator-cache.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
 export interface FileSpan {
@@ -53,14 +54,14 @@ export interface RuleOptions {
    * src/config/external.ts matches kind, name and namespace (an entry without namespace matches any).
    */
   external?: readonly ExternalObject[];
-  /** Where the schema rules keep what they compute between runs; the engine sets it from the loader's cache. */
+  /** Where the schema rules keep what they compute between runs; the engine sets it from the run's stores. */
   schemaCache?: SchemaCache;
 }
 
-/** The schema rules' caches (src/schema/): compiled validators in `dir`, validation results in `results`. */
+/** The schema rules' caches (src/schema/): compiled validators in `validators`, validation results in `results`. */
 export interface SchemaCache {
-  /** The cache directory (src/schema/validator-cache.ts keeps validators compiled at run time there). */
-  dir?: string;
+  /** Validators compiled at run time and V8's code cache of them (src/schema/validator-cache.ts). */
+  validators?: ValidatorFiles;
   /** Validation results kept between runs, shared by the run's clusters (src/cache/validations.ts). */
   results?: ValidationResultStore;
 }

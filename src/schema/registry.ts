@@ -6,7 +6,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { kubernetesFormats } from './formats.js';
-import { ValidatorCache, evaluateStandalone } from './validator-cache.js';
+import { ValidatorCache, evaluateStandalone, type ValidatorFiles } from './validator-cache.js';
 import { convertCatalogSchema, convertCrd, type JsonObject } from './convert.js';
 import { host } from '../load/disk.js';
 import { schemaHash } from './schema-hash.js';
@@ -277,25 +277,25 @@ export class SchemaRegistry {
   /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
   private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, cacheDir?: string, results?: ValidationResultStore, locations: string[] = []) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, validators?: ValidatorFiles, results?: ValidationResultStore, locations: string[] = []) {
     this.bundle = bundle;
     this.locations = locations;
     this.usePrecompiled = usePrecompiled;
-    this.cache = cacheDir ? new ValidatorCache(cacheDir) : undefined;
+    this.cache = validators ? new ValidatorCache(validators) : undefined;
     this.results = results;
   }
 
   /**
    * The schemas/ folder shipped with the package. `precompiled: false`
    * ignores the precompiled validators (to compare them with fresh ones);
-   * `cacheDir` keeps validators compiled at run time between runs (src/schema/validator-cache.ts);
+   * `validators` keeps validators compiled at run time between runs (src/schema/validator-cache.ts);
    * `results` keeps validation results between runs (src/cache/validations.ts).
    */
   static bundled(
     dir: string = bundledSchemasDir(),
-    options: { precompiled?: boolean; cacheDir?: string; results?: ValidationResultStore; schemaLocations?: string[] } = {},
+    options: { precompiled?: boolean; validators?: ValidatorFiles; results?: ValidationResultStore; schemaLocations?: string[] } = {},
   ): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.cacheDir, options.results, options.schemaLocations);
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.validators, options.results, options.schemaLocations);
   }
 
   /** A registry without bundled schemas (addCrd only). */

@@ -1,18 +1,26 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import vm from 'node:vm';
 import type { Ajv, Format, ValidateFunction } from 'ajv';
-import { writeFileAtomic } from '../cache/atomic.js';
-import { checksum } from '../cache/checksum.js';
+import { checksum } from '../model/checksum.js';
 import { AJV_OPTIONS, createAjv } from './ajv.js';
 
 const require = createRequire(import.meta.url);
 
 /**
+ * Where compiled validators are kept between runs: files by name (`validators/<hash>.cjs`, `.v8`), read whole and
+ * written whole — the two-method cache interface the schema registry is given. The result cache's side of the code
+ * keeps them in the user cache directory (src/cache/stores.ts, writing each through a temporary file renamed over
+ * it); what is read is checked here against its checksum before it is used. `write` is false when it could not.
+ */
+export interface ValidatorFiles {
+  read(name: string): Buffer | undefined;
+  write(name: string, data: string | Uint8Array): boolean;
+}
+
+/**
  * Evaluates ajv standalone code (CommonJS expecting `__formats`, the formats of
- * src/schema/formats.ts). With `v8`, V8's code cache is read from `v8.file`, or
+ * src/schema/formats.ts). With `v8`, V8's code cache is read from `v8.name` of `v8.files`, or
  * written to it after the validator's first call (V8 compiles function bodies
  * on first call, so only then does the cache hold them): the large validators
  * are megabytes of source, and compiling them again costs more than reading
@@ -22,8 +30,8 @@ const require = createRequire(import.meta.url);
  * its own checksum only in debug builds), so a damaged one is only a slower load.
  * Returns undefined when the code does not yield a validator.
  */
-export function evaluateStandalone(code: string, filename: string, formats: Record<string, Format>, v8?: { file: string; codeId: string }): ValidateFunction | undefined {
-  const cachedData = v8 ? readCodeCache(v8.file, v8.codeId) : undefined;
+export function evaluateStandalone(code: string, filename: string, formats: Record<string, Format>, v8?: { files: ValidatorFiles; name: string; codeId: string }): ValidateFunction | undefined {
+  const cachedData = v8 ? readCodeCache(v8.files, v8.name, v8.codeId) : undefined;
   try {
     const script = new vm.Script(`(function (module, exports, require, __formats) {${code}\n})`, { filename, cachedData });
     const mod: { exports: unknown } = { exports: {} };
@@ -39,7 +47,7 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
       if (!written) {
         written = true;
         // If it cannot be written, the next run compiles the source again.
-        writeCodeCache(v8.file, v8.codeId, script.createCachedData());
+        writeCodeCache(v8.files, v8.name, v8.codeId, script.createCachedData());
       }
       return ok;
     }) as ValidateFunction;
@@ -52,13 +60,9 @@ export function evaluateStandalone(code: string, filename: string, formats: Reco
 const CODE_CACHE_FORMAT = 'lint-gitops validator code cache 1';
 
 /** A code cache file: a header line (format, the code's id, the checksum of V8's data), then V8's data. */
-function readCodeCache(file: string, codeId: string): Buffer | undefined {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
+function readCodeCache(files: ValidatorFiles, name: string, codeId: string): Buffer | undefined {
+  const buf = files.read(name);
+  if (!buf) return undefined;
   const nl = buf.indexOf(10);
   if (nl < 0 || nl > 512) return undefined;
   const [format, id, sum] = buf.toString('latin1', 0, nl).split('\t');
@@ -66,8 +70,8 @@ function readCodeCache(file: string, codeId: string): Buffer | undefined {
   return format === CODE_CACHE_FORMAT && id === codeId && sum === checksum(data) ? data : undefined;
 }
 
-function writeCodeCache(file: string, codeId: string, data: Buffer): boolean {
-  return writeFileAtomic(file, Buffer.concat([Buffer.from(`${CODE_CACHE_FORMAT}\t${codeId}\t${checksum(data)}\n`, 'latin1'), data]));
+function writeCodeCache(files: ValidatorFiles, name: string, codeId: string, data: Buffer): boolean {
+  return files.write(name, Buffer.concat([Buffer.from(`${CODE_CACHE_FORMAT}\t${codeId}\t${checksum(data)}\n`, 'latin1'), data]));
 }
 
 const CODE_HEADER = '// lint-gitops validator ';
@@ -97,7 +101,7 @@ function unsealCode(text: string): { code: string; sum: string } | undefined {
 export class ValidatorCache {
   private ajv: Ajv | undefined;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly files: ValidatorFiles) {}
 
   /**
    * A precompiled validator of the bundle (`hash`: the SHA-256 of its code, hex), with its code decompressed and
@@ -105,32 +109,23 @@ export class ValidatorCache {
    * The kept code is used only when it still hashes to `hash` (hashing it costs a fraction of decompressing it).
    */
   bundledValidator(hash: string, filename: string, decompress: () => string, formats: Record<string, Format>): ValidateFunction | undefined {
-    const base = path.join(this.dir, 'validators', `bundled-${hash}`);
-    let code: string | undefined;
-    try {
-      // The bytes are hashed as read (hashing the decoded text would encode it again).
-      const bytes = fs.readFileSync(`${base}.cjs`);
-      code = createHash('sha256').update(bytes).digest('hex') === hash ? bytes.toString('utf8') : undefined;
-    } catch {
-      code = undefined;
-    }
+    const base = `validators/bundled-${hash}`;
+    // The bytes are hashed as read (hashing the decoded text would encode it again).
+    const bytes = this.files.read(`${base}.cjs`);
+    let code = bytes && createHash('sha256').update(bytes).digest('hex') === hash ? bytes.toString('utf8') : undefined;
     if (code === undefined) {
       code = decompress();
       // If it cannot be written, the next run decompresses again.
-      writeFileAtomic(`${base}.cjs`, code);
+      this.files.write(`${base}.cjs`, code);
     }
-    return evaluateStandalone(code, filename, formats, { file: `${base}.v8`, codeId: hash });
+    return evaluateStandalone(code, filename, formats, { files: this.files, name: `${base}.v8`, codeId: hash });
   }
 
-  private load(file: string, formats: Record<string, Format>): ValidateFunction | undefined {
-    let sealed: { code: string; sum: string } | undefined;
-    try {
-      sealed = unsealCode(fs.readFileSync(file, 'utf8'));
-    } catch {
-      return undefined;
-    }
+  private load(name: string, formats: Record<string, Format>): ValidateFunction | undefined {
+    const bytes = this.files.read(`${name}.cjs`);
+    const sealed = bytes && unsealCode(bytes.toString('utf8'));
     if (!sealed) return undefined;
-    return evaluateStandalone(sealed.code, file, formats, { file: `${file.slice(0, -'.cjs'.length)}.v8`, codeId: sealed.sum });
+    return evaluateStandalone(sealed.code, `${name}.cjs`, formats, { files: this.files, name: `${name}.v8`, codeId: sealed.sum });
   }
 
   validator(schema: object, formats: Record<string, Format>): ValidateFunction {
@@ -142,8 +137,8 @@ export class ValidatorCache {
       .update('\0')
       .update(JSON.stringify(schema))
       .digest('hex');
-    const file = path.join(this.dir, 'validators', `${key}.cjs`);
-    const cached = this.load(file, formats);
+    const name = `validators/${key}`;
+    const cached = this.load(name, formats);
     if (cached) return cached;
     // Same options as every other validator; formats come from the loader as __formats, like the bundled ones.
     const { _ } = require('ajv') as typeof import('ajv');
@@ -153,8 +148,8 @@ export class ValidatorCache {
     // Use what was written, so that its first call also leaves the V8 code cache for the next run; a read-only or
     // full cache directory only costs the next run a compile.
     try {
-      if (writeFileAtomic(file, sealedCode(standaloneCode(this.ajv, validate)))) {
-        const loaded = this.load(file, formats);
+      if (this.files.write(`${name}.cjs`, sealedCode(standaloneCode(this.ajv, validate)))) {
+        const loaded = this.load(name, formats);
         if (loaded) return loaded;
       }
     } catch {

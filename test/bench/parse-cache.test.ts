@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { FAST_PARSER_VERSION } from '../../src/load/fast-parse.js';
-import { ParseCache } from '../../src/load/parse-cache.js';
+import { FAST_PARSER_VERSION } from '../../src/load/parse/fast-parse.js';
+import { ParseCache } from '../../src/cache/parses.js';
 import { CLUSTER, fixtureCopy, lineOf, lintTree, replaceOnce, runCli } from '../helpers.js';
 
 const ns = 'flux-apps/vault/namespace.yaml';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RACY_MS } from '../../src/cache/journal.js';
 import { lintCached } from '../../src/cache/run.js';
 import { computeToolId } from '../../src/cache/tool-id.js';
-import { lint, type LintOptions } from '../../src/engine/lint.js';
+import { lint, type LintOptions } from '../../src/index.js';
 import { CLUSTER, fixtureCopy, lineOf, replaceOnce } from '../helpers.js';
 import { LAB, twoClusters } from '../integrations/two-clusters.js';
 

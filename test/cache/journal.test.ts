@@ -7,7 +7,7 @@ import { Journal, RACY_MS, recording } from '../../src/cache/journal.js';
 import { lintCached } from '../../src/cache/run.js';
 import { readCluster } from '../../src/cache/run-entry.js';
 import { Verifier } from '../../src/cache/verify.js';
-import { lint, type LintOptions } from '../../src/engine/lint.js';
+import { lint, type LintOptions } from '../../src/index.js';
 import { loadRepo } from '../../src/load/index.js';
 import { CLUSTER, fixtureCopy, replaceOnce } from '../helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RACY_MS } from '../../src/cache/journal.js';
 import { lintCached } from '../../src/cache/run.js';
-import { lint, type LintOptions } from '../../src/engine/lint.js';
+import { lint, type LintOptions } from '../../src/index.js';
 import { twoClusters } from '../integrations/two-clusters.js';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationResults, validationsFile } from '../../src/cache/validations.js';
 import { digest } from '../../src/cache/journal.js';
-import { lint } from '../../src/engine/lint.js';
+import { lint } from '../../src/index.js';
 import { SchemaRegistry, validatorStats } from '../../src/schema/index.js';
 import { CLUSTER, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 import { LAB, twoClusters } from '../integrations/two-clusters.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/index.js';
-import { parseInline } from '../../src/load/yaml-file.js';
+import { parseInline } from '../../src/load/parse/yaml-file.js';
 import { CLUSTER, fixtureCopy, lineOf, lintRule, lintTree, replaceOnce } from '../helpers.js';
 import { invariantViolations } from '../fuzz/invariants.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { fastParse, fastParseDeclines } from '../../src/load/fast-parse.js';
-import { parsedOf } from '../../src/load/parsed-file.js';
-import { parseYamlFile } from '../../src/load/yaml-file.js';
+import { fastParse, fastParseDeclines } from '../../src/load/parse/fast-parse.js';
+import { parsedOf } from '../../src/load/parse/parsed-file.js';
+import { parseYamlFile } from '../../src/load/parse/yaml-file.js';
 
 /**
  * Strict equality of parsed values: same types, Object.is for primitives (so -0 is not 0, NaN is NaN), same

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, sharedDir } from '../helpers.js';
-import { fastParse } from '../../src/load/fast-parse.js';
+import { fastParse } from '../../src/load/parse/fast-parse.js';
 import { expectFastPathAgrees } from './fast-parse-equivalence.js';
 
 /**

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/index.js';
-import { fastParse, fastParseDeclines } from '../../src/load/fast-parse.js';
-import { ParseCache } from '../../src/load/parse-cache.js';
-import { parseValues } from '../../src/load/parsed-file.js';
-import { parseYamlFile } from '../../src/load/yaml-file.js';
+import { fastParse, fastParseDeclines } from '../../src/load/parse/fast-parse.js';
+import { ParseCache } from '../../src/cache/parses.js';
+import { parseValues } from '../../src/load/parse/parsed-file.js';
+import { parseYamlFile } from '../../src/load/parse/yaml-file.js';
 import { CLUSTER, FIXTURES, fixtureCopy, lintTree, sharedDir } from '../helpers.js';
 import { expectFastPathAgrees } from './fast-parse-equivalence.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromBuffer, jsonExact, parseValues, toBuffer, type ParsedFile } from '../../src/load/parsed-file.js';
+import { fromBuffer, jsonExact, parseValues, toBuffer, type ParsedFile } from '../../src/load/parse/parsed-file.js';
 import { FIXTURES, sharedDir } from '../helpers.js';
 
 /**

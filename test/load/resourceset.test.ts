@@ -12,7 +12,7 @@ import {
   type GeneratedObject,
   type ResourceSetExpansion,
 } from '../../src/load/resourceset.js';
-import { parseYamlFile } from '../../src/load/yaml-file.js';
+import { parseYamlFile } from '../../src/load/parse/yaml-file.js';
 import { SHARED } from '../helpers.js';
 
 const OWNER = (name: string, namespace: string) => ({

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { ParseCache } from './parse-cache.js';
+import { parseKey, type ParseStore } from './store.js';
 import { fromBuffer, lazySourceFile, parseValues, toBuffer, type ParsedFile } from './parsed-file.js';
-import type { SourceFile } from '../model/types.js';
+import type { SourceFile } from '../../model/types.js';
 
 /**
  * Worker threads used when none are asked for: none. Measured on the bench fleets (2 cores, shared machine) with
@@ -26,7 +26,7 @@ const WORKER_TIMEOUT_MS = 2 * 60 * 1000;
 export interface ParserOptions {
   /** Worker threads besides the main thread: undefined is DEFAULT_WORKERS (none), N forces N. */
   workers?: number;
-  cache?: ParseCache;
+  cache?: ParseStore;
 }
 
 interface PoolWorker {
@@ -41,7 +41,7 @@ interface PoolWorker {
  * Every file comes back as a lazySourceFile: values and problems now, syntax trees only where a finding needs one.
  */
 export class YamlParser {
-  private readonly cache: ParseCache;
+  private readonly cache: ParseStore | undefined;
   private readonly workerCount: number | undefined;
   private pool: PoolWorker[] | undefined;
   /** [0]: answers posted by the workers (Atomics.wait wakes on it). */
@@ -51,7 +51,7 @@ export class YamlParser {
   private nextId = 1;
 
   constructor(options: ParserOptions = {}) {
-    this.cache = options.cache ?? ParseCache.none();
+    this.cache = options.cache;
     this.workerCount = options.workers;
   }
 
@@ -61,10 +61,11 @@ export class YamlParser {
 
   parseMany(items: { path: string; text: string }[]): SourceFile[] {
     const out = new Array<SourceFile>(items.length);
-    const keys = this.cache.enabled ? items.map((i) => ParseCache.key(i.text)) : [];
+    const cache = this.cache;
+    const keys = cache ? items.map((i) => parseKey(i.text)) : [];
     const todo: number[] = [];
     items.forEach((item, i) => {
-      const hit = this.cache.enabled ? this.cache.get(keys[i]) : undefined;
+      const hit = cache?.get(keys[i]);
       if (hit) out[i] = lazySourceFile(item.path, item.text, fromBuffer(hit));
       else todo.push(i);
     });
@@ -94,13 +95,13 @@ export class YamlParser {
           // Never trust a broken answer: parse it here instead.
           parsed = parseValues(items[i].path, items[i].text);
         }
-        if (this.cache.enabled) this.cache.set(keys[i], buf);
+        cache?.set(keys[i], buf);
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       });
     const parseHere = (indexes: number[]) => {
       for (const i of indexes) {
         const parsed = parseValues(items[i].path, items[i].text);
-        if (this.cache.enabled) this.cache.set(keys[i], toBuffer(parsed));
+        cache?.set(keys[i], toBuffer(parsed));
         out[i] = lazySourceFile(items[i].path, items[i].text, parsed);
       }
     };
@@ -176,7 +177,7 @@ export class YamlParser {
     if (this.pool) return this.pool;
     const wanted = this.workerCount ?? DEFAULT_WORKERS;
     if (wanted <= 0) return [];
-    const script = new URL('./parse-worker.js', import.meta.url);
+    const script = new URL('./worker.js', import.meta.url);
     // Run from TypeScript sources (the tests), there is no compiled worker to start: parse in this thread.
     if (!fs.existsSync(fileURLToPath(script))) {
       this.pool = [];

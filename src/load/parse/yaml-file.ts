@@ -1,7 +1,7 @@
 import { CST, Lexer, LineCounter, Scalar, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parse, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { fastParseEvents } from './fast-parse.js';
 import { lightDocuments, lineCounterOf } from './light-ast.js';
-import type { FileProblem, Location, SourceFile, YamlDoc, YamlProblem } from '../model/types.js';
+import type { FileProblem, Location, SourceFile, YamlDoc, YamlProblem } from '../../model/types.js';
 
 /** An alias expanding into more nodes than this is a "billion laughs" bomb, not configuration. */
 export const MAX_ALIAS_COUNT = 1000;

@@ -14,7 +14,7 @@ import {
   type Event,
 } from 'js-yaml';
 import type { ParsedFile } from './parsed-file.js';
-import type { YamlProblem } from '../model/types.js';
+import type { YamlProblem } from '../../model/types.js';
 import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
 
 /**

@@ -1,9 +1,9 @@
 import { serialize, deserialize } from 'node:v8';
-import { jsonExact } from '../model/json-exact.js';
+import { jsonExact } from '../../model/json-exact.js';
 import { fastParse, fastParseEvents } from './fast-parse.js';
 import { measureYaml, parseYamlFile } from './yaml-file.js';
 import type { Document, LineCounter } from 'yaml';
-import type { FileProblem, FileRole, SourceFile, YamlDoc, YamlProblem } from '../model/types.js';
+import type { FileProblem, FileRole, SourceFile, YamlDoc, YamlProblem } from '../../model/types.js';
 
 /**
  * What parsing a file yields for rules, without the YAML syntax tree: the JS value and problems of each document.

@@ -1,10 +1,8 @@
-import { createHash, hash as cryptoHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FAST_PARSER_VERSION } from './fast-parse.js';
-import { cacheDir } from '../cache/dir.js';
-import { checksum } from '../cache/checksum.js';
+import { parserVersion as cacheVersion, parseKey, type ParseStore } from '../load/parse/store.js';
+import { checksum } from '../model/checksum.js';
 
 /**
  * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
@@ -16,16 +14,13 @@ import { checksum } from '../cache/checksum.js';
  * rewritten) and a damaged index or a truncated or foreign file drops the whole cache; lint results never depend
  * on whether the cache was there.
  */
-export class ParseCache {
+export class ParseCache implements ParseStore {
   /** Entries of the file, by key, with their checksum (checked on first use: most runs use only some). */
   private readonly old = new Map<string, { value: Uint8Array; sum: string }>();
   private readonly used = new Map<string, Uint8Array>();
   private dirty = false;
 
-  private constructor(
-    private readonly file: string | undefined,
-    private readonly inMemory = false,
-  ) {}
+  private constructor(private readonly file: string) {}
 
   /** The cache for one repository root and cluster selection (shards keep separate files and do not evict each other). */
   static open(dir: string, scope: string): ParseCache {
@@ -39,25 +34,9 @@ export class ParseCache {
     return cache;
   }
 
-  /** A cache that remembers nothing (tests, --no-cache). */
-  static none(): ParseCache {
-    return new ParseCache(undefined);
-  }
-
-  /** A cache kept for this process only (lint-gitops diff: what the base shares with the head is parsed once). */
-  static memory(): ParseCache {
-    return new ParseCache(undefined, true);
-  }
-
-  get enabled(): boolean {
-    return this.file !== undefined || this.inMemory;
-  }
-
-  /** The entry for a file's bytes, as parsed by this parser: the fast path's version is part of every key. */
+  /** The entry for a file's bytes, as parsed by this parser (src/load/parse/store.ts). */
   static key(text: string): string {
-    // One-shot hash of the same bytes as createHash().update(FAST_PARSER_VERSION).update('\0').update(text) (the
-    // version is ASCII): a third of the time over a 5,000-app fleet's 30,111 files (~100 ms against ~290 ms).
-    return cryptoHash('sha256', `${FAST_PARSER_VERSION}\0${text}`, 'base64');
+    return parseKey(text);
   }
 
   get(key: string): Uint8Array | undefined {
@@ -75,14 +54,12 @@ export class ParseCache {
   }
 
   set(key: string, value: Uint8Array): void {
-    if (!this.enabled) return;
     this.used.set(key, value);
     this.dirty = true;
   }
 
   /** Writes the entries this run used, when anything changed; a failure to write is not a lint failure. */
   save(): void {
-    if (!this.file) return;
     if (!this.dirty && this.used.size === this.old.size) return;
     const entries = [...this.used].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const index: [string, number, string][] = entries.map(([k, v]) => [k, v.byteLength, checksum(v)]);
@@ -91,7 +68,8 @@ export class ParseCache {
     const len = Buffer.alloc(4 + HEADER_SUM_BYTES);
     len.writeUInt32LE(header.length);
     len.write(checksum(header), 4, 'latin1');
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // Process id and random bytes: two writers never share a temporary file (as src/cache/atomic.ts).
+    const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const fd = fs.openSync(tmp, 'w');
@@ -174,44 +152,3 @@ function prune(dir: string, keep: string): void {
 function hash(s: string): string {
   return createHash('sha256').update(s).digest('base64');
 }
-
-let version: string | undefined;
-
-/**
- * Changes whenever a parse could come out differently: the parser modules of this build (the full parse and the
- * fast path, and the fast path's own version), the yaml and js-yaml packages, V8.
- */
-export function cacheVersion(): string {
-  if (version) return version;
-  const h = createHash('sha256');
-  // Format 2: a file fails as a whole (FILE_FAILED), limits are problems of kind 'limit', unresolved aliases are found.
-  h.update(`format 2\0${process.versions.v8}\0${FAST_PARSER_VERSION}\0`);
-  for (const mod of ['yaml-file', 'parsed-file', 'fast-parse', 'light-ast']) {
-    // Built: the .js beside this file; from sources (tests): the .ts.
-    const text = ['js', 'ts'].map((ext) => readOrUndefined(new URL(`./${mod}.${ext}`, import.meta.url))).find((t) => t !== undefined);
-    h.update(`${mod}\0`);
-    h.update(text ?? 'missing');
-  }
-  for (const pkg of ['yaml', 'js-yaml']) {
-    try {
-      const entry = fileURLToPath(import.meta.resolve(pkg));
-      const st = fs.statSync(entry);
-      h.update(`${entry}\0${st.size}\0${st.mtimeMs}\0`);
-    } catch {
-      h.update(`${pkg}?\0`);
-    }
-  }
-  version = h.digest('base64');
-  return version;
-}
-
-function readOrUndefined(url: URL): Buffer | undefined {
-  try {
-    return fs.readFileSync(fileURLToPath(url));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Where the cache lives: $LINT_GITOPS_CACHE_DIR, else the platform's user cache directory (src/cache/dir.ts). */
-export const defaultCacheDir = cacheDir;
