@@ -3,7 +3,7 @@ export { lint, runRules, type LintOptions, type LintResult, type Summary, type R
 export { loadRepo, UsageError, type LoadOptions } from './load/index.js';
 export type { RepoModel } from './model/types.js';
 /** The loader's documented limits (README "Limits"): past one, a finding instead of a crash or a hang. */
-export { LIMITS } from './load/index.js';
+export { LIMITS } from './model/limits.js';
 export { rules, ruleById, type Rule, type RuleContext } from './rules/index.js';
 export type { Diagnostic, Severity } from './model/diagnostic.js';
 export { formatJson } from './report/json.js';

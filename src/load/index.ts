@@ -18,7 +18,7 @@ export { normalizeUrl } from './flux.js';
 export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
 export { MAX_FILE_BYTES } from './repo-fs.js';
 export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './yaml-file.js';
-export { LIMITS } from './limits.js';
+export { LIMITS } from '../model/limits.js';
 export { ParseCache } from './parse-cache.js';
 
 export interface LoadOptions {
