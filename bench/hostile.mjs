@@ -1,5 +1,5 @@
 /**
- * Hostile YAML shapes of up to MAX_FILE_BYTES, each parsed the way a lint run reads a file (src/load/parsed-file.ts
+ * Hostile YAML shapes of up to MAX_FILE_BYTES, each parsed the way a lint run reads a file (src/load/parse/parsed-file.ts
  * parseValues, then the syntax tree a finding's position needs), in a child process of its own: prints the wall
  * time, CPU time and peak RSS per shape, and what became of the file. README "Limits" states the bound this measures:
  * any single file up to 10 MiB is refused or parsed within 2 s and 300 MB.

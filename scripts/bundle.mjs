@@ -8,7 +8,7 @@
 // once V8's code cache matches (see the commits that added this script and the code cache for the figures).
 //
 // What stays the same:
-//  - dist/ itself: the library (dist/index.js), the tests and the parse worker (dist/load/parse-worker.js) use the
+//  - dist/ itself: the library (dist/index.js), the tests and the parse worker (dist/load/parse/worker.js) use the
 //    modules tsc wrote, and test/bundle.test.ts checks that the bundle prints what dist/cli.js prints;
 //  - the result cache's fast path: src/cli/command.ts imports the full command (cli/main.js) only on a miss, so the
 //    bundle is split there (fast.cjs holds the fast path, main.cjs the rest);

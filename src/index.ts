@@ -44,7 +44,7 @@ export function loadRepo(options: LoadOptions & { cache?: boolean | string }): R
 }
 export type { RepoModel } from './model/types.js';
 /** The loader's documented limits (README "Limits"): past one, a finding instead of a crash or a hang. */
-export { LIMITS } from './load/index.js';
+export { LIMITS } from './model/limits.js';
 export { rules, ruleById, type Rule, type RuleContext } from './rules/index.js';
 export type { Diagnostic, Severity } from './model/diagnostic.js';
 export { formatJson } from './report/json.js';
@@ -56,7 +56,8 @@ export type { FixResult, AppliedFix } from './engine/fix.js';
 export { lintCached, type CacheContext } from './cache/run.js';
 export type { CachedLint } from './cache/run-entry.js';
 export { affectedClusters, type ChangedSelection } from './engine/changed.js';
-export { graph, clusterWaves, type GraphResult, type ClusterWaves, type WaveKustomization, type WaveRef } from './graph/waves.js';
+export { graph, type GraphResult } from './engine/graph.js';
+export { clusterWaves, type ClusterWaves, type WaveKustomization, type WaveRef } from './graph/waves.js';
 export { formatGraphTable } from './report/graph-table.js';
 export { formatGraphJson } from './report/graph-json.js';
 export { formatGraphMermaid } from './report/graph-mermaid.js';

@@ -3,8 +3,8 @@ import path from 'node:path';
 
 /**
  * Where the CLI keeps its caches (parses, compiled validators, results): $LINT_GITOPS_CACHE_DIR, else the
- * platform's user cache directory — never the repository. Kept apart from the loader (src/load/parse-cache.ts
- * re-exports it as defaultCacheDir) so that the CLI's fast path can ask it without loading the parser.
+ * platform's user cache directory — never the repository. A module of its own so that the CLI's fast path can ask
+ * it without loading the parser.
  */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LINT_GITOPS_CACHE_DIR) return path.resolve(env.LINT_GITOPS_CACHE_DIR);

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { lint, type RuleSetting } from '../engine/lint.js';
 import { UsageError } from '../load/index.js';
 import { withDiscoveryMemo } from '../load/discover.js';
-import { graph as loadGraph } from '../graph/waves.js';
+import { graph as loadGraph } from '../engine/graph.js';
 import { formatGraphDot } from '../report/graph-dot.js';
 import { formatGraphJson } from '../report/graph-json.js';
 import { formatGraphMermaid } from '../report/graph-mermaid.js';

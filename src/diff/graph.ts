@@ -1,23 +1,5 @@
 import type { ClusterWaves, WaveKustomization, WaveRef } from '../graph/waves.js';
-
-/** How a change moves a cluster's dependsOn graph (src/graph/waves.ts): Kustomizations, edges and waves. */
-export interface GraphDiff {
-  /** `namespace/name` of Flux Kustomizations only the head has, and only the base has. */
-  added: string[];
-  removed: string[];
-  /** dependsOn edges: `from` depends on `to` (namespace/name each). */
-  edgesAdded: Edge[];
-  edgesRemoved: Edge[];
-  /** Kustomizations in both whose wave differs (null: in or behind a dependsOn cycle). */
-  moved: Array<{ kustomization: string; before: number | null; after: number | null }>;
-  /** A Mermaid flowchart of what changed and what it touches (see graphMermaid). */
-  mermaid: string;
-}
-
-export interface Edge {
-  from: string;
-  to: string;
-}
+import type { Edge, GraphDiff } from '../model/diff.js';
 
 const key = (r: WaveRef) => `${r.namespace}/${r.name}`;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,15 +1,32 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { LintOptions, Summary } from '../engine/lint.js';
-import type { BaseLabel, BaseSpec } from '../git/base.js';
+import type { BaseLabel, DiffResult } from '../model/diff.js';
+import type { BaseSpec } from '../git/base.js';
 import { matchFindings } from './findings.js';
-import { diffResult, type DiffResult } from './result.js';
+import { diffResult } from './result.js';
 import { compare } from './run.js';
 
-export type { BaseLabel, BaseSpec } from '../git/base.js';
+export type { BaseSpec } from '../git/base.js';
 export type { ChangedPath } from '../git/worktree.js';
-export type { ClusterDiff, Counts, DiffResult, DiffSummary, FileChange, HelmReleaseChange, KustomizationDiff, ObjectDiff, ObjectId, Pair, Status } from './result.js';
-export type { GraphDiff, Edge } from './graph.js';
-export type { Change, DiffNode, FieldChange } from './values.js';
+export type {
+  BaseLabel,
+  Change,
+  ClusterDiff,
+  Counts,
+  DiffNode,
+  DiffResult,
+  DiffSummary,
+  Edge,
+  FieldChange,
+  FileChange,
+  GraphDiff,
+  HelmReleaseChange,
+  KustomizationDiff,
+  ObjectDiff,
+  ObjectId,
+  Pair,
+  Status,
+} from '../model/diff.js';
 export type { FindingsChange } from './findings.js';
 export { matchFindings } from './findings.js';
 export { compare, type CompareOptions, type Comparison } from './run.js';

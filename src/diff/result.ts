@@ -1,110 +1,13 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { varUses } from '../load/index.js';
 import { clusterWaves } from '../graph/waves.js';
-import type { BaseLabel } from '../git/base.js';
+import type { ClusterDiff, Counts, DiffNode, DiffResult, FileChange, HelmReleaseChange, KustomizationDiff, Leaf, ObjectDiff, Pair, Status } from '../model/diff.js';
 import { matchFindings } from './findings.js';
-import { diffGraph, type GraphDiff } from './graph.js';
+import { diffGraph } from './graph.js';
 import type { Comparison } from './run.js';
-import { deepEqual, diffValues, flatten, secretFields, subDiff, type DiffNode, type FieldChange, type Leaf } from './values.js';
+import { deepEqual, diffValues, flatten, secretFields, subDiff } from './values.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { type Cluster, type FluxKustomization, type KObject } from '../model/types.js';
-
-/**
- * What a change does to each cluster: the documented shape of `lint-gitops diff --format json` (README "Diff"),
- * with, for the text formats, each changed object's diff tree (`node`, left out of the JSON).
- */
-export interface DiffResult {
-  base: BaseLabel;
-  /** Files that differ below the repo root; a removed and an added file with the same content are a rename. */
-  files: FileChange[];
-  summary: DiffSummary;
-  clusters: ClusterDiff[];
-  findings: { introduced: Diagnostic[]; resolved: Diagnostic[] };
-}
-
-export interface FileChange {
-  path: string;
-  status: 'added' | 'removed' | 'modified' | 'renamed';
-  /** For a rename: where the file was. */
-  from?: string;
-}
-
-export interface Counts {
-  added: number;
-  removed: number;
-  changed: number;
-  unchanged: number;
-}
-
-export interface DiffSummary {
-  clusters: Counts;
-  kustomizations: Counts;
-  objects: Omit<Counts, 'unchanged'>;
-  findings: { introduced: number; resolved: number };
-}
-
-export type Status = 'added' | 'removed' | 'changed' | 'unchanged';
-
-export interface ClusterDiff {
-  /** Repo-relative directory. */
-  cluster: string;
-  status: Status;
-  /** Flux Kustomizations of the cluster in the head (the base for a removed cluster). */
-  kustomizationCount: number;
-  /** Objects of the cluster in the head (the base for a removed cluster). */
-  objectCount: number;
-  /** The Kustomizations that changed, came or went, by key; the others are only counted. */
-  kustomizations: KustomizationDiff[];
-  unchangedKustomizations: number;
-  graph?: GraphDiff;
-}
-
-export interface KustomizationDiff {
-  /** `namespace/name`. */
-  key: string;
-  status: Exclude<Status, 'unchanged'>;
-  /** The directory it builds, repo-relative, before and after (when it has one in this checkout). */
-  path: { before?: string; after?: string };
-  added: ObjectDiff[];
-  removed: ObjectDiff[];
-  changed: ObjectDiff[];
-}
-
-export interface ObjectId {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
-
-export interface ObjectDiff extends ObjectId {
-  /** The apiVersion before, when it changed. */
-  apiVersionBefore?: string;
-  /** The file it comes from (the head's; the base's for a removed object). */
-  file: string;
-  /** Field changes of the built object (changed objects only). */
-  changes: FieldChange[];
-  /** A HelmRelease's chart, version and values, when any of them differs (or it came or went). */
-  helmRelease?: HelmReleaseChange;
-  /** The diff tree the text formats print (not in the JSON). */
-  node?: DiffNode;
-}
-
-export interface HelmReleaseChange {
-  chart: Pair<string>;
-  version: Pair<string>;
-  /** The chart's source, `Kind namespace/name`. */
-  source: Pair<string>;
-  /** Changes of `spec.values`, paths relative to it. */
-  values: FieldChange[];
-  /** `spec.valuesFrom` changed (the entries are in `changes`). */
-  valuesFrom: boolean;
-}
-
-export interface Pair<T> {
-  before?: T;
-  after?: T;
-}
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,27 +1,7 @@
 import { isObject } from '../model/objects.js';
+import type { DiffNode, FieldChange, Leaf } from '../model/diff.js';
 
-/**
- * A field-level diff of two values (a built object before and after), as a tree of the fields that differ: maps by
- * key, lists by item (Kubernetes lists of named items — containers, env, volumes, ports — by `name`, as a strategic
- * merge patch matches them; other lists by position, or by longest common subsequence when their lengths differ).
- * Leaves hold the values before and after, except in fields that hold secrets: there a leaf says only that the value
- * was added, removed or changed (see `secretFields`).
- */
-export type Change = 'added' | 'removed' | 'changed';
-
-export type DiffNode =
-  | { type: 'map'; entries: Array<{ key: string; node: DiffNode }> }
-  | { type: 'seq'; items: Array<{ index: number; label?: string; node: DiffNode }> }
-  | Leaf;
-
-export interface Leaf {
-  type: 'leaf';
-  change: Change;
-  before?: unknown;
-  after?: unknown;
-  /** The value is a secret's: never shown, only that it changed. Set by the redaction, not by a value. */
-  secret?: true;
-}
+/* The field-level diff trees (DiffNode, src/model/diff.ts) of two values, and their flat list of field changes. */
 
 /** Where secrets are in an object: paths (from its root) whose values are never shown. */
 export type SecretFields = (path: readonly (string | number)[]) => boolean;
@@ -179,15 +159,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   }
   return true;
-}
-
-/** A field change as the JSON output lists it: the path from the object's root, and the values unless secret. */
-export interface FieldChange {
-  path: Array<string | number>;
-  change: Change;
-  before?: unknown;
-  after?: unknown;
-  secret?: true;
 }
 
 export function flatten(node: DiffNode | undefined, at: Array<string | number> = []): FieldChange[] {

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { BaseLabel } from '../model/diff.js';
 import { BaseError } from './errors.js';
 import { GitRepository } from './repository.js';
 import { compareTrees, filesBelow, hashTree, sortChanged, type ChangedPath, type TreeEntry } from './worktree.js';
 
 /** What the working tree is compared with. */
 export type BaseSpec = { ref: string } | { dir: string };
-
-/** The base as the outputs name it. */
-export type BaseLabel = { ref: string; commit: string; subject: string } | { dir: string };
 
 /** The base, ready to lint: its repo root on disk and what differs from the working tree's. */
 export interface BaseCheckout {

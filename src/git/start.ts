@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkoutBase, type BaseLabel, type BaseSpec } from './base.js';
+import type { BaseLabel } from '../model/diff.js';
+import { checkoutBase, type BaseSpec } from './base.js';
 import { BaseError } from './errors.js';
 import type { ChangedPath } from './worktree.js';
 

@@ -12,4 +12,4 @@ export {
 } from './dependency-graph.js';
 export { implicitDependencies, type ImplicitDependency, type ImplicitReason } from './implicit-dependencies.js';
 export { usesOf, type Use } from './references.js';
-export { clusterWaves, graph, type ClusterWaves, type GraphResult, type WaveKustomization, type WaveRef } from './waves.js';
+export { clusterWaves, type ClusterWaves, type WaveKustomization, type WaveRef } from './waves.js';

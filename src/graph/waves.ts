@@ -1,8 +1,7 @@
-import { loadRepo, type LoadOptions } from '../load/index.js';
 import { dependencyGraph } from './dependency-graph.js';
 import { isObject } from '../model/objects.js';
 import { locate } from '../model/location.js';
-import { type Cluster, type RepoModel } from '../model/types.js';
+import { type Cluster } from '../model/types.js';
 
 export interface WaveRef {
   name: string;
@@ -37,11 +36,6 @@ export interface ClusterWaves {
   cycleEdges: Array<{ from: WaveRef; to: WaveRef }>;
   /** dependsOn entries that name no Kustomization (dependency-missing). */
   missing: Array<{ from: WaveRef; to: WaveRef }>;
-}
-
-export interface GraphResult {
-  clusters: ClusterWaves[];
-  model: RepoModel;
 }
 
 /**
@@ -88,12 +82,6 @@ export function clusterWaves(cluster: Cluster): ClusterWaves {
     }
   }
   return { cluster: cluster.dir, homeNamespace, kustomizations, cycleEdges, missing };
-}
-
-/** Loads the repository like `lint()` does and returns the sync waves of every cluster. */
-export function graph(options: LoadOptions): GraphResult {
-  const model = loadRepo(options);
-  return { clusters: model.clusters.map(clusterWaves), model };
 }
 
 function cmp(a: string, b: string): number {

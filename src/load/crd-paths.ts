@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { host } from './disk.js';
 import type { LoadContext } from './context.js';
-import { MAX_FILE_BYTES, type RepoFs } from './repo-fs.js';
+import { MAX_FILE_BYTES } from '../model/limits.js';
+import type { RepoFs } from './repo-fs.js';
 import type { ExtraCrd } from '../model/types.js';
 import { isBroken, parseYamlFile } from './parse/yaml-file.js';
 

@@ -2,13 +2,10 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseCopyFrom } from './artifact-generator.js';
 import { host } from './disk.js';
-import { MAX_FILE_BYTES } from './repo-fs.js';
+import { MAX_DISCOVERY_DEPTH, MAX_DISCOVERY_DIRS, MAX_DOCUMENTS, MAX_FILE_BYTES } from '../model/limits.js';
 import type { RootReason } from '../model/types.js';
-import { MAX_DOCUMENTS, countDocumentStarts } from './parse/yaml-file.js';
+import { countDocumentStarts } from './parse/yaml-file.js';
 
-/** How deep below a given directory clusters are looked for, and how many directories at most. */
-export const MAX_DISCOVERY_DEPTH = 8;
-export const MAX_DISCOVERY_DIRS = 20_000;
 const MAX_DEPTH = MAX_DISCOVERY_DEPTH;
 const MAX_DIRS = MAX_DISCOVERY_DIRS;
 

@@ -4,6 +4,7 @@ import type { LoadContext } from './context.js';
 import { applyPatch, metadataOf, setMetadata, type BuiltObject, type FluxOverlay, type KustomizeBuilder } from './kustomize.js';
 import { type PatchTarget } from './patches.js';
 import { isClusterScoped } from '../model/scope.js';
+import { MAX_CLUSTER_OBJECTS, MAX_FLUX_KUSTOMIZATIONS } from '../model/limits.js';
 import { findGeneratedArtifact, mountedPath, type GeneratedArtifact } from './artifact-generator.js';
 import { VALID_NAME, substituteValue, substitutionDisabled } from './substitute.js';
 import type { Cluster, FluxKustomization, KObject, Location, NodePath, ObjectRef, PathRef, SourceMapping, SourceRoot, Substitution, YamlDoc } from '../model/types.js';
@@ -41,10 +42,6 @@ function sourceRefOf(spec: Record<string, unknown>, namespace: string): ObjectRe
     namespace: typeof src.namespace === 'string' ? src.namespace : namespace,
   };
 }
-
-/** A cluster holds at most this many Flux Kustomizations and objects; past either the walk stops and says so. */
-export const MAX_FLUX_KUSTOMIZATIONS = 10_000;
-export const MAX_CLUSTER_OBJECTS = 250_000;
 
 /** Where a Flux source's files come from, as far as this checkout can tell. */
 type Locality =

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { host } from './disk.js';
 import { LoadContext } from './context.js';
-import { MAX_DISCOVERY_DIRS, findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
+import { findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
+import { MAX_DISCOVERY_DIRS } from '../model/limits.js';
 import type { LimitHit } from '../model/types.js';
 import { FluxWalker } from './flux.js';
 import { KustomizeBuilder } from './kustomize.js';
@@ -15,9 +16,9 @@ import { readCrdPaths } from './crd-paths.js';
 export * from '../model/types.js';
 export { normalizeUrl } from './flux.js';
 export { varUses, checkTemplate, substituteKnown, substitutionActive, substitutionDisabled, unresolved, VALID_NAME, SUBSTITUTE_ANNOTATION } from './substitute.js';
-export { MAX_FILE_BYTES } from './repo-fs.js';
-export { MAX_ALIAS_COUNT, FILE_FAILED, isBroken } from './parse/yaml-file.js';
-export { LIMITS } from './limits.js';
+export { MAX_FILE_BYTES, MAX_ALIAS_COUNT } from '../model/limits.js';
+export { FILE_FAILED, isBroken } from './parse/yaml-file.js';
+export { LIMITS } from '../model/limits.js';
 
 export interface LoadOptions {
   /** Cluster directories, or directories holding clusters. */

@@ -1,6 +1,7 @@
 import { objectLocation } from '../model/location.js';
 import { parseAllDocuments } from 'yaml';
-import { MAX_ALIAS_COUNT, MAX_YAML_DEPTH, checkInlineBounds, isBroken } from './parse/yaml-file.js';
+import { MAX_ALIAS_COUNT, MAX_BUILD_OBJECTS, MAX_YAML_DEPTH } from '../model/limits.js';
+import { checkInlineBounds, isBroken } from './parse/yaml-file.js';
 import type { LoadContext } from './context.js';
 import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from './field-spec.js';
 import { generatorBase64, nameHash } from './name-hash.js';
@@ -58,12 +59,6 @@ export interface BuiltObject {
  * reports it (the builder goes on with what it can build).
  */
 export type BuildResult = { objects: BuiltObject[]; failures: string[] } | { error: 'no-kustomization' | 'cycle' };
-
-/**
- * One kustomize build emits at most this many objects; the rest are dropped and reported (limit-exceeded).
- * Bases can multiply: two overlays of two overlays of ... a base double the objects at every level.
- */
-export const MAX_BUILD_OBJECTS = 50_000;
 
 /** What kustomize accumulates while it builds a kustomization (its ResAccumulator). */
 interface Accumulated {
@@ -1115,7 +1110,7 @@ function parseAllInline(text: string): unknown[] {
       if (v != null) out.push(v);
     }
   } catch (e) {
-    // The parser recurses: nesting far past the limit exhausts the stack (as in src/load/yaml-file.ts).
+    // The parser recurses: nesting far past the limit exhausts the stack (as in src/load/parse/yaml-file.ts).
     if (/Maximum call stack size exceeded/.test((e as Error).message)) throw new Error(`YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
     throw e;
   }

@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { activeRecorder, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type DiskRecorder } from './disk.js';
 import type { FileProblem } from '../model/types.js';
-
-/** Files larger than this are reported, not parsed: a 50 MB YAML file is a mistake, not a manifest. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+import { MAX_FILE_BYTES } from '../model/limits.js';
 
 export type ReadResult = { text: string } | { problem: FileProblem };
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 
 /**
- * The checksum every cache entry is checked against before it is used (src/load/parse-cache.ts, the validator
+ * The checksum every cache entry is checked against before it is used (src/cache/parses.ts, the validator
  * cache, src/cli/launch.ts): the first 128 bits of its SHA-256, in base64url (22 ASCII characters). It tells a
  * damaged entry (a flipped bit, a torn or truncated write, an edit) from a good one; it is no defence against
  * someone who can write the cache directory, who could as well write a matching checksum.

@@ -5,7 +5,7 @@
  *
  * `member`, when given, is asked about every member of every object on the way (key and value) and can refuse
  * it: the schema validator's cache refuses keys that the value it validates would not carry the same way.
- * The parse cache (src/load/parsed-file.ts) and the validation results (src/schema/registry.ts) share this walk.
+ * The parse cache (src/load/parse/parsed-file.ts) and the validation results (src/schema/registry.ts) share this walk.
  */
 export function jsonExact(v: unknown, member?: (key: string, value: unknown) => boolean): boolean {
   switch (typeof v) {

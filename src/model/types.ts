@@ -1,5 +1,4 @@
 import type { Document, LineCounter } from 'yaml';
-import type { ResourceSetExpansion } from '../load/resourceset.js';
 
 /** Keys and indexes from a document's root to a node, e.g. ['spec', 'dependsOn', 0, 'name']. */
 export type NodePath = readonly (string | number)[];
@@ -218,6 +217,99 @@ export interface Cluster {
   resourceSets: { object: KObject; expansion: ResourceSetExpansion }[];
   kustomizations: Map<string, FluxKustomization>;
   objects: KObject[];
+}
+
+/*
+ * What expanding a Flux Operator ResourceSet offline gives (src/load/resourceset.ts makes it; a Cluster keeps it for
+ * the rules): https://fluxcd.control-plane.io/operator/resourceset/
+ */
+
+/** A place in the ResourceSet document; `line`/`column` (1-based) are inside the string at `path`, when known. */
+export interface TemplatePoint {
+  path: NodePath;
+  /** Point at the key of the last path segment. */
+  key?: boolean;
+  line?: number;
+  column?: number;
+}
+
+export type ResourceSetIssueCode =
+  /** A template does not parse (or calls a function the operator does not define). */
+  | 'template-parse'
+  /** Rendering fails for an input set: missing input key, wrong type, `fail`, ... */
+  | 'template-exec'
+  /** The rendered text is not a Kubernetes object the operator can read or apply. */
+  | 'template-output'
+  /** The spec breaks a rule the CRD or the operator enforces. */
+  | 'invalid-spec'
+  /** Two steps generate the same object. */
+  | 'duplicate-resource'
+  /** An `inputsFrom` name matches no ResourceSetInputProvider the caller found. */
+  | 'provider-not-found'
+  /** The template uses something this module does not evaluate offline (date functions, ...). */
+  | 'unsupported'
+  /** The expansion would exceed a limit (operator's or ours). */
+  | 'limit'
+  /** The ResourceSet is disabled: the operator does not reconcile it. */
+  | 'disabled'
+  /** A rendered document the operator silently drops (no apiVersion/kind/name, or a kustomize Kustomization). */
+  | 'dropped';
+
+export interface ResourceSetIssue {
+  code: ResourceSetIssueCode;
+  /** `error`: the operator fails on it too. `warning`: it fails unless the cluster has what the repository lacks. */
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  at: TemplatePoint;
+}
+
+export interface ResourceSetDependency {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** As written: the operator does not default it (a namespaced kind needs it). */
+  namespace?: string;
+  ready: boolean;
+  readyExpr?: string;
+  path: NodePath;
+}
+
+export interface OfflineProvider {
+  name: string;
+  namespace?: string;
+  type: string;
+  path: NodePath;
+}
+
+export interface GeneratedObject {
+  /** The object as the operator applies it (plain JSON). */
+  value: Record<string, unknown>;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The template it came from: `spec.resources[i]`, `spec.resourcesTemplate`, or the same under `spec.steps[s]`. */
+  template: TemplatePoint;
+  /** The step that applies it, for `spec.steps`. */
+  step?: string;
+  /** Index of its input set; undefined when the ResourceSet has no inputs at all. */
+  inputIndex?: number;
+  /** Values the rendering read that are only known on the cluster (e.g. a Static provider's `inputs.id`). */
+  placeholders: string[];
+  /** Where paths of `value` were written (JSON of the path → point), computed when first read; see locateGenerated. */
+  readonly sources: Map<string, TemplatePoint>;
+}
+
+export interface ResourceSetExpansion {
+  /** `partial`: some input sets come from providers that need a live API (Flatten keeps the others). */
+  status: 'expanded' | 'partial' | 'not-expandable';
+  objects: GeneratedObject[];
+  issues: ResourceSetIssue[];
+  dependsOn: ResourceSetDependency[];
+  /** Providers whose inputs need a live API (GitHub, GitLab, OCI registries, ...). */
+  offlineProviders: OfflineProvider[];
+  /** Input sets rendered. */
+  inputSets: number;
 }
 
 /** A Flux source whose files are a folder of this checkout. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { ClusterDiff, DiffResult, KustomizationDiff, ObjectDiff } from '../diff/result.js';
+import type { ClusterDiff, DiffResult, KustomizationDiff, ObjectDiff } from '../model/diff.js';
 
 /**
  * `lint-gitops diff --format json`: the DiffResult without the text formats' diff trees, keys in a fixed order

@@ -1,5 +1,4 @@
-import type { BaseLabel } from '../git/base.js';
-import type { ClusterDiff, DiffResult, HelmReleaseChange, KustomizationDiff, ObjectDiff, Pair } from '../diff/result.js';
+import type { BaseLabel, ClusterDiff, DiffResult, HelmReleaseChange, KustomizationDiff, ObjectDiff, Pair } from '../model/diff.js';
 import { plural } from './counts.js';
 
 /** Words the text formats of `lint-gitops diff` share. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { ClusterDiff, DiffResult, KustomizationDiff, ObjectDiff } from '../diff/result.js';
+import type { ClusterDiff, DiffResult, KustomizationDiff, ObjectDiff } from '../model/diff.js';
 import { baseName, clusterLine, helmLine, kustomizationCounts, objectName, summaryLine, waveName } from './diff-labels.js';
 import { diffYaml } from './diff-yaml.js';
 

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { DiffNode, Leaf } from '../diff/values.js';
+import type { DiffNode, Leaf } from '../model/diff.js';
 
 /** One line of a field-level YAML diff: ' ' context (the keys on the way), '-' before, '+' after, '~' a secret changed. */
 export interface DiffLine {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diff } from '../../src/diff/index.js';
-import type { DiffResult } from '../../src/diff/result.js';
+import type { DiffResult } from '../../src/model/diff.js';
 import { formatDiffJson } from '../../src/report/diff-json.js';
 import { formatDiffMarkdown } from '../../src/report/diff-markdown.js';
 import { formatDiffStylish } from '../../src/report/diff-stylish.js';

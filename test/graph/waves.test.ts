@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { graph } from '../../src/graph/waves.js';
+import { graph } from '../../src/engine/graph.js';
 import { formatGraphDot } from '../../src/report/graph-dot.js';
 import { formatGraphJson } from '../../src/report/graph-json.js';
 import { formatGraphMermaid } from '../../src/report/graph-mermaid.js';

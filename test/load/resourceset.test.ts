@@ -9,9 +9,8 @@ import {
   normalizeObjectName,
   resourceSetDependsOn,
   templatePointRange,
-  type GeneratedObject,
-  type ResourceSetExpansion,
 } from '../../src/load/resourceset.js';
+import type { GeneratedObject, ResourceSetExpansion } from '../../src/model/types.js';
 import { parseYamlFile } from '../../src/load/parse/yaml-file.js';
 import { SHARED } from '../helpers.js';
 

@@ -15,7 +15,8 @@ import {
 } from 'js-yaml';
 import type { ParsedFile } from './parsed-file.js';
 import type { YamlProblem } from '../../model/types.js';
-import { MAX_DOCUMENTS, countDocumentStarts } from './yaml-file.js';
+import { MAX_DOCUMENTS } from '../../model/limits.js';
+import { countDocumentStarts } from './yaml-file.js';
 
 /**
  * The fast path for values: js-yaml's event parser (about 3× faster than the `yaml` Document API) with a schema
@@ -131,7 +132,7 @@ export function fastParseDeclines(text: string): string | undefined {
 
 /**
  * The fast path's values with the events they came from, for a file too large for the full parse
- * (src/load/yaml-file.ts parseLarge; positions from src/load/light-ast.ts), or why it declines. A repeated key does
+ * (src/load/parse/yaml-file.ts parseLarge; positions from src/load/parse/light-ast.ts), or why it declines. A repeated key does
  * not decline here: the later value wins, as in the full parse, and yaml-duplicate-key finds it in the tree.
  */
 export function fastParseEvents(text: string): { parsed: ParsedFile; events: Event[] } | { declined: string } {

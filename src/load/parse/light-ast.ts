@@ -2,10 +2,10 @@ import { EVENT_ID, getScalarValue, type Event } from 'js-yaml';
 import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 /**
- * Syntax trees for a file too large for the `yaml` Document parser (MAX_FULL_PARSE_BYTES, src/load/yaml-file.ts),
+ * Syntax trees for a file too large for the `yaml` Document parser (MAX_FULL_PARSE_BYTES, src/load/parse/yaml-file.ts),
  * built from the events of the fast path, which has already read the file's values: maps, sequences, pairs and
  * scalars with their source ranges, scalar values as written (a key `1` is '1', compared as a string anyway). They
- * answer what rules ask of a tree (where a node path is, src/load/yaml-file.ts locate), not what `yaml` would give
+ * answer what rules ask of a tree (where a node path is, src/load/parse/yaml-file.ts locate), not what `yaml` would give
  * for tags or styles.
  */
 export function lightDocuments(text: string, events: Event[]): Document.Parsed[] {

@@ -13,7 +13,7 @@ import type { FileProblem, FileRole, SourceFile, YamlDoc, YamlProblem } from '..
 export interface ParsedFile {
   problem?: FileProblem;
   docs: { value: unknown; problems: YamlProblem[] }[];
-  /** Too large for the full parse (src/load/yaml-file.ts MAX_FULL_PARSE_*): its tree comes from the fast path's events. */
+  /** Too large for the full parse (src/model/limits.ts MAX_FULL_PARSE_*): its tree comes from the fast path's events. */
   large?: true;
 }
 
@@ -25,11 +25,11 @@ export function parsedOf(file: SourceFile, large = false): ParsedFile {
 }
 
 /**
- * What parsing a file yields for rules: the fast path's values when it can vouch for them (src/load/fast-parse.ts),
+ * What parsing a file yields for rules: the fast path's values when it can vouch for them (src/load/parse/fast-parse.ts),
  * else the full parse's values and problems. Either way the same values; problems only ever come from the full parse.
  */
 export function parseValues(path: string, text: string): ParsedFile {
-  // Limits first: the fast path too must never see a file past them (src/load/yaml-file.ts measureYaml).
+  // Limits first: the fast path too must never see a file past them (src/load/parse/yaml-file.ts measureYaml).
   const measured = measureYaml(text);
   if (measured.limit) return { docs: [], problem: { kind: 'limit', reason: measured.limit } };
   if (measured.large) {

@@ -7,7 +7,7 @@ import type { SourceFile } from '../../model/types.js';
 
 /**
  * Worker threads used when none are asked for: none. Measured on the bench fleets (2 cores, shared machine) with
- * the fast parse path (src/load/fast-parse.ts), one worker made the 1,000-app load slower (best of 5: 8.7 s against
+ * the fast parse path (src/load/parse/fast-parse.ts), one worker made the 1,000-app load slower (best of 5: 8.7 s against
  * 6.0 s), cost about 1 s more CPU (V8 serialize in the worker, deserialize here, the worker's own start-up) and
  * 50 MB more peak RSS (its isolate), against a memory target of 3× the YAML + 100 MB (114 MB for that fleet); at
  * 5,000 apps it was no faster either. Parsing is no longer the dominant cost, and the main thread must still

@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry of the parse pool (src/load/parse-pool.ts): parses batches of files and posts each result
+ * Worker-thread entry of the parse pool (src/load/parse/pool.ts): parses batches of files and posts each result
  * back serialized, its buffer transferred rather than copied. It answers every batch, whatever happens, because
  * the main thread waits for it synchronously.
  */

@@ -2,35 +2,8 @@ import { CST, Lexer, LineCounter, Scalar, isAlias, isCollection, isMap, isPair, 
 import { fastParseEvents } from './fast-parse.js';
 import { lightDocuments, lineCounterOf } from './light-ast.js';
 import type { FileProblem, Location, SourceFile, YamlDoc, YamlProblem } from '../../model/types.js';
+import { MAX_ALIAS_COUNT, MAX_DOCUMENTS, MAX_FULL_PARSE_BYTES, MAX_FULL_PARSE_TOKENS, MAX_YAML_DEPTH, MAX_YAML_TOKENS } from '../../model/limits.js';
 
-/** An alias expanding into more nodes than this is a "billion laughs" bomb, not configuration. */
-export const MAX_ALIAS_COUNT = 1000;
-
-/**
- * Collections nested deeper than this are reported, not read. No manifest nests a tenth as deep (a CRD schema
- * reaches about 20), and the parser and every recursive step after it would otherwise exhaust the stack.
- */
-export const MAX_YAML_DEPTH = 256;
-
-/** More documents than this in one file are reported, not parsed: the parser slows down badly past it. */
-export const MAX_DOCUMENTS = 10_000;
-
-/**
- * Lexer tokens (indicators, scalars, line breaks, indentation) one file may hold: past it the file is reported,
- * not parsed. Any input up to MAX_FILE_BYTES must be refused or parsed within 2 s and 300 MB (bench/hostile.mjs):
- * parsing time and memory grow with tokens, and 10 MB of `- 1` lines is 10 million of them. A CRD bundle holds
- * about 80,000 per MB.
- */
-export const MAX_YAML_TOKENS = 1_000_000;
-
-/**
- * Files with more tokens or bytes than these are not given to the `yaml` Document parser, whose time and memory
- * are several times the fast path's (a 10 MB double-quoted scalar: seconds and 400 MB): their values come from the
- * fast path (src/load/fast-parse.ts) and their positions from its events (src/load/light-ast.ts); such a file the
- * fast path declines (anchors, tags, a tab...) is reported, not parsed.
- */
-export const MAX_FULL_PARSE_TOKENS = 300_000;
-export const MAX_FULL_PARSE_BYTES = 2 * 1024 * 1024;
 
 export function unreadableFile(path: string, problem: FileProblem): SourceFile {
   return { path, text: '', lineCounter: new LineCounter(), docs: [], problem, roles: new Set() };
