@@ -8,9 +8,10 @@ import { ParseCache } from './cache/parses.js';
 import { cacheDir } from './cache/dir.js';
 import path from 'node:path';
 
-export { runRules, lintRun, type LintOptions, type LintResult, type LintHooks, type LintRun, type ClusterPart, type Summary, type RuleSetting } from './engine/lint.js';
+export { runRules, lintRun, type LintOptions, type LintResult, type LintHooks, type LintRun, type RunContext, type ClusterPart, type Summary, type RuleSetting } from './engine/lint.js';
 export type { RunStores, OpenStores } from './engine/stores.js';
 export { UsageError, parseCacheScope, planRepo, type LoadOptions, type RepoPlan } from './load/index.js';
+export { Disk, type DiskRecorder } from './load/disk.js';
 export { cacheStores } from './cache/stores.js';
 
 /**
@@ -20,12 +21,12 @@ export { cacheStores } from './cache/stores.js';
 export function lint(options: LintOptions & { model: false }): Omit<LintResult, 'model'>;
 export function lint(options: LintOptions): LintResult;
 export function lint(options: LintOptions): LintResult | Omit<LintResult, 'model'> {
-  return lintWith(options, cacheStores(options));
+  return lintWith(options, { stores: cacheStores(options) });
 }
 
 /** `--fix` (src/engine/fix.ts), with the stores `cache` names. */
 export function lintAndFix(options: LintOptions): FixResult {
-  return lintAndFixWith(options, cacheStores(options));
+  return lintAndFixWith(options, { stores: cacheStores(options) });
 }
 
 /** Reads a repository into one model (src/load/index.ts); `cache`: keep parses in the user cache directory, or the one given. */

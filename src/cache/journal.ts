@@ -1,7 +1,7 @@
-import { activeRecorder, host, recordingInto, type DiskRecorder, type RepoOp } from '../load/disk.js';
+import type { Disk, DiskRecorder, RepoOp } from '../load/disk.js';
 
 // The disk's door is the loader's (src/load/disk.ts); the journal is the recorder the result cache plugs into it.
-export { RACY_MS, digest, fileSignature, host, type HostStat, type RepoOp } from '../load/disk.js';
+export { RACY_MS, digest, fileSignature, type HostStat, type RepoOp } from '../load/disk.js';
 
 /**
  * What a lint saw of the disk: every question the loader asked (a path's real path, type, listing or bytes) and
@@ -9,9 +9,9 @@ export { RACY_MS, digest, fileSignature, host, type HostStat, type RepoOp } from
  * question still gets the same answer its results still hold — including questions that found nothing: a file
  * appearing where a path was missing changes the answer to "what is there?".
  *
- * The loader reads the disk only through src/load/disk.ts (`host`: discovery, config, CRD directories and `--crds`)
- * and src/load/repo-fs.ts; both tell the recorder plugged in with recording() (a Journal), if any. Nothing is
- * recorded (and nothing is hashed) when no journal is active.
+ * The loader reads the disk only through the run's Disk (src/load/disk.ts: discovery, config, CRD directories,
+ * `--crds`, `--schema-location`) and the RepoFs made over it (src/load/repo-fs.ts); both tell the recorder plugged
+ * into that Disk with recording() (a Journal), if any. Nothing is recorded (and nothing is hashed) when none is.
  */
 export class Journal implements DiskRecorder {
   /** Answers to RepoFs questions, by repository root, question (kind, list, read) and repo-relative path. */
@@ -173,23 +173,23 @@ export function isStoredJournal(v: unknown): v is StoredJournal {
   );
 }
 
-/** Runs `fn` with `journal` receiving every disk question asked meanwhile (undefined: none). */
-export function recording<T>(journal: Journal | undefined, fn: () => T): T {
-  return recordingInto(journal, fn);
+/** Runs `fn` with `journal` receiving every question asked through `disk` meanwhile (undefined: none). */
+export function recording<T>(disk: Disk, journal: Journal | undefined, fn: () => T): T {
+  return disk.recordingInto(journal, fn);
 }
 
-/** The journal recording now, if any. */
-export function activeJournal(): Journal | undefined {
-  const r = activeRecorder();
+/** The journal recording what is asked through `disk` now, if any. */
+export function activeJournal(disk: Disk): Journal | undefined {
+  const r = disk.recording;
   return r instanceof Journal ? r : undefined;
 }
 
 /** The host questions a journal may hold, by op: replaying one asks the disk again. */
-export const HOST_OPS: Record<string, (arg: string) => void> = {
-  realpath: (p) => void host.realpath(p),
-  stat: (p) => void host.stat(p),
-  exists: (p) => void host.exists(p),
-  readdir: (p) => void host.readdir(p),
-  readdirTypes: (p) => void host.readdirTypes(p),
-  readText: (p) => void host.readText(p),
+export const HOST_OPS: Record<string, (disk: Disk, arg: string) => void> = {
+  realpath: (disk, p) => void disk.realpath(p),
+  stat: (disk, p) => void disk.stat(p),
+  exists: (disk, p) => void disk.exists(p),
+  readdir: (disk, p) => void disk.readdir(p),
+  readdirTypes: (disk, p) => void disk.readdirTypes(p),
+  readText: (disk, p) => void disk.readText(p),
 };

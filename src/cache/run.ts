@@ -1,5 +1,6 @@
 import type { RepoPlan } from '../load/index.js';
 import { RepoFs } from '../load/repo-fs.js';
+import { Disk } from '../load/disk.js';
 import { lintRun, type ClusterPart, type LintOptions } from '../engine/lint.js';
 import { Journal, digest, recording } from './journal.js';
 import { printLintResult, type CliShow } from '../cli/fast-path.js';
@@ -40,6 +41,8 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
 export interface CacheContext {
   /** Facts the caller gathered before (the config file lookup): part of the run's journal. */
   journal?: Journal;
+  /** The disk the run reads (the CLI's, which gathered `journal` through it); a new one when none is given. */
+  disk?: Disk;
   /** Answers the disk gave moments ago in this process (the CLI's fast path), reused. */
   verifier?: Verifier;
   /** Cluster entries already read (from a run entry that missed), by key. */
@@ -69,9 +72,11 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
   const reusedAt = new Map<number, RunCluster>();
   const lintedAt = new Map<number, RunCluster>();
   const known = resume?.scope;
+  const disk = context.disk ?? new Disk();
   const { plan, composed, parts } = lintRun(options, {
-    plan: resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root) } : undefined,
-    runLevel: (step) => recording(runJournal, step),
+    plan: resume ? { ...resume.plan, repoFs: new RepoFs(resume.plan.root, disk) } : undefined,
+    disk,
+    runLevel: (step) => recording(disk, runJournal, step),
     stores: cacheStores(options),
     reuse: (dirs, i, plan) => {
       const key = clusterKey(cacheDir, plan, dirs, options);
@@ -83,7 +88,7 @@ export function lintCached(options: LintOptions, cacheDir: string, context: Cach
     },
     cluster: (_dirs, i, check) => {
       const journal = new Journal();
-      const part: ClusterPart = recording(journal, check);
+      const part: ClusterPart = recording(disk, journal, check);
       const key = keys.get(i)!;
       const entry: ClusterEntry = { journal: journal.stored(), part };
       lintedAt.set(i, { key, part, digest: journal.conflict ? undefined : writeEntry(cacheDir, 'cluster', key, entry) });

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RepoFs } from '../load/repo-fs.js';
-import { HOST_OPS, Journal, digest, fileSignature, kindAnswer, recording, type StoredJournal } from './journal.js';
+import { Disk } from '../load/disk.js';
+import { HOST_OPS, Journal, digest, fileSignature, kindAnswer, type StoredJournal } from './journal.js';
 
 /** Questions RepoFs answers (see src/load/repo-fs.ts). */
 const REPO_OPS = new Set(['kind', 'list', 'read']);
 
 /**
  * Asks a journal's questions again and tells whether every answer is still the same. Each question is asked once
- * per Verifier (clusters share many), through the same code that answered it during the lint (RepoFs, `host`), so
+ * per Verifier (clusters share many), through the same code that answered it during the lint (RepoFs, Disk), so
  * "the same answer" means exactly what the loader would see now. A file's bytes are vouched for by its stat
  * signature when the journal has one (see fileSignature), so an unchanged tree is checked without reading it.
  */
@@ -140,11 +141,12 @@ export class Verifier {
       }
       if (root !== undefined && REPO_OPS.has(op)) {
         const repo = this.repo(root);
-        const answer = repo && recording(undefined, () => repo.answer(op as 'kind' | 'list' | 'read', arg));
+        // Its disk has no recorder: asking records nothing.
+        const answer = repo?.answer(op as 'kind' | 'list' | 'read', arg);
         memo.set(arg, answer);
         return answer;
       }
-      if (scratch && op in HOST_OPS) recording(scratch, () => HOST_OPS[op](arg));
+      if (scratch && op in HOST_OPS) HOST_OPS[op](new Disk(scratch), arg);
     } catch {
       // A question that now throws has no answer: the fact no longer holds.
     }
@@ -182,7 +184,7 @@ export class Verifier {
     }
   }
 
-  /** host.readdir and host.readdirTypes (src/cache/journal.ts), from one listing per directory. */
+  /** Disk.readdir and Disk.readdirTypes (src/load/disk.ts), from one listing per directory. */
   private hostListing(op: 'readdir' | 'readdirTypes', abs: string): string {
     // Discovery asks every directory for a flux-system/ it mostly does not have: the parent's listing (which the
     // next question needs anyway) says so without a failing call. Any name like it (case, Unicode form) is asked.
@@ -227,7 +229,7 @@ export class Verifier {
           if (!list) throw new Error(`cannot list ${abs}`);
           return list;
         };
-        repo = recording(undefined, () => new RepoFs(root, readdir));
+        repo = new RepoFs(root, new Disk(), readdir);
       } catch {
         repo = undefined;
       }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { lint, type RuleSetting } from '../engine/lint.js';
 import { UsageError } from '../load/index.js';
-import { withDiscoveryMemo } from '../load/discover.js';
+import { Disk } from '../load/disk.js';
 import { graph as loadGraph } from '../engine/graph.js';
 import { formatGraphDot } from '../report/graph-dot.js';
 import { formatGraphJson } from '../report/graph-json.js';
@@ -18,7 +18,7 @@ import { FORMATS, type FormatName } from '../report/index.js';
 import { DEFAULT_PRESET, PRESETS, presetSetting, ruleById, rules, type Preset, type Rule } from '../rules/index.js';
 import { didYouMean } from '../rules/did-you-mean.js';
 import { printLintResult, ruleMeta, type CliShow } from './fast-path.js';
-import { Journal, host, recording } from '../cache/journal.js';
+import { Journal, recording } from '../cache/journal.js';
 import { lintCached, type CacheContext } from '../cache/run.js';
 import { runKey, saveRoots, saveRun, type CachedLint } from '../cache/run-entry.js';
 import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from '../engine/roots.js';
@@ -82,7 +82,7 @@ interface LintFlags {
   baseDir?: string;
 }
 
-function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<CacheContext, 'journal'>): number | Promise<number> {
+function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<CacheContext, 'journal'>, disk: Disk): number | Promise<number> {
   const cwd = process.cwd();
   const newOnly = flags.newOnly || flags.base !== undefined || flags.baseDir !== undefined ? baseSpec(flags, '--new-only') : undefined;
   if (newOnly && !flags.newOnly) throw new UsageError('--base and --base-dir compare findings with --new-only (or run `lint-gitops diff`)');
@@ -94,7 +94,7 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   const cacheDir = flags.cache !== false ? userCacheDir() : undefined;
   const cacheResults = cacheDir !== undefined && !flags.fix;
   const facts = new Journal();
-  const gather = <T>(fn: () => T): T => (cacheResults ? recording(facts, fn) : fn());
+  const gather = <T>(fn: () => T): T => (cacheResults ? recording(disk, facts, fn) : fn());
   const show: CliShow = {
     format: flags.format,
     quiet: Boolean(flags.quiet),
@@ -106,8 +106,8 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   };
   let groups: RootGroups | undefined;
   // File arguments (pre-commit passes the staged files) or --changed: lint only the clusters that read them.
-  if (flags.changed || paths.some((p) => gather(() => host.isFile(p)))) {
-    const selection = gather(() => affectedClusters(paths, { root: flags.root, cwd }));
+  if (flags.changed || paths.some((p) => gather(() => disk.isFile(p)))) {
+    const selection = gather(() => affectedClusters(paths, { root: flags.root, cwd }, disk));
     if (selection.clusters.length === 0) {
       // Not a usage error: a commit that touches no file a cluster reads (a README) has nothing to lint, and passes.
       process.stderr.write('lint-gitops: no cluster reads the given files; nothing to lint\n');
@@ -121,10 +121,10 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
     }
   } else {
     // Several Flux installations side by side: each root is linted on its own (src/engine/roots.ts).
-    groups = gather(() => rootGroups(paths, { root: flags.root, cwd, shard: flags.shard }));
+    groups = gather(() => rootGroups(paths, { root: flags.root, cwd, shard: flags.shard }, disk));
   }
-  if (groups) return runRoots(groups, flags, argv, cache, { cwd, cacheDir, cacheResults, facts, gather, show });
-  const { config } = gather(() => resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules }));
+  if (groups) return runRoots(groups, flags, argv, cache, { cwd, cacheDir, cacheResults, facts, gather, show, disk });
+  const { config } = gather(() => resolveConfig({ paths: lintPaths, root, cwd, config: flags.config, rules }, disk));
   const fromConfig = configToOptions(config);
   const preset = flags.preset ?? fromConfig.preset;
   if (preset && preset !== flags.preset) show.rules = ruleMeta(inPreset(preset));
@@ -144,15 +144,15 @@ function runLint(paths: string[], flags: LintFlags, argv: string[], cache: Omit<
   if (newOnly) return runNewOnly(options, newOnly, show);
   if (flags.fix) {
     // --fix never reads or writes cached results: it must see the files as they are after each pass.
-    const fixing = lintAndFix(options, cacheStores(options));
+    const fixing = lintAndFix(options, { stores: cacheStores(options), disk });
     result = fixing.result;
     process.stderr.write(fixReport(fixing.fixed, fixing.files));
   } else if (cacheResults) {
-    const cached = lintCached(options, cacheDir!, { ...cache, journal: facts });
+    const cached = lintCached(options, cacheDir!, { ...cache, disk, journal: facts });
     saveRun(cacheDir!, runKey(cacheDir!, argv, cwd), cached, show);
     result = cached;
   } else {
-    result = lint({ ...options, model: false }, cacheStores(options));
+    result = lint({ ...options, model: false }, { stores: cacheStores(options), disk });
   }
   return printLintResult(result.diagnostics, result.summary, show);
 }
@@ -168,15 +168,15 @@ function runRoots(
   flags: LintFlags,
   argv: string[],
   cache: Omit<CacheContext, 'journal'>,
-  run: { cwd: string; cacheDir?: string; cacheResults: boolean; facts: Journal; gather: <T>(fn: () => T) => T; show: CliShow },
+  run: { cwd: string; cacheDir?: string; cacheResults: boolean; facts: Journal; gather: <T>(fn: () => T) => T; show: CliShow; disk: Disk },
 ): number {
-  const { cwd, cacheDir, cacheResults, facts, gather, show } = run;
+  const { cwd, cacheDir, cacheResults, facts, gather, show, disk } = run;
   const runs: RootRun[] = [];
   const cached: CachedLint[] = [];
   const fixed: AppliedFix[] = [];
   const fixedFiles: string[] = [];
   for (const g of groups) {
-    const { config } = gather(() => resolveConfig({ paths: g.paths, root: g.root, cwd, config: flags.config, rules }));
+    const { config } = gather(() => resolveConfig({ paths: g.paths, root: g.root, cwd, config: flags.config, rules }, disk));
     const fromConfig = configToOptions(config);
     // --shard was applied over every root's clusters (rootGroups).
     const preset = flags.preset ?? fromConfig.preset;
@@ -193,17 +193,17 @@ function runRoots(
     };
     let result: Pick<LintResult, 'diagnostics' | 'summary'>;
     if (flags.fix) {
-      const fixing = lintAndFix(options, cacheStores(options));
+      const fixing = lintAndFix(options, { stores: cacheStores(options), disk });
       result = fixing.result;
       for (const f of fixing.fixed) fixed.push({ ...f, file: rebaseFile(base, g.root, f.file) });
       for (const f of fixing.files) fixedFiles.push(rebaseFile(base, g.root, f));
     } else if (cacheResults) {
       // The facts gathered before (file arguments, roots, config files) go with the first root's run journal.
-      const one = lintCached(options, cacheDir!, { ...cache, journal: cached.length === 0 ? facts : undefined });
+      const one = lintCached(options, cacheDir!, { ...cache, disk, journal: cached.length === 0 ? facts : undefined });
       cached.push(one);
       result = one;
     } else {
-      result = lint({ ...options, model: false }, cacheStores(options));
+      result = lint({ ...options, model: false }, { stores: cacheStores(options), disk });
     }
     runs.push({ root: g.root, reason: g.reason, diagnostics: result.diagnostics, summary: result.summary });
   }
@@ -288,8 +288,10 @@ export function main(argv: string[], cache: Omit<CacheContext, 'journal'> = {}):
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((paths: string[], flags: LintFlags) => {
-      // The roots, the config file and the plan look for clusters below the same directories: one walk each.
-      exitCode = withDiscoveryMemo(() => runLint(paths, flags, argv, cache));
+      // One disk for the run: the roots, the config file and the plan look for clusters below the same directories,
+      // and its discovery memo makes that one walk each.
+      const disk = new Disk();
+      exitCode = disk.withDiscoveryMemo(() => runLint(paths, flags, argv, cache, disk));
     });
 
   program

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
 import { repoRootFor } from '../load/index.js';
+import { Disk } from '../load/disk.js';
 import type { Rule } from '../rules/types.js';
 import { findConfigFile, readConfigFile, type LoadedConfig } from './load.js';
 import type { LintGitopsConfig } from './types.js';
@@ -20,14 +21,17 @@ export interface ResolveConfigOptions {
   rules: readonly Rule[];
 }
 
-/** The config that applies to a lint run: `--config FILE`, else the one at the repo root, else none. */
-export function resolveConfig(options: ResolveConfigOptions): LoadedConfig {
+/**
+ * The config that applies to a lint run: `--config FILE`, else the one at the repo root, else none; read through
+ * `disk` (the run's, whose recorder the result cache plugs in; a new one when none is given).
+ */
+export function resolveConfig(options: ResolveConfigOptions, disk: Disk = new Disk()): LoadedConfig {
   if (options.config === false) return { config: {} };
   const cwd = options.cwd ?? process.cwd();
-  const file = typeof options.config === 'string' ? path.resolve(cwd, options.config) : findConfigFile(repoRootFor(options));
+  const file = typeof options.config === 'string' ? path.resolve(cwd, options.config) : findConfigFile(repoRootFor(options, disk), disk);
   if (!file) return { config: {} };
   const display = path.relative(cwd, file).split(path.sep).join('/') || file;
-  return { config: readConfigFile(file, options.rules, display), file };
+  return { config: readConfigFile(file, options.rules, display, disk), file };
 }
 
 /** Lint options from a config; command-line settings are merged over them by the caller. */

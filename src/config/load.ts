@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject } from 'ajv';
-import { host } from '../load/disk.js';
+import { Disk } from '../load/disk.js';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../load/index.js';
 import { didYouMean } from '../rules/did-you-mean.js';
@@ -27,15 +27,15 @@ export interface LoadedConfig {
 }
 
 /** The config file at the repo root: `.lint-gitops.yaml`, `.lint-gitops.yml`, or package.json with a `lint-gitops` key. */
-export function findConfigFile(root: string): string | undefined {
+export function findConfigFile(root: string, disk: Disk = new Disk()): string | undefined {
   for (const name of CONFIG_FILES) {
     const file = path.join(root, name);
-    if (isFile(file)) return file;
+    if (disk.isFile(file)) return file;
   }
   const pkg = path.join(root, 'package.json');
-  if (isFile(pkg)) {
+  if (disk.isFile(pkg)) {
     try {
-      const read = host.readText(pkg);
+      const read = disk.readText(pkg);
       if ('error' in read) throw new Error(read.error);
       const value = JSON.parse(read.text) as unknown;
       if (typeof value === 'object' && value !== null && PACKAGE_JSON_KEY in value) return pkg;
@@ -50,9 +50,9 @@ export function findConfigFile(root: string): string | undefined {
  * Reads and validates a config file against the schema (YAML, or JSON — which parses as YAML, keeping positions).
  * A file named package.json is read from its `lint-gitops` key. `display` is how the file is named in messages.
  */
-export function readConfigFile(file: string, rules: readonly Rule[], display = file): LintGitopsConfig {
-  // Through `host`, which the result cache records: a config file that changes or appears is a cache miss.
-  const read = host.readText(file);
+export function readConfigFile(file: string, rules: readonly Rule[], display = file, disk: Disk = new Disk()): LintGitopsConfig {
+  // Through the run's Disk, which the result cache records: a config file that changes or appears is a cache miss.
+  const read = disk.readText(file);
   if ('error' in read) throw new UsageError(`cannot read config file ${display}: ${read.error}`);
   return parseConfig(read.text, rules, display, path.basename(file) === 'package.json' ? [PACKAGE_JSON_KEY] : []);
 }
@@ -152,8 +152,4 @@ function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-function isFile(p: string): boolean {
-  return host.isFile(p);
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { findClusterDirs, rootFromFluxPath } from '../load/discover.js';
 import { loadRepo, repoRootFor } from '../load/index.js';
+import { Disk } from '../load/disk.js';
 import { commonAncestor } from './roots.js';
 
 export interface ChangedSelection {
@@ -27,13 +28,13 @@ export interface ChangedSelection {
  * Each cluster is loaded on its own to learn what it reads, so the cost is one load of every cluster; linting the
  * affected ones follows.
  */
-export function affectedClusters(files: string[], options: { root?: string; cwd?: string }): ChangedSelection {
+export function affectedClusters(files: string[], options: { root?: string; cwd?: string }, disk: Disk = new Disk()): ChangedSelection {
   const cwd = options.cwd ?? process.cwd();
-  const root = repoRootFor({ paths: ['.'], root: options.root, cwd });
+  const root = repoRootFor({ paths: ['.'], root: options.root, cwd }, disk);
   // Below the root, as always; below the working directory when the root found from it is a sub-directory of it
   // (several Flux roots side by side: the first cluster found decides `root`).
   const base = options.root !== undefined ? root : commonAncestor([root, path.resolve(cwd)]);
-  const found = findClusterDirs(base);
+  const found = findClusterDirs(disk, base);
   const candidates = new Map<string, { root: string; dir: string }>();
   for (const s of found) {
     const own = options.root !== undefined ? root : (rootFromFluxPath(s.clusterDir, s.path) ?? root);
@@ -51,7 +52,7 @@ export function affectedClusters(files: string[], options: { root?: string; cwd?
         if (!(rel === '' || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel))) changed.set(rel, f);
       }
       if (changed.size === 0) continue;
-      const model = loadRepo({ paths: [abs], root: own, cwd });
+      const model = loadRepo({ paths: [abs], root: own, cwd }, disk);
       const read = new Set<string>([...model.files.keys(), ...model.yamlFilesInScope]);
       const dirs = [dir === '.' ? '' : `${dir}/`];
       for (const ref of model.refs) {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic, TextEdit } from '../model/diagnostic.js';
-import { lint, type LintOptions, type LintResult } from './lint.js';
-import type { OpenStores } from './stores.js';
+import { lint, type LintOptions, type LintResult, type RunContext } from './lint.js';
 
 /** A fix that --fix wrote: the finding as it was reported before the edit. */
 export interface AppliedFix {
@@ -30,12 +29,12 @@ export const MAX_FIX_PASSES = 10;
  * the repository. Edits are dropped, never merged, when they overlap an earlier one in the same file (the next
  * pass picks them up), or when the file changed on disk since it was read.
  */
-export function lintAndFix(fixOptions: LintOptions, stores?: OpenStores): FixResult {
+export function lintAndFix(fixOptions: LintOptions, context: RunContext = {}): FixResult {
   // Like the result cache, validation results are neither read nor written: --fix sees the files as they are.
   const options: LintOptions = { ...fixOptions, validationCache: false };
   const fixed: AppliedFix[] = [];
   const written = new Set<string>();
-  let result = lint(options, stores);
+  let result = lint(options, context);
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of result.diagnostics) {
@@ -69,7 +68,7 @@ export function lintAndFix(fixOptions: LintOptions, stores?: OpenStores): FixRes
       }
     }
     if (changed === 0) break;
-    result = lint(options, stores);
+    result = lint(options, context);
   }
   return { result, fixed, files: [...written].sort() };
 }

@@ -9,6 +9,7 @@ import { unusedSuppression } from '../rules/unused-suppression.js';
 import { locate, toRange } from '../model/location.js';
 import { type KustomizeDir, type RepoModel, type RootReason, type SourceFile } from '../model/types.js';
 import type { OpenStores, RunStores } from './stores.js';
+import { Disk } from '../load/disk.js';
 
 export type { RuleSetting };
 
@@ -96,13 +97,16 @@ export interface RunSettings {
   /** The user's settings (`--rule`, config `rules:`); a rule without one has its preset's (ruleOptions.preset). */
   settings: Record<string, RuleSetting>;
   ruleOptions: RuleOptions;
+  /** The run's disk, handed to the rules (RuleContext.disk). */
+  disk?: Disk;
 }
 
-export function runSettings(options: LintOptions): RunSettings {
+export function runSettings(options: LintOptions, disk?: Disk): RunSettings {
   return {
     ruleSet: options.ruleSet ?? allRules,
     settings: options.rules ?? {},
     ruleOptions: { preset: options.preset ?? DEFAULT_PRESET, crossNamespacePolicy: options.crossNamespacePolicy, external: options.external },
+    disk,
   };
 }
 
@@ -121,12 +125,12 @@ export function clusterGroups(plan: RepoPlan): string[][] {
  * clusters share is read by each), then the findings are merged (a finding both report once), the run-wide rules
  * run, and suppressions and ignore globs apply.
  */
-export function lint(options: LintOptions & { model: false }, stores?: OpenStores): Omit<LintResult, 'model'>;
-export function lint(options: LintOptions, stores?: OpenStores): LintResult;
-export function lint(options: LintOptions, stores?: OpenStores): LintResult | Omit<LintResult, 'model'> {
+export function lint(options: LintOptions & { model: false }, context?: RunContext): Omit<LintResult, 'model'>;
+export function lint(options: LintOptions, context?: RunContext): LintResult;
+export function lint(options: LintOptions, context: RunContext = {}): LintResult | Omit<LintResult, 'model'> {
   const keepModels = options.model !== false;
   const models: RepoModel[] = [];
-  const done = lintRun(options, keepModels ? { stores, model: (m) => models.push(m) } : { stores });
+  const done = lintRun(options, keepModels ? { ...context, model: (m) => models.push(m) } : context);
   const { composed } = done;
   if (!keepModels) return { diagnostics: composed.diagnostics, summary: composed.summary };
   return { diagnostics: composed.diagnostics, summary: composed.summary, model: mergeModels(done.plan, models, composed.yamlFilesInScope) };
@@ -137,7 +141,7 @@ export function lint(options: LintOptions, stores?: OpenStores): LintResult | Om
  * cluster's part between runs and records the disk questions asked). Every hook is optional; with none, lintRun is
  * lint().
  */
-export interface LintHooks {
+export interface LintHooks extends RunContext {
   /** The plan, when the caller already has it (a resumed run); else planRepo(options), inside `runLevel`. */
   plan?: RepoPlan;
   /** Wraps the run-level steps (finding the root and clusters, composing the run). */
@@ -150,10 +154,19 @@ export interface LintHooks {
   model?(model: RepoModel): void;
   /** The YAML files in scope when known for the files the clusters read (composeRun's `scope`). */
   scope?(read: string[]): string[] | undefined;
-  /** The run's stores (src/engine/stores.ts), opened when a cluster is to be loaded; none: everything is computed. */
-  stores?: OpenStores;
   /** False: never keep the parse store (lint-gitops diff's base side). Else it is kept when every cluster was loaded. */
   saveParses?: boolean;
+}
+
+/** What a run is given from outside: where it keeps what it computes, and its door to the disk. */
+export interface RunContext {
+  /** The run's stores (src/engine/stores.ts), opened when a cluster is to be loaded; none: everything is computed. */
+  stores?: OpenStores;
+  /**
+   * The disk the run reads (src/load/disk.ts): the plan's when `plan` is given, else a new one. The result cache
+   * plugs its journal into it; the CLI shares one between the config, the roots and the run (one discovery walk).
+   */
+  disk?: Disk;
 }
 
 export interface LintRun {
@@ -169,8 +182,9 @@ export interface LintRun {
  */
 export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
   const runLevel = hooks.runLevel ?? (<T>(step: () => T) => step());
-  const plan = hooks.plan ?? runLevel(() => planRepo(options));
-  const run = runSettings(options);
+  const disk = hooks.plan?.repoFs.disk ?? hooks.disk ?? new Disk();
+  const plan = hooks.plan ?? runLevel(() => planRepo(options, disk));
+  const run = runSettings(options, disk);
   const groups = clusterGroups(plan).map((dirs, i) => ({ dirs, kept: hooks.reuse?.(dirs, i, plan) }));
   const stale = groups.filter((g) => !g.kept).length;
   const stores: RunStores = stale > 0 ? (hooks.stores?.(plan, options) ?? {}) : {};
@@ -214,13 +228,8 @@ export function lintRun(options: LintOptions, hooks: LintHooks): LintRun {
 }
 
 /** Runs the cluster-level rules over a model of one cluster. */
-export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, settings, ruleOptions }: RunSettings): ClusterPart {
-  const diagnostics = runRules(
-    model,
-    ruleSet.filter(runsPerCluster),
-    settings,
-    ruleOptions,
-  );
+export function lintCluster(model: RepoModel, dirs: string[], { ruleSet, settings, ruleOptions, disk }: RunSettings): ClusterPart {
+  const diagnostics = runRules(model, ruleSet.filter(runsPerCluster), settings, ruleOptions, disk);
   let objects = 0;
   let fluxKustomizations = 0;
   for (const c of model.clusters) {
@@ -249,7 +258,7 @@ export function composeRun(
   plan: RepoPlan,
   parts: ClusterPart[],
   options: Pick<LintOptions, 'ignore'>,
-  { ruleSet, settings, ruleOptions }: RunSettings,
+  { ruleSet, settings, ruleOptions, disk }: RunSettings,
   scope?: (read: string[]) => string[] | undefined,
 ): ComposedRun {
   const read: string[] = [];
@@ -273,7 +282,7 @@ export function composeRun(
     yamlFilesInScope: inScope.filter((f) => !isRead.has(f)),
     fluxVersions: [],
   };
-  const runFound = runRules(runModel, ruleSet.filter(runsPerRun), settings, ruleOptions);
+  const runFound = runRules(runModel, ruleSet.filter(runsPerRun), settings, ruleOptions, disk);
   const found = sortDiagnostics(dedupeDiagnostics([...parts.flatMap((p) => p.diagnostics), ...runFound]));
   // A file two clusters read holds the same comments for both: its directives count once.
   const directives: Directive[] = [];
@@ -337,7 +346,7 @@ function mergeModels(plan: RepoPlan, models: RepoModel[], scope: string[]): Repo
  * Runs rules over a model. A finding's severity is the user's setting for its rule, else the one the finding carries
  * (cross-namespace-ref's refused references are errors), else the rule's in the preset.
  */
-export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>, ruleOptions: RuleOptions = {}): Diagnostic[] {
+export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: Record<string, RuleSetting>, ruleOptions: RuleOptions = {}, disk?: Disk): Diagnostic[] {
   const out: Diagnostic[] = [];
   const options: RuleOptions = { ...ruleOptions, preset: ruleOptions.preset ?? DEFAULT_PRESET };
   for (const rule of ruleSet) {
@@ -347,6 +356,7 @@ export function runRules(model: RepoModel, ruleSet: readonly Rule[], settings: R
     rule.check({
       model,
       options,
+      ...(disk ? { disk } : {}),
       report(at, message, opts) {
         const severity = (setting as Severity | undefined) ?? opts?.severity ?? base;
         out.push({ ruleId: rule.id, severity, message, ...position(at), ...(opts?.fix ? { fix: opts.fix } : {}), ...(opts?.data !== undefined ? { data: opts.data } : {}) });

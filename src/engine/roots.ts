@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { host } from '../load/disk.js';
+import { Disk } from '../load/disk.js';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { Summary } from './lint.js';
 import { findClusterDirs, findRoot, rootFromFluxPath } from '../load/discover.js';
@@ -33,11 +33,11 @@ export interface RootGroups {
  * it): the run is then planned as it always was. `shard` picks every n-th cluster over all roots, in the order of
  * their paths from the common ancestor, as --shard does for one root (a root left with none is dropped).
  */
-export function rootGroups(paths: string[], options: { root?: string; cwd: string; shard?: { index: number; count: number } }): RootGroups | undefined {
+export function rootGroups(paths: string[], options: { root?: string; cwd: string; shard?: { index: number; count: number } }, disk: Disk = new Disk()): RootGroups | undefined {
   if (options.root !== undefined) return undefined;
   const dirs = (paths.length > 0 ? paths : ['.']).map((p) => path.resolve(options.cwd, p));
   // A path that is no directory is the plan's usage error to report.
-  if (dirs.some((d) => !host.isDirectory(d))) return undefined;
+  if (dirs.some((d) => !disk.isDirectory(d))) return undefined;
   const byRoot = new Map<string, { reason: RootReason; paths: string[] }>();
   const add = (root: string, reason: RootReason, dir: string) => {
     const g = byRoot.get(root) ?? { reason, paths: [] };
@@ -46,7 +46,7 @@ export function rootGroups(paths: string[], options: { root?: string; cwd: strin
   };
   const loose: string[] = [];
   for (const d of dirs) {
-    const found = findClusterDirs(d);
+    const found = findClusterDirs(disk, d);
     if (found.length === 0) loose.push(d);
     for (const s of found) {
       const root = rootFromFluxPath(s.clusterDir, s.path);
@@ -59,7 +59,7 @@ export function rootGroups(paths: string[], options: { root?: string; cwd: strin
     const holder = [...byRoot.keys()].filter((r) => within(d, r)).sort((a, b) => b.length - a.length)[0];
     if (holder !== undefined) add(holder, byRoot.get(holder)!.reason, d);
     else {
-      const own = findRoot(d, undefined, options.cwd);
+      const own = findRoot(disk, d, undefined, options.cwd);
       add(own.root, own.reason, d);
     }
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { host } from './disk.js';
+import type { Disk } from './disk.js';
 import type { LoadContext } from './context.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 import type { RepoFs } from './repo-fs.js';
@@ -21,15 +21,16 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
   const extra: ExtraCrd[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const realRoot = host.realpath(repoFs.root) ?? repoFs.root;
+  const disk = repoFs.disk;
+  const realRoot = disk.realpath(repoFs.root) ?? repoFs.root;
   for (const w of written) {
     const abs = path.resolve(cwd, w);
-    const real = host.realpath(abs);
+    const real = disk.realpath(abs);
     if (real === undefined) {
       missing.push(w);
       continue;
     }
-    const yamlFiles = listYaml(real, seen);
+    const yamlFiles = listYaml(disk, real, seen);
     for (const file of yamlFiles) {
       const inRoot = path.relative(realRoot, file);
       const rel = inRoot.startsWith('..') || path.isAbsolute(inRoot) ? undefined : inRoot.split(path.sep).join('/');
@@ -39,9 +40,9 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
         continue;
       }
       const source = path.relative(cwd, file).split(path.sep).join('/') || file;
-      const st = host.stat(file);
+      const st = disk.stat(file);
       if (st === undefined || (st.type === 'file' && st.size > MAX_FILE_BYTES)) continue;
-      const read = host.readText(file);
+      const read = disk.readText(file);
       if ('error' in read) continue;
       for (const doc of parseYamlFile(source, read.text).docs) {
         const v = doc.value as { kind?: unknown } | null;
@@ -53,12 +54,12 @@ export function readCrdPaths(repoFs: RepoFs, ctx: LoadContext, written: string[]
 }
 
 /** YAML files at or below a real path, sorted, each directory once (a symlink loop cannot hang). */
-function listYaml(real: string, seen: Set<string>): string[] {
+function listYaml(disk: Disk, real: string, seen: Set<string>): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     if (out.length >= MAX_CRD_FILES) return;
-    const r = host.realpath(p);
-    const st = r === undefined ? undefined : host.stat(r);
+    const r = disk.realpath(p);
+    const st = r === undefined ? undefined : disk.stat(r);
     if (r === undefined || st === undefined) return;
     if (st.type === 'file') {
       if (/\.ya?ml$/i.test(p) && !seen.has(r)) {
@@ -69,7 +70,7 @@ function listYaml(real: string, seen: Set<string>): string[] {
     }
     if (st.type !== 'dir' || seen.has(r)) return;
     seen.add(r);
-    const names = host.readdir(r);
+    const names = disk.readdir(r);
     if (!names) return;
     for (const name of names) if (!name.startsWith('.')) walk(path.join(r, name));
   };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseCopyFrom } from './artifact-generator.js';
-import { host } from './disk.js';
+import type { Disk } from './disk.js';
 import { MAX_DISCOVERY_DEPTH, MAX_DISCOVERY_DIRS, MAX_DOCUMENTS, MAX_FILE_BYTES } from '../model/limits.js';
 import type { RootReason } from '../model/types.js';
 import { countDocumentStarts } from './parse/yaml-file.js';
@@ -13,16 +13,16 @@ const MAX_DIRS = MAX_DISCOVERY_DIRS;
  * Discovery reads a few YAML files before the repo root is known. Only regular files (a FIFO would block, a device
  * never end) whose real path stays inside `within` (a symlink must not make it read outside the tree), within the
  * loader's own size and document limits, and parsed without the parser's quadratic duplicate-key check. The disk
- * is asked through `host` (src/cache/journal.ts), which the result cache records.
+ * is asked through the run's Disk (src/load/disk.ts), which the result cache records.
  */
-function readDiscoveryText(file: string, within: string, maxBytes = MAX_FILE_BYTES): string | undefined {
-  const real = host.realpath(file);
-  const base = host.realpath(within);
+function readDiscoveryText(disk: Disk, file: string, within: string, maxBytes = MAX_FILE_BYTES): string | undefined {
+  const real = disk.realpath(file);
+  const base = disk.realpath(within);
   if (real === undefined || base === undefined) return undefined;
   if (real !== base && !real.startsWith(base + path.sep)) return undefined;
-  const st = host.stat(real);
+  const st = disk.stat(real);
   if (st?.type !== 'file' || st.size > maxBytes) return undefined;
-  const read = host.readText(real);
+  const read = disk.readText(real);
   if ('error' in read) return undefined;
   return countDocumentStarts(read.text) > MAX_DOCUMENTS ? undefined : read.text;
 }
@@ -68,12 +68,12 @@ const SYNC_KIND = /^(?:---[ \t]+)?kind:[ \t]*["']?(?:Kustomization|FluxInstance)
 const FLOW_SYNC_KIND = /["']?kind["']?[ \t]*:[ \t]*["']?(?:Kustomization|FluxInstance)["']?[ \t]*[,}]/;
 
 /** Bootstrap paths: Flux Kustomizations in `<dir>/flux-system/*.yaml` (what `flux bootstrap` writes), or a FluxInstance's sync. */
-export function bootstrapPaths(dir: string): string[] {
+export function bootstrapPaths(disk: Disk, dir: string): string[] {
   const fsDir = path.join(dir, 'flux-system');
-  const names = (host.readdir(fsDir) ?? []).filter((n) => /\.ya?ml$/.test(n));
+  const names = (disk.readdir(fsDir) ?? []).filter((n) => /\.ya?ml$/.test(n));
   const out: string[] = [];
   for (const name of names) {
-    const text = readDiscoveryText(path.join(fsDir, name), dir);
+    const text = readDiscoveryText(disk, path.join(fsDir, name), dir);
     if (text === undefined) continue;
     // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse. It names these kinds
     // only indented (inside its CRDs); a document of one has `kind:` at the top level, or in flow style.
@@ -104,33 +104,17 @@ export function rootFromFluxPath(clusterDir: string, written: string): string | 
   return root;
 }
 
-/**
- * Discovery results kept while one run plans itself (withDiscoveryMemo): the roots, the config file and the plan
- * each look for clusters below the same directories, and a walk of a large repository (every directory listed,
- * every flux-system/ parsed) is worth doing once. Never kept past the call that opened it: the tree may change.
- */
-let memo: Map<string, { found: FluxSync[]; limited: boolean }> | undefined;
-
-/** Runs `fn` with discovery remembered per directory (nested calls share the outer memo). */
-export function withDiscoveryMemo<T>(fn: () => T): T {
-  if (memo) return fn();
-  memo = new Map();
-  try {
-    return fn();
-  } finally {
-    memo = undefined;
-  }
-}
-
 /** Directories at or below `dir` whose flux-system Kustomization points back at them. */
-export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
+export function findClusterDirs(disk: Disk, dir: string, onLimit?: () => void): FluxSync[] {
+  // Remembered while the run plans itself (Disk.withDiscoveryMemo).
+  const memo = disk.discoveryMemo<{ found: FluxSync[]; limited: boolean }>();
   const kept = memo?.get(dir);
   if (kept) {
     if (kept.limited) onLimit?.();
     return kept.found.map((s) => ({ ...s }));
   }
   let limited = false;
-  const found = walkClusterDirs(dir, () => {
+  const found = walkClusterDirs(disk, dir, () => {
     limited = true;
     onLimit?.();
   });
@@ -138,7 +122,7 @@ export function findClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
   return found;
 }
 
-function walkClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
+function walkClusterDirs(disk: Disk, dir: string, onLimit?: () => void): FluxSync[] {
   const out: FluxSync[] = [];
   let seen = 0;
   const walk = (d: string, depth: number) => {
@@ -148,9 +132,9 @@ function walkClusterDirs(dir: string, onLimit?: () => void): FluxSync[] {
     }
     // The directory's own listing says whether it has a flux-system/ to read: asking for it in every directory
     // walked was a failing readdir (and stat) each, two thrown errors per directory of a large repository.
-    const entries = host.readdirTypes(d);
+    const entries = disk.readdirTypes(d);
     if (!entries || entries.some((e) => mayNameFluxSystem(e.name))) {
-      for (const p of bootstrapPaths(d)) {
+      for (const p of bootstrapPaths(disk, d)) {
         if (rootFromFluxPath(d, p) !== undefined) {
           out.push({ clusterDir: d, path: p });
           return;
@@ -181,17 +165,17 @@ function mayNameFluxSystem(name: string): boolean {
  * What Flux paths are relative to: `--root`; else the ancestor that makes a cluster's own flux-system
  * Kustomization point back at it; else the nearest ancestor with `.git`; else the current directory.
  */
-export function findRoot(dir: string, option: string | undefined, cwd: string): { root: string; reason: RootReason } {
+export function findRoot(disk: Disk, dir: string, option: string | undefined, cwd: string): { root: string; reason: RootReason } {
   if (option) return { root: path.resolve(cwd, option), reason: 'option' };
-  for (const sync of findClusterDirs(dir)) {
+  for (const sync of findClusterDirs(disk, dir)) {
     const root = rootFromFluxPath(sync.clusterDir, sync.path);
     if (root !== undefined) return { root, reason: 'flux-path' };
   }
   for (let d = dir; ; d = path.dirname(d)) {
-    if (host.exists(path.join(d, '.git'))) return { root: d, reason: 'git' };
+    if (disk.exists(path.join(d, '.git'))) return { root: d, reason: 'git' };
     if (path.dirname(d) === d) break;
   }
-  const byPaths = rootFromExistingPaths(dir);
+  const byPaths = rootFromExistingPaths(disk, dir);
   if (byPaths) return { root: byPaths, reason: 'flux-paths' };
   const here = path.resolve(cwd);
   const inside = !path.relative(here, dir).startsWith('..');
@@ -229,14 +213,14 @@ function generatorCopies(v: unknown): string[] {
  * Without a bootstrap or a .git (an exported tree, a test corpus): the nearest ancestor in which most of the
  * Flux Kustomization paths written directly in the directory exist.
  */
-function rootFromExistingPaths(dir: string): string | undefined {
+function rootFromExistingPaths(disk: Disk, dir: string): string | undefined {
   const written: string[] = [];
-  const listed = host.readdir(dir);
+  const listed = disk.readdir(dir);
   if (!listed) return undefined;
   const names = listed.filter((n) => /\.ya?ml$/.test(n));
   for (const name of names) {
     try {
-      const text = readDiscoveryText(path.join(dir, name), dir, 1024 * 1024);
+      const text = readDiscoveryText(disk, path.join(dir, name), dir, 1024 * 1024);
       if (text === undefined) continue;
       for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
         const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
@@ -256,7 +240,7 @@ function rootFromExistingPaths(dir: string): string | undefined {
   let best: string | undefined;
   let bestCount = 0;
   for (let d = dir; ; d = path.dirname(d)) {
-    const count = written.filter((p) => host.exists(path.join(d, p.replace(/^\/+/, '')))).length;
+    const count = written.filter((p) => disk.exists(path.join(d, p.replace(/^\/+/, '')))).length;
     if (count > bestCount) {
       best = d;
       bestCount = count;

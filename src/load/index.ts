@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { host } from './disk.js';
+import { Disk } from './disk.js';
 import { LoadContext } from './context.js';
-import { findClusterDirs, findRoot, withDiscoveryMemo } from './discover.js';
+import { findClusterDirs, findRoot } from './discover.js';
 import { MAX_DISCOVERY_DIRS } from '../model/limits.js';
 import type { LimitHit } from '../model/types.js';
 import { FluxWalker } from './flux.js';
@@ -57,11 +57,11 @@ export interface LoadOptions {
 }
 
 /** The absolute repo root that loadRepo picks for these options (a file argument counts as its directory). */
-export function repoRootFor(options: Pick<LoadOptions, 'paths' | 'root' | 'cwd'>): string {
+export function repoRootFor(options: Pick<LoadOptions, 'paths' | 'root' | 'cwd'>, disk: Disk = new Disk()): string {
   const cwd = options.cwd ?? process.cwd();
   let first = path.resolve(cwd, options.paths[0] ?? '.');
-  while (!host.isDirectory(first) && path.dirname(first) !== first) first = path.dirname(first);
-  return findRoot(first, options.root, cwd).root;
+  while (!disk.isDirectory(first) && path.dirname(first) !== first) first = path.dirname(first);
+  return findRoot(disk, first, options.root, cwd).root;
 }
 
 /** A problem with how the linter was called (exit code 2), as opposed to a finding in the repo. */
@@ -72,6 +72,7 @@ export interface RepoPlan {
   root: string;
   rootReason: RootReason;
   cwd: string;
+  /** The run's door to the disk inside the root (over the run's Disk, repoFs.disk). */
   repoFs: RepoFs;
   /** Repo-relative cluster directories, sorted, after --shard. */
   clusterDirs: string[];
@@ -79,29 +80,32 @@ export interface RepoPlan {
   discoveryLimits: LimitHit[];
 }
 
-/** Finds the root and the clusters (discovery); usage errors for paths that are not directories. */
-export function planRepo(options: LoadOptions): RepoPlan {
+/**
+ * Finds the root and the clusters (discovery) through `disk` (the run's; a new one when none is given); usage
+ * errors for paths that are not directories.
+ */
+export function planRepo(options: LoadOptions, disk: Disk = new Disk()): RepoPlan {
   // The root and the clusters are found by one walk of each directory, not one each.
-  return withDiscoveryMemo(() => plan(options));
+  return disk.withDiscoveryMemo(() => plan(options, disk));
 }
 
-function plan(options: LoadOptions): RepoPlan {
+function plan(options: LoadOptions, disk: Disk): RepoPlan {
   const cwd = options.cwd ?? process.cwd();
   const dirs = (options.paths.length > 0 ? options.paths : ['.']).map((p) => path.resolve(cwd, p));
   for (const d of dirs) {
-    const st = host.stat(d);
+    const st = disk.stat(d);
     if (!st) throw new UsageError(`no such directory: ${d}`);
     if (st.type !== 'dir') throw new UsageError(`not a directory: ${d}`);
   }
-  const { root, reason } = findRoot(dirs[0], options.root, cwd);
-  if (!host.isDirectory(root)) throw new UsageError(`repo root is not a directory: ${root}`);
-  const repoFs = new RepoFs(root);
+  const { root, reason } = findRoot(disk, dirs[0], options.root, cwd);
+  if (!disk.isDirectory(root)) throw new UsageError(`repo root is not a directory: ${root}`);
+  const repoFs = new RepoFs(root, disk);
   const clusterDirs: string[] = [];
   const discoveryLimits: LimitHit[] = [];
   for (const d of dirs) {
     const rel = repoFs.relative(d);
     if (rel === undefined) throw new UsageError(`${d} is outside the repo root ${root}`);
-    const found = findClusterDirs(d, () =>
+    const found = findClusterDirs(disk, d, () =>
       discoveryLimits.push({
         at: { path: rel },
         message: `looked for clusters in ${MAX_DISCOVERY_DIRS} directories below ${rel} (MAX_DISCOVERY_DIRS) and stopped; lint clusters further down by their own path`,
@@ -123,9 +127,12 @@ function plan(options: LoadOptions): RepoPlan {
   return { root, rootReason: reason, cwd, repoFs, clusterDirs, discoveryLimits };
 }
 
-/** Reads a repository into one model: files, documents, kustomize and Flux builds, path references. */
-export function loadRepo(options: LoadOptions): RepoModel {
-  const plan = planRepo(options);
+/**
+ * Reads a repository into one model: files, documents, kustomize and Flux builds, path references; through `disk`
+ * (a new one when none is given).
+ */
+export function loadRepo(options: LoadOptions, disk: Disk = new Disk()): RepoModel {
+  const plan = planRepo(options, disk);
   const loader = new ClusterLoader(plan, options);
   let model: RepoModel;
   try {
@@ -176,7 +183,7 @@ export class ClusterLoader {
       externalCrdFiles = [...new Set([...externalCrdFiles, ...given.files])].sort();
       extraCrds = given.extra;
       schemaLocations = [...(this.options.schemaLocationDirs ?? []).map((d) => path.resolve(root, d)), ...(this.options.schemaLocations ?? []).map((d) => path.resolve(cwd, d))];
-      const missing = schemaLocations.filter((d) => !host.isDirectory(d));
+      const missing = schemaLocations.filter((d) => !repoFs.disk.isDirectory(d));
       if (missing.length > 0) throw new UsageError(`--schema-location: no such directory: ${missing.join(', ')}`);
     } finally {
       ctx.prefetched.clear();
@@ -227,7 +234,7 @@ function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[]
   const seen = new Set<string>();
   const walk = (dir: string) => {
     // A symlinked directory is followed once: a loop must not hang.
-    const real = host.realpath(repoFs.absolute(dir));
+    const real = repoFs.disk.realpath(repoFs.absolute(dir));
     if (real === undefined || seen.has(real)) return;
     seen.add(real);
     for (const name of repoFs.list(dir)) {
@@ -250,7 +257,7 @@ function readCrdDirs(repoFs: RepoFs, ctx: LoadContext, dirs: string[]): string[]
 
 /** True when every cluster of the repository is being linted: only then can a base used by none be told apart. */
 function lintsWholeRepo({ root, clusterDirs, repoFs }: RepoPlan): boolean {
-  const all = findClusterDirs(root)
+  const all = findClusterDirs(repoFs.disk, root)
     .map((s) => repoFs.relative(s.clusterDir))
     .filter((r): r is string => r !== undefined);
   return all.length > 0 && all.every((c) => clusterDirs.includes(c));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { activeRecorder, digest, fileSignature, isRecording, note, noteDirSignature, noteRepo, settledSignature, type DiskRecorder } from './disk.js';
+import { Disk, digest, fileSignature, type DiskRecorder } from './disk.js';
 import type { FileProblem } from '../model/types.js';
 import { MAX_FILE_BYTES } from '../model/limits.js';
 
@@ -9,9 +9,10 @@ export type ReadResult = { text: string } | { problem: FileProblem };
 export type Kind = 'file' | 'dir' | 'missing' | 'outside-root' | 'loop' | 'unreadable';
 
 /**
- * The only door to the disk. Every path is repo-relative POSIX; nothing outside the root is read,
- * even through `../` chains or symlinks, and nothing is ever written. Every answer is recorded in the active
- * cache journal (src/cache/journal.ts), memoized or not: the result cache replays them to tell a hit.
+ * The door to the disk inside the repo root. Every path is repo-relative POSIX; nothing outside the root is read,
+ * even through `../` chains or symlinks, and nothing is ever written. Every answer is recorded in the recorder of
+ * the Disk it was made over (src/load/disk.ts; the result cache's journal), memoized or not: the result cache
+ * replays them to tell a hit.
  */
 export class RepoFs {
   readonly root: string;
@@ -33,15 +34,19 @@ export class RepoFs {
    */
   private readonly kindNoted = new WeakMap<DiskRecorder, Set<string>>();
 
-  /** `readdir`: how directories are listed (withFileTypes), for a caller that lists them anyway (the cache's verifier). */
+  /**
+   * `disk`: the run's (its recorder hears what this answers). `readdir`: how directories are listed (withFileTypes),
+   * for a caller that lists them anyway (the cache's verifier).
+   */
   constructor(
     root: string,
+    readonly disk: Disk = new Disk(),
     private readonly readdir: (abs: string) => fs.Dirent[] = (abs) => fs.readdirSync(abs, { withFileTypes: true }),
   ) {
     this.root = path.resolve(root);
     this.posixRoot = path.sep === '/' ? (this.root.endsWith('/') ? this.root : `${this.root}/`) : undefined;
     this.realRoot = fs.realpathSync(this.root);
-    if (isRecording()) note('realpath', this.root, this.realRoot);
+    if (disk.recording) disk.note('realpath', this.root, this.realRoot);
   }
 
   /** Repo-relative POSIX path of an absolute path, or undefined when it lies outside the root. */
@@ -74,7 +79,7 @@ export class RepoFs {
       k = this.computeKind(rel);
       this.kinds.set(rel, k);
     }
-    const journal = activeRecorder();
+    const journal = this.disk.recording;
     let noted = journal && this.kindNoted.get(journal);
     if (journal && !noted) {
       noted = new Set();
@@ -82,14 +87,14 @@ export class RepoFs {
     }
     if (noted && !noted.has(rel)) {
       noted.add(rel);
-      noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
+      this.disk.noteRepo(this.root, 'kind', rel, `${k} ${this.reals.get(rel) ?? ''}`);
       if (rel !== '.') {
         // A kind depends on where its parent is: the parent's kind goes in the same journal (memoized or not), and
         // the parent's signature, which vouches for a plain entry's kind (see Journal.dirSignatures).
         const parent = parentOf(rel);
         this.kind(parent);
         const parentSig = this.dirSigs.get(parent);
-        if (parentSig !== undefined) noteDirSignature(this.root, parent, parentSig);
+        if (parentSig !== undefined) this.disk.noteDirSignature(this.root, parent, parentSig);
       }
     }
     return k;
@@ -169,10 +174,10 @@ export class RepoFs {
   /** Sorted entry names of a directory inside the root; [] when it cannot be listed. */
   list(rel: string): string[] {
     const names = this.names(rel);
-    if (isRecording()) {
-      noteRepo(this.root, 'list', rel, this.listingDigest(rel));
+    if (this.disk.recording) {
+      this.disk.noteRepo(this.root, 'list', rel, this.listingDigest(rel));
       const sig = this.dirSigs.get(rel);
-      if (sig !== undefined) noteDirSignature(this.root, rel, sig);
+      if (sig !== undefined) this.disk.noteDirSignature(this.root, rel, sig);
     }
     return names;
   }
@@ -193,7 +198,7 @@ export class RepoFs {
       if (this.kind(rel) === 'dir') {
         try {
           // Taken before listing (when recording): a change in between leaves the signature older, never newer.
-          const sig = settledSignature(this.absolute(rel));
+          const sig = this.disk.settledSignature(this.absolute(rel));
           const entries = this.readdir(this.absolute(rel));
           if (sig !== undefined) this.dirSigs.set(rel, sig);
           const plain = new Map<string, 'file' | 'dir'>();
@@ -216,9 +221,9 @@ export class RepoFs {
   read(rel: string): ReadResult {
     let stat: fs.Stats | undefined;
     const result = this.readUnrecorded(rel, (st) => (stat = st));
-    if (isRecording()) {
+    if (this.disk.recording) {
       const answer = 'problem' in result ? JSON.stringify(result.problem) : digest(result.text);
-      noteRepo(this.root, 'read', rel, answer, stat && fileSignature(stat, Date.now()));
+      this.disk.noteRepo(this.root, 'read', rel, answer, stat && fileSignature(stat, Date.now()));
     }
     return result;
   }

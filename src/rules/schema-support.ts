@@ -18,6 +18,7 @@ import { isObject, splitApiVersion } from '../model/objects.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Cluster, type KObject, type Location, type NodePath, type RepoModel, type YamlDoc } from '../model/types.js';
 import type { RuleOptions, SchemaCache } from './types.js';
+import type { Disk } from '../load/disk.js';
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -107,13 +108,14 @@ class SchemaContext {
   constructor(
     readonly model: RepoModel,
     cache: SchemaCache = {},
+    disk?: Disk,
   ) {
     let objects = model.kustomizeDirs.size;
     for (const c of model.clusters) objects += c.objects.length;
     const results = objects <= MAX_OBJECTS_WITH_KEPT_RESULTS ? cache.results : undefined;
     const schemaLocations = model.schemaLocations ?? [];
-    this.registry = SchemaRegistry.bundled(undefined, { validators: cache.validators, results, schemaLocations });
-    this.shipped = SchemaRegistry.bundled(undefined, { validators: cache.validators, schemaLocations });
+    this.registry = SchemaRegistry.bundled(undefined, { validators: cache.validators, results, schemaLocations, disk });
+    this.shipped = SchemaRegistry.bundled(undefined, { validators: cache.validators, schemaLocations, disk });
     this.collectCrds();
   }
 
@@ -505,10 +507,10 @@ class SchemaContext {
 const contexts = new WeakMap<RepoModel, SchemaContext>();
 
 /** The schema context of a lint run: one per model, built the first time a schema rule asks. */
-export function schemaContext(model: RepoModel, options: Pick<RuleOptions, 'schemaCache'> = {}): SchemaContext {
+export function schemaContext(model: RepoModel, options: Pick<RuleOptions, 'schemaCache' | 'disk'> = {}): SchemaContext {
   let c = contexts.get(model);
   if (!c) {
-    c = new SchemaContext(model, options.schemaCache);
+    c = new SchemaContext(model, options.schemaCache, options.disk);
     contexts.set(model, c);
   }
   return c;

@@ -3,6 +3,7 @@ import type { ExternalObject } from '../model/external.js';
 import type { Location, RepoModel, SourceFile } from '../model/types.js';
 import type { ValidationResultStore } from '../schema/registry.js';
 import type { ValidatorFiles } from '../schema/validator-cache.js';
+import type { Disk } from '../load/disk.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
 export interface FileSpan {
@@ -69,6 +70,11 @@ export interface SchemaCache {
 export interface RuleContext {
   model: RepoModel;
   options: RuleOptions;
+  /**
+   * The run's disk (src/load/disk.ts): a rule that reads a file outside the model (the schema rules' folders of
+   * `--schema-location`) reads it through this, so the result cache records it. The engine gives it.
+   */
+  disk?: Disk;
   /** Records a finding; the runner turns the location into file/line/column. */
   report(at: At, message: string, options?: ReportOptions): void;
 }

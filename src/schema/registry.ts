@@ -8,7 +8,7 @@ import { createAjv } from './ajv.js';
 import { kubernetesFormats } from './formats.js';
 import { ValidatorCache, evaluateStandalone, type ValidatorFiles } from './validator-cache.js';
 import { convertCatalogSchema, convertCrd, type JsonObject } from './convert.js';
-import { host } from '../load/disk.js';
+import { Disk } from '../load/disk.js';
 import { schemaHash } from './schema-hash.js';
 import { splitForCompile } from './split.js';
 import { jsonExact } from '../model/json-exact.js';
@@ -267,6 +267,8 @@ export class SchemaRegistry {
 
   /** --schema-location folders (kubeconform's layout, `<group>/<kind>_<version>.json`), in the order given. */
   private readonly locations: string[];
+  /** Where --schema-location files are read (the run's disk, which the result cache records). */
+  private readonly disk: Disk;
   /** Entries found in the catalog or a --schema-location, by "<group>/<version>/<kind>" (undefined: none has it). */
   private readonly catalogEntries = new Map<string, IndexEntry | undefined>();
   /** The text of each --schema-location file found, by entry key (converted when its validator is first needed). */
@@ -277,9 +279,10 @@ export class SchemaRegistry {
   /** What names each entry's validator in ValidationResults' keys (validatorId), computed when first needed. */
   private readonly validatorIds = new Map<IndexEntry, string | undefined>();
 
-  private constructor(bundle: Bundle | undefined, usePrecompiled = true, validators?: ValidatorFiles, results?: ValidationResultStore, locations: string[] = []) {
+  private constructor(bundle: Bundle | undefined, usePrecompiled = true, validators?: ValidatorFiles, results?: ValidationResultStore, locations: string[] = [], disk: Disk = new Disk()) {
     this.bundle = bundle;
     this.locations = locations;
+    this.disk = disk;
     this.usePrecompiled = usePrecompiled;
     this.cache = validators ? new ValidatorCache(validators) : undefined;
     this.results = results;
@@ -293,9 +296,9 @@ export class SchemaRegistry {
    */
   static bundled(
     dir: string = bundledSchemasDir(),
-    options: { precompiled?: boolean; validators?: ValidatorFiles; results?: ValidationResultStore; schemaLocations?: string[] } = {},
+    options: { precompiled?: boolean; validators?: ValidatorFiles; results?: ValidationResultStore; schemaLocations?: string[]; disk?: Disk } = {},
   ): SchemaRegistry {
-    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.validators, options.results, options.schemaLocations);
+    return new SchemaRegistry(loadBundle(dir), options.precompiled !== false, options.validators, options.results, options.schemaLocations, options.disk);
   }
 
   /** A registry without bundled schemas (addCrd only). */
@@ -404,8 +407,8 @@ export class SchemaRegistry {
     const name = `${kind.toLowerCase()}_${version}.json`;
     let entry: IndexEntry | undefined;
     for (const dir of this.locations) {
-      // Through the journal's host: a schema added, changed or removed there invalidates the cached results.
-      const read = host.readText(join(dir, group, name));
+      // Through the run's disk: a schema added, changed or removed there invalidates the cached results.
+      const read = this.disk.readText(join(dir, group, name));
       if (!('text' in read)) continue;
       this.locationTexts.set(key, read.text);
       const hash = createHash('sha256').update(read.text).digest('hex');

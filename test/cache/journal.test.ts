@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, RACY_MS, recording } from '../../src/cache/journal.js';
+import { Disk } from '../../src/load/disk.js';
 import { lintCached } from '../../src/cache/run.js';
 import { readCluster } from '../../src/cache/run-entry.js';
 import { Verifier } from '../../src/cache/verify.js';
@@ -50,7 +51,8 @@ describe('the journal', () => {
   it('records answers that asking again reproduces, for every kind of path (symlinks, loops, FIFOs, outside the root)', () => {
     const repo = hostile();
     const journal = new Journal();
-    recording(journal, () => loadRepo({ paths: [path.join(repo, CLUSTER)], cwd: repo }));
+    const disk = new Disk();
+    recording(disk, journal, () => loadRepo({ paths: [path.join(repo, CLUSTER)], cwd: repo }, disk));
     const stored = journal.stored();
     expect(stored.repos[0].kind.length).toBeGreaterThan(100);
     expect(stored.host.length).toBeGreaterThan(10);
@@ -152,7 +154,8 @@ describe('the journal', () => {
     const repo = fixtureCopy();
     const record = () => {
       const journal = new Journal();
-      recording(journal, () => loadRepo({ paths: [path.join(repo, CLUSTER)], cwd: repo }));
+      const disk = new Disk();
+      recording(disk, journal, () => loadRepo({ paths: [path.join(repo, CLUSTER)], cwd: repo }, disk));
       return journal.stored();
     };
     const release = path.join(repo, 'flux-apps/vault/release.yaml');

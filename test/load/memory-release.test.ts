@@ -32,14 +32,14 @@ const probe = {
   severity: 'info',
   description: 'tags each cluster model; counts the tags alive in the last cluster',
   docs: { why: '' },
-  check({ model }) {
+  check({ model, disk }) {
     cluster++;
     // A class declared with its name (a computed name would not show in the snapshot).
     const Tag = new Function('return class Probe' + cluster + ' {}')();
     model.probeTag = new Tag();
     for (const file of model.files.values()) file.probeTag = new Tag();
     // With the result cache: the journal recording the cluster's questions to the disk.
-    const journal = activeJournal();
+    const journal = disk && activeJournal(disk);
     if (journal) journal.probeTag = new Tag();
     if (cluster < Number(process.env.PROBE_CLUSTERS)) return;
     v8.writeHeapSnapshot(snapshot);
