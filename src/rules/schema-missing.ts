@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import { splitApiVersion } from '../model/objects.js';
 import { closest } from './did-you-mean.js';
-import { schemaContext, type SchemaTarget } from './schema-support.js';
+import { schemaContext, type SchemaTarget } from '../schema/index.js';
 import type { Rule } from './types.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Location } from '../model/types.js';

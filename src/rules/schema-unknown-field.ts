@@ -1,6 +1,5 @@
-import { formatPath } from '../schema/index.js';
+import { formatPath, schemaContext } from '../schema/index.js';
 import { didYouMean } from './did-you-mean.js';
-import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
 import { objectLocation } from '../model/location.js';
 

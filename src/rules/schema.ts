@@ -1,5 +1,5 @@
 import { closest } from './did-you-mean.js';
-import { schemaContext } from './schema-support.js';
+import { schemaContext } from '../schema/index.js';
 import type { Rule } from './types.js';
 import { objectLocation } from '../model/location.js';
 
