@@ -1,6 +1,6 @@
 import type { RepoPlan } from '../load/index.js';
 import type { ParseStore } from '../load/parse/store.js';
-import type { SchemaCache } from '../rules/types.js';
+import type { SchemaCache } from '../schema/index.js';
 import type { LintOptions } from './lint.js';
 
 /**

@@ -1,5 +1,6 @@
 import { Graph, alg } from '@dagrejs/graphlib';
 import { isObject, splitApiVersion } from '../model/objects.js';
+import { memoByObject } from '../model/memo.js';
 import { objectLocation } from '../model/location.js';
 import { type Cluster, type FluxKustomization, type KObject, type Location } from '../model/types.js';
 
@@ -347,14 +348,5 @@ function byPlace(a: KObject, b: KObject): number {
   return a.docPath.length - b.docPath.length;
 }
 
-const cache = new WeakMap<Cluster, DependencyGraph>();
-
 /** The dependsOn graph of a cluster, built once per lint run and shared by every rule. */
-export function dependencyGraph(cluster: Cluster): DependencyGraph {
-  let g = cache.get(cluster);
-  if (!g) {
-    g = new DependencyGraph(cluster);
-    cache.set(cluster, g);
-  }
-  return g;
-}
+export const dependencyGraph = memoByObject((cluster: Cluster): DependencyGraph => new DependencyGraph(cluster));

@@ -1,4 +1,5 @@
 import { CHART_CRD_GROUPS } from './chart-crds.js';
+import { memoByObject } from '../model/memo.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { type Cluster, type KObject } from '../model/types.js';
 
@@ -148,14 +149,5 @@ export function chartName(hr: KObject, cluster: Cluster): string | undefined {
   return undefined;
 }
 
-const cache = new WeakMap<Cluster, ObjectIndex>();
-
 /** The index of a cluster, built once per lint run and shared by every rule. */
-export function objectIndex(cluster: Cluster): ObjectIndex {
-  let idx = cache.get(cluster);
-  if (!idx) {
-    idx = new ObjectIndex(cluster);
-    cache.set(cluster, idx);
-  }
-  return idx;
-}
+export const objectIndex = memoByObject((cluster: Cluster): ObjectIndex => new ObjectIndex(cluster));

@@ -1,6 +1,7 @@
 import { isExternal, type ExternalObject } from '../model/external.js';
 import type { ObjectIndex, Produced } from './objects.js';
 import { isClusterScoped } from '../model/scope.js';
+import { memoByObject } from '../model/memo.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { type Cluster, type KObject, type NodePath } from '../model/types.js';
 
@@ -320,18 +321,12 @@ export function referencesOf(obj: KObject): Reference[] {
   return walk(obj).filter((r) => !r.unresolved);
 }
 
-const cache = new WeakMap<Cluster, Reference[]>();
-
 /** Every reference made by every object of a cluster whose target can be named, in the cluster's object order. */
-export function clusterReferences(cluster: Cluster): Reference[] {
-  let refs = cache.get(cluster);
-  if (!refs) {
-    refs = [];
-    for (const o of cluster.objects) for (const r of walk(o)) if (!r.unresolved) refs.push(r);
-    cache.set(cluster, refs);
-  }
+export const clusterReferences = memoByObject((cluster: Cluster): Reference[] => {
+  const refs: Reference[] = [];
+  for (const o of cluster.objects) for (const r of walk(o)) if (!r.unresolved) refs.push(r);
   return refs;
-}
+});
 
 /**
  * What the cluster has that a reference resolves to: objects of the referred kind and API group (manifests), or the

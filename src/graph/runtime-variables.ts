@@ -1,5 +1,6 @@
 import { substitutionActive, varUses } from '../load/index.js';
 import { isFluxKustomization, isObject } from '../model/objects.js';
+import { memoByObject } from '../model/memo.js';
 import { type Cluster, type FluxKustomization } from '../model/types.js';
 
 /**
@@ -10,9 +11,7 @@ import { type Cluster, type FluxKustomization } from '../model/types.js';
  * gives exactly that picture: the tree cannot show what it injects, so such a variable is unknown, not undefined.
  * One Kustomization that forgets the postBuild its siblings have is not a convention: it stays a finding.
  */
-export function runtimeVariables(cluster: Cluster): ReadonlySet<string> {
-  let out = cache.get(cluster);
-  if (out) return out;
+export const runtimeVariables = memoByObject((cluster: Cluster): ReadonlySet<string> => {
   const defined = new Set<string>();
   let substituting = 0;
   const uses: Set<string>[] = [];
@@ -29,12 +28,8 @@ export function runtimeVariables(cluster: Cluster): ReadonlySet<string> {
   // Kustomizations that substitute nothing yet use variables the cluster defines: the repository's convention
   // when they are at least two and at least as many as those that substitute.
   const literal = uses.filter((u) => [...u].some((v) => defined.has(v)));
-  out = literal.length >= 2 && literal.length >= substituting ? new Set(literal.flatMap((u) => [...u])) : new Set<string>();
-  cache.set(cluster, out);
-  return out;
-}
-
-const cache = new WeakMap<Cluster, ReadonlySet<string>>();
+  return literal.length >= 2 && literal.length >= substituting ? new Set(literal.flatMap((u) => [...u])) : new Set<string>();
+});
 
 function substitutes(fk: FluxKustomization): boolean {
   const spec = fk.object && isObject(fk.object.value.spec) ? fk.object.value.spec : fk.spec;

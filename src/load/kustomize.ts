@@ -25,6 +25,7 @@ import {
 } from './resource-id.js';
 import type { KustomizeDir, Location, NodePath, PathRef, YamlDoc } from '../model/types.js';
 import { isObject, type JsonObject } from '../model/objects.js';
+import { memoByObject } from '../model/memo.js';
 
 /** The file names kustomize looks for, in its order. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -1051,25 +1052,17 @@ function isLocalConfig(v: JsonObject): boolean {
   return typeof a === 'object' && a !== null && a['config.kubernetes.io/local-config'] === 'true';
 }
 
-const mergedValues = new WeakMap<object, unknown>();
-
 /**
  * A document's value with its YAML merge keys (`<<: *anchor`, `<<: [*a, *b]`) applied, as kustomize's YAML
  * library (yaml.v3) reads them: the merged maps' keys, the first map's winning, under the map's own keys. The
  * linter's parser keeps `<<` as a key; resolved once per document value (values are shared, never changed).
  */
 export function withMergeKeys(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  let out = mergedValues.get(v);
-  if (out === undefined) {
-    out = resolveMerges(v);
-    mergedValues.set(v, out);
-  }
-  return out;
+  return typeof v !== 'object' || v === null ? v : resolveMerges(v);
 }
 
 /** One node; its children through withMergeKeys, so that a node an alias shares is walked once. */
-function resolveMerges(v: unknown): unknown {
+const resolveMerges = memoByObject((v: object): unknown => {
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     v.forEach((item, i) => {
@@ -1092,7 +1085,7 @@ function resolveMerges(v: unknown): unknown {
   for (const s of [...sources].reverse()) Object.assign(merged, s);
   for (const key of Object.keys(own)) if (key !== '<<') merged[key] = own[key];
   return merged;
-}
+});
 
 /** A parser error's first line, without its position in the inline text (the finding points at the string). */
 function parseMessage(e: unknown): string {

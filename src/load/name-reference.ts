@@ -2,6 +2,7 @@ import { fieldSpecPath, fieldSpecSelects, updateFieldSpec, type FieldSpec } from
 import { currentId, effectiveNamespace, kustomizeClusterScoped, originalId, type Identified, type ResId } from './resource-id.js';
 import type { Location } from '../model/types.js';
 import { isObject, type JsonObject } from '../model/objects.js';
+import { memoByObject } from '../model/memo.js';
 
 /**
  * kustomize's name references (api/filters/nameref, run by FixBackReferences at the end of a build): when an object
@@ -262,25 +263,19 @@ export function fixNameReferences<T extends Referable>(objects: readonly T[], co
 
 const BUILTIN_CONFIG: TransformerConfig = { nameReference: [...BUILTIN_NAME_REFERENCES], namespace: [] };
 
-const indexes = new WeakMap<TransformerConfig, Map<string, { ref: NameReference; fs: FieldSpec }[]>>();
-
 /** The field specs of a config by the kind of referrer they apply to ('' for any kind). */
-function referrerIndex(config: TransformerConfig): Map<string, { ref: NameReference; fs: FieldSpec }[]> {
-  let index = indexes.get(config);
-  if (!index) {
-    index = new Map();
-    for (const ref of config.nameReference) {
-      for (const fs of ref.fieldSpecs) {
-        const k = fs.kind ?? '';
-        let list = index.get(k);
-        if (!list) index.set(k, (list = []));
-        list.push({ ref, fs });
-      }
+const referrerIndex = memoByObject((config: TransformerConfig): Map<string, { ref: NameReference; fs: FieldSpec }[]> => {
+  const index = new Map<string, { ref: NameReference; fs: FieldSpec }[]>();
+  for (const ref of config.nameReference) {
+    for (const fs of ref.fieldSpecs) {
+      const k = fs.kind ?? '';
+      let list = index.get(k);
+      if (!list) index.set(k, (list = []));
+      list.push({ ref, fs });
     }
-    indexes.set(config, index);
   }
   return index;
-}
+});
 
 /** What the sieves need of a referrer. */
 interface Referrer {

@@ -1,8 +1,7 @@
 import { isScalar } from 'yaml';
 import type { TextEdit } from '../model/diagnostic.js';
-import { formatPath, type SchemaIssue } from '../schema/index.js';
+import { formatPath, pinnedVersions, pinsFor, schemaContext, where, type SchemaContext, type SchemaIssue, type WrittenDoc } from '../schema/index.js';
 import { splitApiVersion } from '../model/objects.js';
-import { pinnedVersions, pinsFor, schemaContext, where, type SchemaContext, type WrittenDoc } from './schema-support.js';
 import type { Rule, RuleContext } from './types.js';
 import { isObject } from '../model/objects.js';
 import { objectLocation } from '../model/location.js';
@@ -43,8 +42,8 @@ export const deprecatedApi: Rule = {
     right: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease',
   },
   fixable: true,
-  check({ model, options, report }) {
-    const ctx = schemaContext(model, options);
+  check({ model, options, disk, report }) {
+    const ctx = schemaContext(model, options, disk);
     const flagged = ctx
       .written()
       .map((w) => ({ w, status: ctx.status(w.apiVersion, w.kind, w.targets[0]?.cluster) }))

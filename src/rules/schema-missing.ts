@@ -1,7 +1,7 @@
 import type { Diagnostic, Severity } from '../model/diagnostic.js';
 import { splitApiVersion } from '../model/objects.js';
 import { closest } from './did-you-mean.js';
-import { schemaContext, type SchemaTarget } from './schema-support.js';
+import { schemaContext, type SchemaTarget } from '../schema/index.js';
 import type { Rule } from './types.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Location } from '../model/types.js';
@@ -22,8 +22,8 @@ export const schemaMissing: Rule = {
     wrong: 'apiVersion: cert-manager.io/v1\nkind: Certificate   # no CRD in the tree',
     right: 'lint-gitops --crds ./platform/crds clusters/production',
   },
-  check({ model, options, report }) {
-    const ctx = schemaContext(model, options);
+  check({ model, options, disk, report }) {
+    const ctx = schemaContext(model, options, disk);
     const kinds = new Map<string, { first: SchemaTarget; objects: Set<string>; why?: string }>();
     const note = (t: SchemaTarget, why?: string) => {
       const key = `${splitApiVersion(t.apiVersion)[0]}\0${t.kind}`;

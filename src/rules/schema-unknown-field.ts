@@ -1,6 +1,5 @@
-import { formatPath } from '../schema/index.js';
+import { formatPath, schemaContext } from '../schema/index.js';
 import { didYouMean } from './did-you-mean.js';
-import { schemaContext } from './schema-support.js';
 import type { Rule } from './types.js';
 import { objectLocation } from '../model/location.js';
 
@@ -13,8 +12,8 @@ export const schemaUnknownField: Rule = {
     wrong: 'spec:\n  interval: 10m\n  dependOn:\n    - name: vault',
     right: 'spec:\n  interval: 10m\n  dependsOn:\n    - name: vault',
   },
-  check({ model, options, report }) {
-    const ctx = schemaContext(model, options);
+  check({ model, options, disk, report }) {
+    const ctx = schemaContext(model, options, disk);
     for (const { t, issue } of ctx.servedIssues()) {
       if (issue.keyword !== 'additionalProperties' || issue.unknownKey === undefined) continue;
       const key = issue.unknownKey;

@@ -1,5 +1,5 @@
 import { closest } from './did-you-mean.js';
-import { schemaContext } from './schema-support.js';
+import { schemaContext } from '../schema/index.js';
 import type { Rule } from './types.js';
 import { objectLocation } from '../model/location.js';
 
@@ -16,8 +16,8 @@ export const schema: Rule = {
     wrong: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepo\n        name: hashicorp',
     right: 'spec:\n  chart:\n    spec:\n      chart: vault\n      sourceRef:\n        kind: HelmRepository\n        name: hashicorp',
   },
-  check({ model, options, report }) {
-    const ctx = schemaContext(model, options);
+  check({ model, options, disk, report }) {
+    const ctx = schemaContext(model, options, disk);
     for (const { t, issue } of ctx.servedIssues()) {
       if (issue.keyword === 'additionalProperties' || issue.keyword === 'schema') continue;
       if (ctx.substituted(t, issue.path)) continue;

@@ -1,8 +1,7 @@
 import type { Diagnostic, Severity, TextEdit } from '../model/diagnostic.js';
 import type { ExternalObject } from '../model/external.js';
 import type { Location, RepoModel, SourceFile } from '../model/types.js';
-import type { ValidationResultStore } from '../schema/registry.js';
-import type { ValidatorFiles } from '../schema/validator-cache.js';
+import type { SchemaCache } from '../schema/index.js';
 import type { Disk } from '../load/disk.js';
 
 /** A span of a file given by byte offsets, for findings that are not tied to a YAML node (syntax errors). */
@@ -55,16 +54,8 @@ export interface RuleOptions {
    * src/config/external.ts matches kind, name and namespace (an entry without namespace matches any).
    */
   external?: readonly ExternalObject[];
-  /** Where the schema rules keep what they compute between runs; the engine sets it from the run's stores. */
+  /** Where the schema rules keep what they compute between runs (src/schema/context.ts); the engine sets it from the run's stores. */
   schemaCache?: SchemaCache;
-}
-
-/** The schema rules' caches (src/schema/): compiled validators in `validators`, validation results in `results`. */
-export interface SchemaCache {
-  /** Validators compiled at run time and V8's code cache of them (src/schema/validator-cache.ts). */
-  validators?: ValidatorFiles;
-  /** Validation results kept between runs, shared by the run's clusters (src/cache/validations.ts). */
-  results?: ValidationResultStore;
 }
 
 export interface RuleContext {

@@ -5,10 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationResults, validationsFile } from '../../src/cache/validations.js';
 import { digest } from '../../src/cache/journal.js';
 import { lint } from '../../src/index.js';
-import { SchemaRegistry, validatorStats } from '../../src/schema/index.js';
+import { MAX_OBJECTS_WITH_KEPT_RESULTS, SchemaRegistry, validatorStats } from '../../src/schema/index.js';
 import { CLUSTER, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 import { LAB, twoClusters } from '../integrations/two-clusters.js';
-import { MAX_OBJECTS_WITH_KEPT_RESULTS } from '../../src/rules/schema-support.js';
 // @ts-expect-error plain ESM script without types
 import { writeFleet } from '../../bench/generate-fleet.mjs';
 

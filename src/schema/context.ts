@@ -1,24 +1,22 @@
 import { substitutionDisabled } from '../load/substitute.js';
 import { runtimeVariables } from '../graph/runtime-variables.js';
-import {
-  FLUX_GROUPS,
-  FLUX_RELEASES,
-  SchemaRegistry,
-  compareVersions,
-  indexKey,
-  removedIn,
-  servedBy,
-  type FluxRelease,
-  type IndexEntry,
-  type SchemaIssue,
-  type ValidationResult,
-} from '../schema/index.js';
-import { fluxInstall, operatorPatch, OPERATOR_PATCHED, type FluxInstall } from './schema-flux-install.js';
+import { FLUX_GROUPS, FLUX_RELEASES, removedIn, servedBy, type FluxRelease } from './flux-releases.js';
+import { SchemaRegistry, compareVersions, indexKey, type IndexEntry, type ValidationResult, type ValidationResultStore } from './registry.js';
+import type { SchemaIssue } from './messages.js';
+import type { ValidatorFiles } from './validator-cache.js';
+import { fluxInstall, operatorPatch, OPERATOR_PATCHED, type FluxInstall } from './flux-install.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Cluster, type KObject, type Location, type NodePath, type RepoModel, type YamlDoc } from '../model/types.js';
-import type { RuleOptions, SchemaCache } from './types.js';
 import type { Disk } from '../load/disk.js';
+
+/** The schema context's caches: compiled validators in `validators`, validation results in `results`. */
+export interface SchemaCache {
+  /** Validators compiled at run time and V8's code cache of them (src/schema/validator-cache.ts). */
+  validators?: ValidatorFiles;
+  /** Validation results kept between runs, shared by the run's clusters (src/cache/validations.ts). */
+  results?: ValidationResultStore;
+}
 
 /**
  * What the four schema rules (schema, schema-unknown-field, schema-missing, deprecated-api) share: one
@@ -507,10 +505,10 @@ class SchemaContext {
 const contexts = new WeakMap<RepoModel, SchemaContext>();
 
 /** The schema context of a lint run: one per model, built the first time a schema rule asks. */
-export function schemaContext(model: RepoModel, options: Pick<RuleOptions, 'schemaCache' | 'disk'> = {}): SchemaContext {
+export function schemaContext(model: RepoModel, options: { schemaCache?: SchemaCache } = {}, disk?: Disk): SchemaContext {
   let c = contexts.get(model);
   if (!c) {
-    c = new SchemaContext(model, options.schemaCache, options.disk);
+    c = new SchemaContext(model, options.schemaCache, disk);
     contexts.set(model, c);
   }
   return c;

@@ -1,5 +1,5 @@
 import { chartName } from '../graph/objects.js';
-import { resolveFluxVersion, type ResolvedFluxVersion } from '../schema/flux-releases.js';
+import { resolveFluxVersion, type ResolvedFluxVersion } from './flux-releases.js';
 import { isObject } from '../model/objects.js';
 import { locate } from '../model/location.js';
 import { type Cluster, type KObject } from '../model/types.js';
