@@ -152,6 +152,26 @@ describe('the result cache: every kind of change invalidates what it should', ()
     expect(run(repo, cache, { crdPaths: [crds] }).linted).toEqual([CLUSTER]);
   });
 
+  it('a --schema-location folder is part of what is checked: the schema rules read it through the run\'s disk', () => {
+    const schemas = tmp('schemas');
+    const widgetSchema = (required: string[]) =>
+      JSON.stringify({ type: 'object', properties: { spec: { type: 'object', required, properties: { size: { type: 'integer' }, colour: { type: 'string' } } } } });
+    fs.mkdirSync(path.join(schemas, 'example.com'));
+    fs.writeFileSync(path.join(schemas, 'example.com', 'widget_v1.json'), widgetSchema(['size']));
+    const repo = fixtureCopy({
+      [grafana]: replaceOnce('  - release.yaml\n', '  - release.yaml\n  - widget.yaml\n'),
+      'flux-apps/grafana/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: grafana\nspec:\n  size: 1\n',
+    });
+    const options = { schemaLocations: [schemas] };
+    const { cache } = warm(repo, options);
+    expect(run(repo, cache, options).findings).toEqual([]);
+    // The schema now requires a field the Widget lacks: a miss, and the finding.
+    fs.writeFileSync(path.join(schemas, 'example.com', 'widget_v1.json'), widgetSchema(['size', 'colour']));
+    const required = run(repo, cache, options);
+    expect(required.linted).toEqual([CLUSTER]);
+    expect(required.findings).toEqual([`schema flux-apps/grafana/widget.yaml:${lineOf(repo, 'flux-apps/grafana/widget.yaml', 'spec:')} spec is missing required field 'colour'; schema: example.com/v1 Widget from the schema in ${path.join(schemas, 'example.com', 'widget_v1.json')}`]);
+  });
+
   it('a CRD directory in the repository (config crdDirectories) is part of what is checked', () => {
     const repo = fixtureCopy({
       [grafana]: replaceOnce('  - release.yaml\n', '  - release.yaml\n  - widget.yaml\n'),
