@@ -66,7 +66,7 @@ export const SHAPES = {
 /** Parses one file as a lint run does, and prints what it cost. */
 async function one(file) {
   const text = fs.readFileSync(file, 'utf8');
-  const { parseValues, lazySourceFile } = await import(pathToFileURL(path.join(DIST, 'load', 'parsed-file.js')).href);
+  const { parseValues, lazySourceFile } = await import(pathToFileURL(path.join(DIST, 'load', 'parse', 'parsed-file.js')).href);
   const { locate } = await import(pathToFileURL(path.join(DIST, 'model', 'location.js')).href);
   const t0 = performance.now();
   const c0 = process.cpuUsage();

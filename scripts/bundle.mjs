@@ -9,7 +9,7 @@
 //
 // What stays the same:
 //  - dist/ itself: the library (dist/index.js), the tests and the parse worker (dist/load/parse/worker.js) use the
-//    modules tsc wrote, and test/bundle.test.ts checks that the bundle prints what dist/cli.js prints;
+//    modules tsc wrote, and test/cli/bundle.test.ts checks that the bundle prints what dist/cli.js prints;
 //  - the result cache's fast path: src/cli/command.ts imports the full command (cli/main.js) only on a miss, so the
 //    bundle is split there (fast.cjs holds the fast path, main.cjs the rest);
 //  - every `import.meta.url` still names the module's own file in dist/ (or node_modules/): the schemas, the parse
@@ -66,12 +66,12 @@ rmSync(outdir, { recursive: true, force: true });
 // The command as two CommonJS scripts (src/cli/launch.ts runs them with V8 code caches), split where src/cli/command.ts
 // imports the full command, as the result cache's fast path needs only its small part:
 //  - fast.cjs: src/cli/command.ts and what it imports statically; it exports every one of its modules' namespaces;
-//  - main.cjs: src/cache/run.ts and src/cli/main.ts with the rest; a module fast.cjs holds is taken from it (one
+//  - main.cjs: src/cache/lint-cached.ts and src/cli/main.ts with the rest; a module fast.cjs holds is taken from it (one
 //    instance of each module, as in dist/), the others are bundled.
 // fast.cjs finds main.cjs through `__lintGitopsOther()`, main.cjs fast.cjs's exports as `__lintGitopsOther`: both
 // are parameters src/cli/launch.ts passes.
 const cliRun = join(dist, 'cli', 'command.js');
-const lazy = { '../cache/run.js': 'cacheRun', './main.js': 'cliMain' };
+const lazy = { '../cache/lint-cached.js': 'cacheRun', './main.js': 'cliMain' };
 const cjs = {
   ...common,
   format: 'cjs',
@@ -81,7 +81,7 @@ const cjs = {
 const mainPart = {
   name: 'main-part',
   setup(build) {
-    build.onResolve({ filter: /^(\.\.\/cache\/run|\.\/main)\.js$/ }, (args) => (args.importer === cliRun ? { path: lazy[args.path], namespace: 'main-part' } : undefined));
+    build.onResolve({ filter: /^(\.\.\/cache\/lint-cached|\.\/main)\.js$/ }, (args) => (args.importer === cliRun ? { path: lazy[args.path], namespace: 'main-part' } : undefined));
     build.onLoad({ filter: /.*/, namespace: 'main-part' }, (args) => ({ contents: `module.exports = __lintGitopsOther().${args.path};`, loader: 'js' }));
   },
 };

@@ -54,7 +54,7 @@ export { FORMATS, format, formatSarif, formatGithub, formatJunit, formatMarkdown
 export { resolveConfig, configToOptions, parseConfig, configSchema, isExternal, ConfigError, type LintGitopsConfig, type ExternalObject } from './config/index.js';
 export type { FixResult, AppliedFix } from './engine/fix.js';
 /** lint() with the result cache (README "The result cache"): clusters whose files did not change are not linted again. */
-export { lintCached, type CacheContext } from './cache/run.js';
+export { lintCached, type CacheContext } from './cache/lint-cached.js';
 export type { CachedLint } from './cache/run-entry.js';
 export { affectedClusters, type ChangedSelection } from './engine/changed.js';
 export { graph, type GraphResult } from './engine/graph.js';

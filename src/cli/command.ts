@@ -27,7 +27,7 @@ export async function run(argv: string[], reached: (how: Reached) => void = () =
   if (cached !== undefined) {
     try {
       reached('resume');
-      const exit = (await import('../cache/run.js')).resumeRun(argv, cached, cacheDir(), cache);
+      const exit = (await import('../cache/lint-cached.js')).resumeRun(argv, cached, cacheDir(), cache);
       if (exit !== undefined) return exit;
     } catch {
       // Nothing is printed before the result: the full CLI runs, and reports whatever went wrong as it would.

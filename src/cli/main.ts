@@ -19,7 +19,7 @@ import { DEFAULT_PRESET, PRESETS, presetSetting, ruleById, rules, type Preset, t
 import { didYouMean } from '../rules/did-you-mean.js';
 import { printLintResult, ruleMeta, type CliShow } from './fast-path.js';
 import { Journal, recording } from '../cache/journal.js';
-import { lintCached, type CacheContext } from '../cache/run.js';
+import { lintCached, type CacheContext } from '../cache/lint-cached.js';
 import { runKey, saveRoots, saveRun, type CachedLint } from '../cache/run-entry.js';
 import { mergeRootRuns, rebaseFile, rootGroups, type RootGroups, type RootRun } from '../engine/roots.js';
 import { cacheDir as userCacheDir } from '../cache/dir.js';

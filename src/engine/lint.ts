@@ -137,7 +137,7 @@ export function lint(options: LintOptions, context: RunContext = {}): LintResult
 }
 
 /**
- * How a caller takes part in lint()'s one loop over the clusters (the result cache, src/cache/run.ts, keeps each
+ * How a caller takes part in lint()'s one loop over the clusters (the result cache, src/cache/lint-cached.ts, keeps each
  * cluster's part between runs and records the disk questions asked). Every hook is optional; with none, lintRun is
  * lint().
  */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RACY_MS } from '../../src/cache/journal.js';
-import { lintCached } from '../../src/cache/run.js';
+import { lintCached } from '../../src/cache/lint-cached.js';
 import { computeToolId } from '../../src/cache/tool-id.js';
 import { lint, type LintOptions } from '../../src/index.js';
 import { CLUSTER, fixtureCopy, lineOf, replaceOnce } from '../helpers.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Journal, RACY_MS, recording } from '../../src/cache/journal.js';
 import { Disk } from '../../src/load/disk.js';
-import { lintCached } from '../../src/cache/run.js';
+import { lintCached } from '../../src/cache/lint-cached.js';
 import { readCluster } from '../../src/cache/run-entry.js';
 import { Verifier } from '../../src/cache/verify.js';
 import { lint, type LintOptions } from '../../src/index.js';

@@ -186,6 +186,6 @@ describe('sync waves (lint-gitops graph)', () => {
     const bad = runCli(['graph', '-f', 'svg', 'fixtures/flux-clusters/stefanzhelev']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("argument 'svg' is invalid. Allowed choices are table, mermaid, dot, json.");
-    // (test/cli.test.ts checks that lint's own --format still works after its paths.)
+    // (test/cli/cli.test.ts checks that lint's own --format still works after its paths.)
   });
 });

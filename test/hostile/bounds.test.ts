@@ -13,7 +13,7 @@ import { REPO } from '../helpers.js';
  * whose V8 heap is capped: past the bound it dies of "heap out of memory" instead of passing. Times are measured by
  * bench/hostile.mjs, not here. The child runs the build (dist/), as the CLI tests do.
  */
-const built = fs.existsSync(path.join(REPO, 'dist', 'load', 'parsed-file.js'));
+const built = fs.existsSync(path.join(REPO, 'dist', 'load', 'parse', 'parsed-file.js'));
 if (!built) console.info('bounds: skipped, dist/ is not built (npm run build)');
 
 const HEAP_MB = 200;

@@ -52,7 +52,7 @@ const EXCEPTIONS: Record<string, string> = {
 
 /**
  * Values that differ because of how the YAML is read, not how it is built: kustomize reads YAML with yaml.v3,
- * the linter's two parsers (src/load/yaml-file.ts, src/load/fast-parse.ts) with the YAML 1.2 core schema. Each
+ * the linter's two parsers (src/load/parse/yaml-file.ts, src/load/parse/fast-parse.ts) with the YAML 1.2 core schema. Each
  * is one spec field of one object, `tree:dir:object identity:path`; every other difference there still fails.
  */
 const PARSER_DIFFERENCES: Record<string, string> = {};

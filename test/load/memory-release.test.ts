@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 const [dist, mode, target, cacheDir, snapshot] = process.argv.slice(1);
 const { lint } = await import(dist + '/engine/lint.js');
-const { lintCached } = await import(dist + '/cache/run.js');
+const { lintCached } = await import(dist + '/cache/lint-cached.js');
 const { rules } = await import(dist + '/rules/index.js');
 const { activeJournal } = await import(dist + '/cache/journal.js');
 let cluster = 0;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLUSTER, FIXTURES, REPO, fixtureCopy, lineOf, replaceOnce, runCli } from './helpers.js';
+import { CLUSTER, FIXTURES, REPO, fixtureCopy, lineOf, replaceOnce, runCli } from '../helpers.js';
 
 const wrapper = `${CLUSTER}/apps/vault/kustomization.yaml`;
 

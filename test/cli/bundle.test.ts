@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from './helpers.js';
+import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from '../helpers.js';
 
 /**
  * The installed command is the bundle scripts/bundle.mjs writes (dist/bin/lint-gitops.js, package.json "bin");

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from './helpers.js';
+import { CLI, CLUSTER, REPO, fixtureCopy, replaceOnce } from '../helpers.js';
 
 /**
  * The installed command runs its bundle with a V8 code cache (src/cli/launch.ts): the build's (dist/bin/main.cjs.v8)
