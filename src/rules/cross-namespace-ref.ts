@@ -2,6 +2,7 @@ import { chartName } from '../graph/objects.js';
 import { clusterReferences, describeTarget, effectiveNamespace, type Reference, type ReferenceController } from '../graph/references.js';
 import type { Rule } from './types.js';
 import { containerArgs, deployments, type DeploymentInfo } from './controller-args.js';
+import { findInstances, instancePatches } from '../load/flux-instance.js';
 import { isObject, splitApiVersion } from '../model/objects.js';
 import { locate, objectLocation } from '../model/location.js';
 import { type Cluster, type Location } from '../model/types.js';
@@ -25,7 +26,7 @@ export const crossNamespaceRef: Rule = {
   description:
     "A sourceRef, chartRef or dependsOn names an object in another namespace where the controller refuses it: tofu-controller without allowCrossNamespaceRefs, Flux's --no-cross-namespace-refs lockdown.",
   docs: {
-    why: "tofu-controller refuses cross-namespace Terraform references unless it runs with allowCrossNamespaceRefs; Flux refuses cross-namespace sourceRef/chartRef when its controllers run with --no-cross-namespace-refs=true (multi-tenancy lockdown). A refused reference leaves the object not Ready. Where the controller accepts the reference nothing breaks: a HelmRelease whose HelmRepository is in flux-system, a Kustomization reading flux-system/flux-system and dependsOn across namespaces are the layout `flux bootstrap` creates and Flux documents, so they are not reported unless the config says crossNamespace: warn (or deny: errors), or the run uses --preset strict (warn). No finding where the tree explicitly allows them (allowCrossNamespaceRefs: true, --no-cross-namespace-refs=false).",
+    why: "tofu-controller refuses cross-namespace Terraform references unless it runs with allowCrossNamespaceRefs; Flux refuses cross-namespace sourceRef/chartRef when its controllers run with --no-cross-namespace-refs=true (multi-tenancy lockdown: read from the controllers' Deployments in the tree, or, for a Flux Operator install, from the FluxInstance's cluster.multitenant: true and kustomize.patches). A refused reference leaves the object not Ready. Where the controller accepts the reference nothing breaks: a HelmRelease whose HelmRepository is in flux-system, a Kustomization reading flux-system/flux-system and dependsOn across namespaces are the layout `flux bootstrap` creates and Flux documents, so they are not reported unless the config says crossNamespace: warn (or deny: errors), or the run uses --preset strict (warn). No finding where the tree explicitly allows them (allowCrossNamespaceRefs: true, --no-cross-namespace-refs=false).",
     wrong: '# kustomize-controller runs with --no-cross-namespace-refs=true\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system',
     right: '# a GitRepository in the tenant\'s own namespace\nmetadata:\n  namespace: apps\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: apps',
   },
@@ -111,10 +112,54 @@ function tofuStance(cluster: Cluster): Stance {
 function fluxStance(cluster: Cluster, controller: ReferenceController, dependsOn: boolean): Stance {
   const d = deployments(cluster).find((x) => x.obj.name === controller);
   const flag = d && lastFlag(d, 'no-cross-namespace-refs');
-  if (!d || !flag) return { kind: 'default' };
-  if (flag.value === false) return { kind: 'allow' };
+  // Installed by the Flux Operator, the Deployments are not in the tree: its FluxInstance says how they run.
+  const lockdown = flag ? { value: flag.value, why: `${controller} runs with --no-cross-namespace-refs=true (${place(flag.at)})` } : instanceLockdown(cluster, controller);
+  if (!lockdown) return { kind: 'default' };
+  if (lockdown.value === false) return { kind: 'allow' };
   if (dependsOn) return { kind: 'default' };
-  return { kind: 'refuse', why: `${controller} runs with --no-cross-namespace-refs=true (${place(flag.at)}) and refuses cross-namespace references` };
+  return { kind: 'refuse', why: `${lockdown.why} and refuses cross-namespace references` };
+}
+
+/**
+ * The --no-cross-namespace-refs a FluxInstance gives `controller`: `spec.cluster.multitenant: true` adds
+ * `--no-cross-namespace-refs=true` to kustomize-, helm-, notification- and the image controllers (the operator's
+ * multitenant profile, controlplaneio-fluxcd/flux-operator internal/builder/profiles.go), then its
+ * `kustomize.patches` apply in order, so a later `--no-cross-namespace-refs=false` on the controller wins (the last
+ * flag wins, as with pflag). Also for a FluxInstance written as the flux-instance chart's values. Undefined when no
+ * FluxInstance of the cluster says.
+ */
+function instanceLockdown(cluster: Cluster, controller: string): { value: boolean; why: string } | undefined {
+  let found: { value: boolean; why: string } | undefined;
+  for (const instance of findInstances(cluster.objects)) {
+    // The spec as written: a FluxInstance's spec, or the chart's values.instance (its valuesFrom when not inline).
+    const sync = instance.pathAt.lastIndexOf('sync');
+    const spec = sync >= 0 ? instance.pathAt.slice(0, sync) : instance.pathAt;
+    const at = (...path: (string | number)[]): string => place({ doc: instance.doc, path: [...spec, ...path] });
+    const settings = isObject(instance.spec.cluster) ? instance.spec.cluster : {};
+    if (settings.multitenant === true && MULTITENANT_LOCKED.test(controller)) {
+      found = { value: true, why: `${controller} runs with --no-cross-namespace-refs=true (its FluxInstance sets cluster.multitenant: true, ${at('cluster', 'multitenant')})` };
+    }
+    for (const { patch, target, index } of instancePatches(instance.spec)) {
+      if (target && ((target.kind !== undefined && target.kind !== 'Deployment') || (typeof target.name === 'string' && !matchesName(target.name, controller)))) continue;
+      for (const m of JSON.stringify(patch).matchAll(/--no-cross-namespace-refs(?:=(\w+))?/g)) {
+        const value = m[1] === undefined || m[1].toLowerCase() === 'true' || m[1] === '1';
+        found = { value, why: `${controller} runs with --no-cross-namespace-refs=true (its FluxInstance's kustomize.patches add it, ${at('kustomize', 'patches', index)})` };
+      }
+    }
+  }
+  return found;
+}
+
+/** The controllers the Flux Operator's multitenant profile locks down. */
+const MULTITENANT_LOCKED = /^(kustomize-controller|helm-controller|notification-controller|image-reflector-controller|image-automation-controller)$/;
+
+/** A kustomize patch target's name, which is a regular expression matched against the whole name. */
+function matchesName(pattern: string, name: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(name);
+  } catch {
+    return pattern === name;
+  }
 }
 
 /** The last `--name`, `--name=true|false` in any container's args (the last one wins, as with pflag). */
