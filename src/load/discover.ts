@@ -4,7 +4,7 @@ import { parseCopyFrom } from './artifact-generator.js';
 import type { Disk } from './disk.js';
 import { MAX_DISCOVERY_DEPTH, MAX_DISCOVERY_DIRS, MAX_DOCUMENTS, MAX_FILE_BYTES } from '../model/limits.js';
 import type { RootReason } from '../model/types.js';
-import { countDocumentStarts } from './parse/yaml-file.js';
+import { countDocuments } from './parse/yaml-file.js';
 
 const MAX_DEPTH = MAX_DISCOVERY_DEPTH;
 const MAX_DIRS = MAX_DISCOVERY_DIRS;
@@ -24,7 +24,7 @@ function readDiscoveryText(disk: Disk, file: string, within: string, maxBytes = 
   if (st?.type !== 'file' || st.size > maxBytes) return undefined;
   const read = disk.readText(real);
   if ('error' in read) return undefined;
-  return countDocumentStarts(read.text) > MAX_DOCUMENTS ? undefined : read.text;
+  return countDocuments(read.text) > MAX_DOCUMENTS ? undefined : read.text;
 }
 
 const DISCOVERY_PARSE = { uniqueKeys: false, logLevel: 'error' } as const;

@@ -21,7 +21,10 @@ export interface Measured {
  */
 export function measureYaml(text: string): Measured {
   const starts = countDocumentStarts(text);
-  if (starts > MAX_DOCUMENTS) return { limit: `${starts} YAML documents, over the limit of ${MAX_DOCUMENTS} (MAX_DOCUMENTS); it was not parsed`, large: false };
+  // Counted only when the markers alone come near the limit: the scan for content before the first one is cheap,
+  // but a file of a few documents need not pay it.
+  const documents = starts >= MAX_DOCUMENTS ? countDocuments(text) : starts;
+  if (documents > MAX_DOCUMENTS) return { limit: `${documents} YAML documents, over the limit of ${MAX_DOCUMENTS} (MAX_DOCUMENTS); it was not parsed`, large: false };
   const tokens = countTokens(text, starts);
   if (tokens > MAX_YAML_TOKENS) {
     return { limit: `more than ${MAX_YAML_TOKENS.toLocaleString('en-US')} YAML tokens, over the limit (MAX_YAML_TOKENS); it was not parsed`, large: true };
@@ -162,7 +165,30 @@ export function checkInlineBounds(text: string): void {
   if (mayNestTooDeep(text) && scanDepth(text).some((d) => d.deep !== undefined)) throw new Error(`YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
 }
 
-/** Lines starting with `---`: a document marker can never be content at column 0, so this counts documents. */
+/**
+ * The documents of a text: one per `---` marker line, and one more when content comes before the first marker
+ * (a file that opens with `kind: ...` and separates the next documents with `---`). Comments, blank lines and
+ * directives (`%YAML`) before the first marker are not a document of their own.
+ */
+export function countDocuments(text: string): number {
+  const starts = countDocumentStarts(text);
+  return starts + (contentBeforeFirstMarker(text) ? 1 : 0);
+}
+
+function contentBeforeFirstMarker(text: string): boolean {
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const line = text.slice(at, nl < 0 ? text.length : nl);
+    if (/^---(?:[ \t\r]|$)/.test(line)) return false;
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#') && !line.startsWith('%')) return true;
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return false;
+}
+
+/** Lines starting with `---`: a document marker can never be content at column 0, so this counts the markers. */
 export function countDocumentStarts(text: string): number {
   let n = 0;
   for (let i = text.indexOf('---'); i >= 0; i = text.indexOf('---', i + 3)) {
