@@ -118,7 +118,8 @@ function hint(ctx: ReturnType<typeof schemaContext>, t: SchemaTarget): string {
   const [group] = splitApiVersion(t.apiVersion);
   const known = ctx.shipped.versionsOf(group, t.kind).filter((e) => e.served);
   if (known.length > 0) return ` (lint-gitops knows ${t.kind} ${known.map((e) => e.apiVersion).join(', ')})`;
-  const kinds = ctx.shipped.entries().filter((e) => e.group === group && e.served).map((e) => e.kind);
+  // The kinds of the group lint-gitops ships and those the tree's CRDs define (a misspelt kind of a tree's CRD).
+  const kinds = [...ctx.shipped.entries().filter((e) => e.group === group && e.served).map((e) => e.kind), ...ctx.treeKinds(group).filter((k) => k !== t.kind)];
   const guess = closest(t.kind, kinds);
   return guess ? ` (did you mean '${guess}'?)` : '';
 }

@@ -420,6 +420,16 @@ class SchemaContext {
       .join(', ');
   }
 
+  /** Kinds of `group` that a CustomResourceDefinition of the tree (or --crds, crdDirectories) defines, sorted. */
+  treeKinds(group: string): string[] {
+    const out = new Set<string>();
+    for (const key of this.crds.keys()) {
+      const [g, kind] = key.split('\0');
+      if (g === group) out.add(kind);
+    }
+    return [...out].sort();
+  }
+
   private treeVersions(group: string, kind: string, cluster?: Cluster): Map<string, CrdVersion> | undefined {
     const records = (this.crds.get(`${group}\0${kind}`) ?? []).filter((r) => !cluster || r.clusters === 'all' || r.clusters.has(cluster.dir));
     if (records.length === 0) return undefined;

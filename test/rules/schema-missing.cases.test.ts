@@ -68,5 +68,12 @@ ruleTester.run('schema-missing', {
         { file: "clusters/test/apps.yaml", line: 2, column: 7, severity: 'warning', message: "no schema for kustomize.toolkit.fluxcd.io/v1 Kustomizaton (did you mean 'Kustomization'?); 1 object not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)" },
       ],
     },
+    {
+      name: "a misspelt kind of a CRD in the tree: a warning of its own, with the CRD's kind it meant",
+      files: cluster({ [apps]: fluxKustomization('app', './apps/app'), 'apps/app/crd.yaml': crd, 'apps/app/widget.yaml': widget('Widgit') }),
+      errors: [
+        { file: "apps/app/widget.yaml", line: 2, column: 7, severity: 'warning', message: "no schema for example.com/v1 Widgit (did you mean 'Widget'?); 1 object not validated (add its CustomResourceDefinition to the repository, or pass it with --crds DIR)" },
+      ],
+    },
   ],
 });
