@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parserVersion as cacheVersion, parseKey, type ParseStore } from '../load/parse/store.js';
 import { checksum } from '../model/checksum.js';
+import { CACHE_DIR_MODE, CACHE_FILE_MODE } from './atomic.js';
 
 /**
  * Parse results keyed by a hash of the file's bytes, kept between runs under the user's cache directory (never in
@@ -71,8 +72,8 @@ export class ParseCache implements ParseStore {
     // Process id and random bytes: two writers never share a temporary file (as src/cache/atomic.ts).
     const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const fd = fs.openSync(tmp, 'w');
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: CACHE_DIR_MODE });
+      const fd = fs.openSync(tmp, 'w', CACHE_FILE_MODE);
       try {
         // In chunks of about WRITE_CHUNK bytes: a write per entry was 30,000 system calls on a large fleet.
         let pending: Uint8Array[] = [];

@@ -114,6 +114,34 @@ describe('the CLI with the result cache', () => {
     }
   });
 
+  it.skipIf(process.platform === 'win32')('what the cache keeps (parsed Secrets, findings, code) is its user\'s alone, whatever the umask', () => {
+    // A Secret's data is parsed into the parse cache: readable by others, it would leak what a private repository keeps.
+    const repo = fixtureCopy({ 'flux-apps/vault/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: vault\nstringData:\n  token: hunter2\n' });
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'lint-gitops-mode-'));
+    const cache = path.join(parent, 'new', 'cache');
+    // Under the usual umask (022), which leaves new files readable by everyone unless the writer says otherwise.
+    for (let i = 0; i < 2; i++) {
+      const r = spawnSync('/bin/sh', ['-c', 'umask 022 && exec "$0" "$@"', process.execPath, CLI, CLUSTER, '--format', 'json'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', LINT_GITOPS_CACHE_DIR: cache },
+      });
+      expect(r.status, r.stderr).not.toBe(2);
+    }
+    const modes: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of fs.readdirSync(dir)) {
+        const abs = path.join(dir, name);
+        const st = fs.statSync(abs);
+        modes.push(`${st.isDirectory() ? 'd' : 'f'} ${(st.mode & 0o777).toString(8)}`);
+        if (st.isDirectory()) walk(abs);
+      }
+    };
+    walk(parent);
+    expect(modes.filter((m) => m.startsWith('f')).length).toBeGreaterThan(3);
+    expect([...new Set(modes)].sort()).toEqual(['d 700', 'f 600']);
+  });
+
   it('a clean tree exits 0 on a hit; too many warnings exit 1 with the same message', () => {
     const repo = fixtureCopy({ 'flux-apps/vault/release.yaml': replaceOnce('apiVersion: helm.toolkit.fluxcd.io/v2\n', 'apiVersion: helm.toolkit.fluxcd.io/v2beta2\n') });
     const cache = tmp('cache');
