@@ -91,7 +91,7 @@ describe('output formats on the same findings', () => {
     );
   });
 
-  it('json: the DEVELOPERS.md contract, fixes left out', () => {
+  it('json: the README contract (Output formats), fixes left out', () => {
     const out = format('json', result.diagnostics, result.summary, { color: false, rules: ruleSet, version: '1.2.3' });
     expect(out).toBe(JSON.stringify(JSON.parse(out), null, 2) + '\n');
     const parsed = JSON.parse(out);
