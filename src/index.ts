@@ -12,6 +12,7 @@ export { runRules, lintRun, type LintOptions, type LintResult, type LintHooks, t
 export type { RunStores, OpenStores } from './engine/stores.js';
 export { UsageError, parseCacheScope, planRepo, type LoadOptions, type RepoPlan } from './load/index.js';
 export { Disk, type DiskRecorder } from './load/disk.js';
+import { Disk } from './load/disk.js';
 export { cacheStores } from './cache/stores.js';
 
 /**
@@ -30,12 +31,15 @@ export function lintAndFix(options: LintOptions): FixResult {
 }
 
 /** Reads a repository into one model (src/load/index.ts); `cache`: keep parses in the user cache directory, or the one given. */
-export function loadRepo(options: LoadOptions & { cache?: boolean | string }): RepoModel {
+export function loadRepo(options: LoadOptions & { cache?: boolean | string }, disk: Disk = new Disk()): RepoModel {
   const { cache, ...rest } = options;
-  if (!cache || rest.parses) return loadWith(rest);
-  const plan = planRepo(rest);
-  const parses = ParseCache.open(typeof cache === 'string' ? path.resolve(plan.cwd, cache) : cacheDir(), parseCacheScope(plan));
-  const model = loadWith({ ...rest, parses });
+  if (!cache || rest.parses) return loadWith(rest, disk);
+  // The parse cache is kept per root and clusters: plan first (one discovery walk for both).
+  const { model, parses } = disk.withDiscoveryMemo(() => {
+    const plan = planRepo(rest, disk);
+    const parses = ParseCache.open(typeof cache === 'string' ? path.resolve(plan.cwd, cache) : cacheDir(), parseCacheScope(plan));
+    return { parses, model: loadWith({ ...rest, parses }, disk) };
+  });
   try {
     parses.save();
   } catch {
