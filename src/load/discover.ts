@@ -34,6 +34,11 @@ export interface FluxSync {
   clusterDir: string;
   /** The root Kustomization's `spec.path` as written. */
   path: string;
+  /**
+   * 'artifact': the sync reads an OCI artifact or a bucket (a FluxInstance's sync found by walkSelfSyncs), so its
+   * path is inside what CI pushed from some folder, not a path of the checkout: it names the cluster, not the root.
+   */
+  source?: 'artifact';
 }
 
 function isFluxKustomization(v: unknown): v is { spec: { path?: unknown } } {
@@ -114,12 +119,109 @@ export function findClusterDirs(disk: Disk, dir: string, onLimit?: () => void): 
     return kept.found.map((s) => ({ ...s }));
   }
   let limited = false;
-  const found = walkClusterDirs(disk, dir, () => {
+  const limit = () => {
+    if (!limited) onLimit?.();
     limited = true;
-    onLimit?.();
-  });
+  };
+  let found = walkClusterDirs(disk, dir, limit);
+  // No flux-system/ bootstrap below: a cluster may still sync itself from a definition elsewhere in its tree.
+  if (found.length === 0) found = walkSelfSyncs(disk, dir, limit);
   memo?.set(dir, { found: found.map((s) => ({ ...s })), limited });
   return found;
+}
+
+/**
+ * Where no flux-system/ says so, a directory is still a cluster when a Flux sync defined in a file at or below it
+ * points back at it: a Flux Kustomization applied by hand beside its own manifests (`kubectl apply -k` of a
+ * directory whose flux-repo.yaml syncs `./kube/clusters/<name>/flux`), or a Flux Operator FluxInstance -- a
+ * manifest, the flux-instance chart's HelmRelease values, or that chart's values file -- whose `sync.path` is the
+ * directory holding it (`clusters/main/flux-instance/helmrelease.yaml` with `sync.path: kubernetes/clusters/main`).
+ * The path is read from the root that makes it point there (rootFromFluxPath), as for a bootstrap. A sync of `./`
+ * is left out: it names no directory (a tenant's Kustomization of another repository's root). Read only when the
+ * bootstrap walk found nothing, so a bootstrapped repository pays nothing for it; within the same limits, every
+ * YAML file of up to 1 MiB is looked at, and only those that mention a sync are parsed.
+ */
+function walkSelfSyncs(disk: Disk, dir: string, onLimit: () => void): FluxSync[] {
+  const out = new Map<string, FluxSync>();
+  let seen = 0;
+  const consider = (file: string, { path: written, artifact }: { path: string; artifact: boolean }) => {
+    if (written.includes('${') || written.split('/').every((p) => p === '' || p === '.')) return;
+    for (let d = path.dirname(file); ; d = path.dirname(d)) {
+      if (rootFromFluxPath(d, written) !== undefined) {
+        if (!out.has(d)) out.set(d, { clusterDir: d, path: written, ...(artifact ? { source: 'artifact' as const } : {}) });
+        return;
+      }
+      if (d === dir || path.dirname(d) === d) return;
+    }
+  };
+  const walk = (d: string, depth: number) => {
+    if (++seen > MAX_DIRS) {
+      if (seen === MAX_DIRS + 1) onLimit();
+      return;
+    }
+    const entries = disk.readdirTypes(d);
+    if (!entries) return;
+    // A Helm chart's templates are not manifests.
+    if (entries.some((e) => !e.dir && e.name === 'Chart.yaml')) return;
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(d, e.name);
+      if (e.dir) {
+        if (depth < MAX_DEPTH && e.name !== 'node_modules') walk(p, depth + 1);
+        continue;
+      }
+      if (!/\.ya?ml$/i.test(e.name)) continue;
+      const text = readDiscoveryText(disk, p, dir, 1024 * 1024);
+      if (text === undefined || !SYNC_HINT.test(text)) continue;
+      for (const written of syncPaths(text)) consider(p, written);
+    }
+  };
+  walk(dir, 0);
+  return [...out.values()].sort((a, b) => (a.clusterDir < b.clusterDir ? -1 : a.clusterDir > b.clusterDir ? 1 : 0));
+}
+
+/** A text that may define a sync: a Flux Kustomization's or a FluxInstance's (a `sync:` key). */
+const SYNC_HINT = /kustomize\.toolkit\.fluxcd\.io\/|^\s*sync:/m;
+
+/** The paths the syncs of a YAML text name: Git Flux Kustomizations, FluxInstances, the flux-instance chart's values. */
+function syncPaths(text: string): { path: string; artifact: boolean }[] {
+  const out: { path: string; artifact: boolean }[] = [];
+  try {
+    for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
+      const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+      if (isFluxKustomization(v) && typeof v.spec.path === 'string' && selfSyncSource((v.spec as Record<string, unknown>).sourceRef, v.spec.path)) out.push({ path: v.spec.path, artifact: false });
+      const sync = fluxInstanceSync(v) ?? chartSync(v);
+      if (sync) out.push({ path: sync.path, artifact: sync.kind !== 'GitRepository' });
+    }
+  } catch {
+    // Not YAML this reader can use: no sync.
+  }
+  return out;
+}
+
+/**
+ * Whether a Flux Kustomization can be the sync of the checkout it sits in: its sourceRef a GitRepository it names
+ * (a kustomize patch of a Kustomization names none), and either the bootstrap's name, flux-system, or a path of two
+ * directories or more -- a one-directory path such as `./deploy` of another repository's GitRepository would match
+ * any folder of that name (Biohazard's kubevirt Kustomization under kube/deploy/).
+ */
+function selfSyncSource(ref: unknown, written: string): boolean {
+  if (!ref || typeof ref !== 'object' || !fromGit(ref)) return false;
+  const name = (ref as Record<string, unknown>).name;
+  if (typeof name !== 'string') return false;
+  return name === 'flux-system' || written.split('/').filter((p) => p !== '' && p !== '.').length >= 2;
+}
+
+/** `instance.sync` of the flux-instance chart (its path and source kind): in a HelmRelease's values, or a values file of its own. */
+function chartSync(v: unknown): { path: string; kind: string } | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const values = o.kind === 'HelmRelease' && o.spec && typeof o.spec === 'object' ? (o.spec as Record<string, unknown>).values : o.kind === undefined ? o : undefined;
+  const instance = values && typeof values === 'object' ? (values as Record<string, unknown>).instance : undefined;
+  const sync = instance && typeof instance === 'object' ? (instance as Record<string, unknown>).sync : undefined;
+  const p = sync && typeof sync === 'object' ? (sync as Record<string, unknown>).path : undefined;
+  const kind = sync && typeof sync === 'object' ? (sync as Record<string, unknown>).kind : undefined;
+  return typeof p === 'string' ? { path: p, kind: typeof kind === 'string' ? kind : 'GitRepository' } : undefined;
 }
 
 function walkClusterDirs(disk: Disk, dir: string, onLimit?: () => void): FluxSync[] {
@@ -168,6 +270,8 @@ function mayNameFluxSystem(name: string): boolean {
 export function findRoot(disk: Disk, dir: string, option: string | undefined, cwd: string): { root: string; reason: RootReason } {
   if (option) return { root: path.resolve(cwd, option), reason: 'option' };
   for (const sync of findClusterDirs(disk, dir)) {
+    // A path inside an artifact says where the cluster is in what CI pushed, not where the checkout's root is.
+    if (sync.source === 'artifact') continue;
     const root = rootFromFluxPath(sync.clusterDir, sync.path);
     if (root !== undefined) return { root, reason: 'flux-path' };
   }

@@ -51,3 +51,56 @@ describe('the repo root of an exported tree (no bootstrap sync, no .git)', () =>
     expect(summary).toMatchObject({ root: path.relative(os.tmpdir(), root), rootReason: 'flux-paths' });
   });
 });
+
+const gitRepository = (name: string) =>
+  `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://example.com/${name}.git\n  ref:\n    branch: main\n`;
+const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  a: b\n`;
+/** The flux-instance chart's HelmRelease, its FluxInstance syncing `sync` (kind and path) from values.instance. */
+const instanceRelease = (syncKind: string, syncPath: string) =>
+  'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: flux-instance\n  namespace: flux-system\nspec:\n  interval: 1h\n' +
+  '  chartRef:\n    kind: OCIRepository\n    name: flux-instance\n  values:\n    instance:\n      distribution:\n        version: 2.x\n' +
+  `      sync:\n        kind: ${syncKind}\n        url: https://example.com/repo.git\n        ref: refs/heads/main\n        path: ${syncPath}\n`;
+
+describe('clusters without a flux-system/ bootstrap, linted from the checkout root', () => {
+  it('a Flux Kustomization applied by hand beside the manifests it syncs makes its directory a cluster', () => {
+    const root = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'kube/clusters/one/flux/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [flux-repo.yaml, cm.yaml]\n',
+      'kube/clusters/one/flux/flux-repo.yaml': gitRepository('flux-system') + '---\n' + ks('one', 'GitRepository', 'flux-system', './kube/clusters/one/flux'),
+      'kube/clusters/one/flux/cm.yaml': configMap('one'),
+      // Another repository's Kustomization whose one-directory path matches a folder above it by chance: no cluster.
+      'kube/deploy/vm/ks.yaml': gitRepository('vm') + '---\n' + ks('vm', 'GitRepository', 'vm', './deploy'),
+      // A kustomize patch of a tenant's Kustomization names no source: no cluster either.
+      'tenants/production/patch.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dev-team\n  namespace: dev-team\nspec:\n  path: ./production\n',
+    });
+    const { summary, diagnostics } = lint({ paths: [root], cwd: root });
+    expect(summary).toMatchObject({ root: '.', rootReason: 'flux-path', clusters: ['kube/clusters/one/flux'] });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it("the flux-instance chart's sync path makes the directory holding its HelmRelease a cluster, one per cluster", () => {
+    const files: Record<string, string> = { '.git/HEAD': 'ref: refs/heads/main\n' };
+    for (const c of ['main', 'utility']) {
+      files[`kubernetes/clusters/${c}/kustomization.yaml`] = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [flux-instance, cm.yaml]\n';
+      files[`kubernetes/clusters/${c}/flux-instance/kustomization.yaml`] = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [helmrelease.yaml]\n';
+      files[`kubernetes/clusters/${c}/flux-instance/helmrelease.yaml`] = instanceRelease('GitRepository', `kubernetes/clusters/${c}`);
+      files[`kubernetes/clusters/${c}/cm.yaml`] = configMap(c);
+    }
+    const root = tree(files);
+    const { summary } = lint({ paths: [root], cwd: root });
+    expect(summary).toMatchObject({ root: '.', rootReason: 'flux-path', clusters: ['kubernetes/clusters/main', 'kubernetes/clusters/utility'] });
+  });
+
+  it("a FluxInstance synced from an OCI artifact of a folder: its cluster is found, the root stays the checkout's", () => {
+    const root = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'kubernetes/clusters/c0/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n',
+      'kubernetes/clusters/c0/cm.yaml': configMap('c0'),
+      // The chart's values file (the HelmRelease reads it through valuesFrom), with the sync the operator creates.
+      'kubernetes/clusters/c0/flux-system/flux-instance/app/values.yaml': 'instance:\n  sync:\n    kind: OCIRepository\n    url: oci://ghcr.io/example/manifests\n    ref: main\n    path: ./clusters/c0\n',
+    });
+    const { summary } = lint({ paths: [root], cwd: root });
+    // The sync's path is inside the artifact: it says where the cluster is, not where the checkout's root is.
+    expect(summary).toMatchObject({ root: '.', rootReason: 'git', clusters: ['kubernetes/clusters/c0'] });
+  });
+});
