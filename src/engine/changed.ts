@@ -37,7 +37,7 @@ export function affectedClusters(files: string[], options: { root?: string; cwd?
   const found = findClusterDirs(disk, base);
   const candidates = new Map<string, { root: string; dir: string }>();
   for (const s of found) {
-    const own = options.root !== undefined || s.source === 'artifact' ? root : (rootFromFluxPath(s.clusterDir, s.path) ?? root);
+    const own = options.root !== undefined || s.source !== undefined ? root : (rootFromFluxPath(s.clusterDir, s.path) ?? root);
     candidates.set(s.clusterDir, { root: own, dir: posix(path.relative(own, s.clusterDir)) || '.' });
   }
   if (candidates.size === 0) candidates.set(root, { root, dir: '.' });

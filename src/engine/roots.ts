@@ -46,8 +46,8 @@ export function rootGroups(paths: string[], options: { root?: string; cwd: strin
   };
   const loose: string[] = [];
   for (const d of dirs) {
-    // A sync of an artifact says where its cluster is in what CI pushed, not where a root is (findRoot decides).
-    const found = findClusterDirs(disk, d).filter((s) => s.source !== 'artifact');
+    // A sync of an artifact (or bootstrap files without a sync) says where a cluster is, not where a root is.
+    const found = findClusterDirs(disk, d).filter((s) => s.source === undefined);
     if (found.length === 0) loose.push(d);
     for (const s of found) {
       const root = rootFromFluxPath(s.clusterDir, s.path);

@@ -35,10 +35,11 @@ export interface FluxSync {
   /** The root Kustomization's `spec.path` as written. */
   path: string;
   /**
-   * 'artifact': the sync reads an OCI artifact or a bucket (a FluxInstance's sync found by walkSelfSyncs), so its
-   * path is inside what CI pushed from some folder, not a path of the checkout: it names the cluster, not the root.
+   * Set when the sync names the cluster but not the root: 'artifact', it reads an OCI artifact or a bucket (a
+   * FluxInstance's sync found by walkSelfSyncs), so its path is inside what CI pushed from some folder, not a path of
+   * the checkout; 'unsynced', `flux bootstrap`'s files are there but its sync is not written yet (`path` is '').
    */
-  source?: 'artifact';
+  source?: 'artifact' | 'unsynced';
 }
 
 function isFluxKustomization(v: unknown): v is { spec: { path?: unknown } } {
@@ -131,7 +132,7 @@ export function findClusterDirs(disk: Disk, dir: string, onLimit?: () => void): 
 }
 
 /**
- * Where no flux-system/ says so, a directory is still a cluster when a Flux sync defined in a file at or below it
+ * Where no flux-system/ sync says so, a directory is still a cluster when a Flux sync defined in a file at or below it
  * points back at it: a Flux Kustomization applied by hand beside its own manifests (`kubectl apply -k` of a
  * directory whose flux-repo.yaml syncs `./kube/clusters/<name>/flux`), or a Flux Operator FluxInstance -- a
  * manifest, the flux-instance chart's HelmRelease values, or that chart's values file -- whose `sync.path` is the
@@ -139,7 +140,9 @@ export function findClusterDirs(disk: Disk, dir: string, onLimit?: () => void): 
  * The path is read from the root that makes it point there (rootFromFluxPath), as for a bootstrap. A sync of `./`
  * is left out: it names no directory (a tenant's Kustomization of another repository's root). Read only when the
  * bootstrap walk found nothing, so a bootstrapped repository pays nothing for it; within the same limits, every
- * YAML file of up to 1 MiB is looked at, and only those that mention a sync are parsed.
+ * YAML file of up to 1 MiB is looked at, and only those that mention a sync are parsed. Without any such sync, a
+ * directory whose flux-system/ holds `flux bootstrap`'s gotk-components.yaml or gotk-sync.yaml but no sync yet
+ * (a template repository such as flux2-kustomize-helm-example) is a cluster: the tree is not linted as one.
  */
 function walkSelfSyncs(disk: Disk, dir: string, onLimit: () => void): FluxSync[] {
   const out = new Map<string, FluxSync>();
@@ -154,6 +157,7 @@ function walkSelfSyncs(disk: Disk, dir: string, onLimit: () => void): FluxSync[]
       if (d === dir || path.dirname(d) === d) return;
     }
   };
+  const unsynced: FluxSync[] = [];
   const walk = (d: string, depth: number) => {
     if (++seen > MAX_DIRS) {
       if (seen === MAX_DIRS + 1) onLimit();
@@ -163,6 +167,10 @@ function walkSelfSyncs(disk: Disk, dir: string, onLimit: () => void): FluxSync[]
     if (!entries) return;
     // A Helm chart's templates are not manifests.
     if (entries.some((e) => !e.dir && e.name === 'Chart.yaml')) return;
+    // `flux bootstrap`'s files without their sync (a template repository, before its first bootstrap).
+    if (entries.some((e) => e.dir && e.name === 'flux-system') && (disk.readdir(path.join(d, 'flux-system')) ?? []).some((n) => /^gotk-(components|sync)\.ya?ml$/.test(n))) {
+      unsynced.push({ clusterDir: d, path: '', source: 'unsynced' });
+    }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const p = path.join(d, e.name);
@@ -177,7 +185,9 @@ function walkSelfSyncs(disk: Disk, dir: string, onLimit: () => void): FluxSync[]
     }
   };
   walk(dir, 0);
-  return [...out.values()].sort((a, b) => (a.clusterDir < b.clusterDir ? -1 : a.clusterDir > b.clusterDir ? 1 : 0));
+  // Syncs that point back decide; only without any, the directories bootstrap files mark as clusters do.
+  const found = out.size > 0 ? [...out.values()] : unsynced;
+  return found.sort((a, b) => (a.clusterDir < b.clusterDir ? -1 : a.clusterDir > b.clusterDir ? 1 : 0));
 }
 
 /** A text that may define a sync: a Flux Kustomization's or a FluxInstance's (a `sync:` key). */
@@ -269,9 +279,11 @@ function mayNameFluxSystem(name: string): boolean {
  */
 export function findRoot(disk: Disk, dir: string, option: string | undefined, cwd: string): { root: string; reason: RootReason } {
   if (option) return { root: path.resolve(cwd, option), reason: 'option' };
-  for (const sync of findClusterDirs(disk, dir)) {
-    // A path inside an artifact says where the cluster is in what CI pushed, not where the checkout's root is.
-    if (sync.source === 'artifact') continue;
+  const syncs = findClusterDirs(disk, dir);
+  for (const sync of syncs) {
+    // A path inside an artifact says where the cluster is in what CI pushed, not where the checkout's root is;
+    // bootstrap files without their sync say nothing of it.
+    if (sync.source !== undefined) continue;
     const root = rootFromFluxPath(sync.clusterDir, sync.path);
     if (root !== undefined) return { root, reason: 'flux-path' };
   }
@@ -279,7 +291,10 @@ export function findRoot(disk: Disk, dir: string, option: string | undefined, cw
     if (disk.exists(path.join(d, '.git'))) return { root: d, reason: 'git' };
     if (path.dirname(d) === d) break;
   }
-  const byPaths = rootFromExistingPaths(disk, dir);
+  // The paths written in the directory, else in the first cluster found below it that tells (a template repository
+  // linted from its top: its clusters' Kustomizations are in clusters/<name>/, not at the top).
+  let byPaths = rootFromExistingPaths(disk, dir);
+  for (const sync of syncs) byPaths ??= sync.clusterDir !== dir ? rootFromExistingPaths(disk, sync.clusterDir) : undefined;
   if (byPaths) return { root: byPaths, reason: 'flux-paths' };
   const here = path.resolve(cwd);
   const inside = !path.relative(here, dir).startsWith('..');

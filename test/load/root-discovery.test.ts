@@ -103,4 +103,21 @@ describe('clusters without a flux-system/ bootstrap, linted from the checkout ro
     // The sync's path is inside the artifact: it says where the cluster is, not where the checkout's root is.
     expect(summary).toMatchObject({ root: '.', rootReason: 'git', clusters: ['kubernetes/clusters/c0'] });
   });
+
+  it("a template repository's clusters, whose flux-system/ has bootstrap files but no sync yet, are its clusters", () => {
+    const files: Record<string, string> = {};
+    for (const c of ['production', 'staging']) {
+      files[`clusters/${c}/flux-system/gotk-sync.yaml`] = '# This file will be generated automatically by flux bootstrap.\n';
+      files[`clusters/${c}/flux-system/kustomization.yaml`] = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [gotk-sync.yaml]\n';
+      files[`clusters/${c}/apps.yaml`] = ks('apps', 'GitRepository', 'flux-system', `./apps/${c}`);
+      files[`apps/${c}/cm.yaml`] = configMap(c);
+    }
+    // An app's own flux-system/ folder (alerts, receivers) is no bootstrap.
+    files['apps/production/flux-system/alert.yaml'] = configMap('alert');
+    const root = tree(files);
+    const { summary, diagnostics } = lint({ paths: [root], cwd: os.tmpdir() });
+    // No .git: the root is where the clusters' written paths exist.
+    expect(summary).toMatchObject({ root: path.relative(os.tmpdir(), root), rootReason: 'flux-paths', clusters: ['clusters/production', 'clusters/staging'] });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
 });
