@@ -241,6 +241,29 @@ export function fixNameReferences<T extends Referable>(objects: readonly T[], co
     renamed.push({ o, id, clusterScoped, namespace: clusterScoped ? '_non_namespaceable_' : id.namespace === '' ? 'default' : id.namespace });
   }
   if (renamed.length === 0) return failures;
+  // By each name a candidate once had, in build order: a reference looks only at those it could name (a build of
+  // thousands of generated ConfigMaps, each renamed by its hash, was a scan of all of them per reference).
+  const byOldName = new Map<string, Named>();
+  renamed.forEach((c, order) => {
+    for (const name of new Set(c.o.previous!.map((p) => p.name))) {
+      let named = byOldName.get(name);
+      if (!named) byOldName.set(name, (named = { all: [], byNamespace: new Map(), clusterScoped: [], serviceAccounts: new Map() }));
+      const entry = { c, order };
+      named.all.push(c);
+      if (c.clusterScoped) named.clusterScoped.push(entry);
+      else {
+        let list = named.byNamespace.get(c.namespace);
+        if (!list) named.byNamespace.set(c.namespace, (list = []));
+        list.push(entry);
+        // A (Cluster)RoleBinding reaches the ServiceAccounts of its subjects' namespaces.
+        if (c.id.kind === 'ServiceAccount') {
+          let sas = named.serviceAccounts.get(c.id.namespace);
+          if (!sas) named.serviceAccounts.set(c.id.namespace, (sas = []));
+          sas.push(entry);
+        }
+      }
+    }
+  });
   const builtin = referrerIndex(BUILTIN_CONFIG);
   const extra = referrerIndex(config);
   objects.forEach((referrer, i) => {
@@ -253,7 +276,7 @@ export function fixNameReferences<T extends Referable>(objects: readonly T[], co
     for (const list of lists) {
       for (const { ref, fs } of list) {
         if (!fieldSpecSelects(fs, org)) continue;
-        value = updateFieldSpec(value, fieldSpecPath(fs.path), false, (v) => setReference(v, from, renamed, ref, fs, failures));
+        value = updateFieldSpec(value, fieldSpecPath(fs.path), false, (v) => setReference(v, from, byOldName, ref, fs, failures));
       }
     }
     if (value !== referrer.value) replace(i, value);
@@ -299,7 +322,7 @@ function referrerOf(o: Referable): Referrer {
   return { o, id, clusterScoped, namespace: clusterScoped ? '_non_namespaceable_' : id.namespace === '' ? 'default' : id.namespace, subjectNamespaces };
 }
 
-function setReference(v: unknown, referrer: Referrer, renamed: Candidate[], ref: NameReference, fs: FieldSpec, failures: string[]): unknown {
+function setReference(v: unknown, referrer: Referrer, renamed: ReadonlyMap<string, Named>, ref: NameReference, fs: FieldSpec, failures: string[]): unknown {
   if (typeof v === 'string') {
     const r = selectReferral(v, renamed, undefined, referrer, ref, fs, failures);
     return r ? r.id.name : v;
@@ -322,7 +345,7 @@ function setReference(v: unknown, referrer: Referrer, renamed: Candidate[], ref:
  */
 function selectReferral(
   oldName: string,
-  renamed: Candidate[],
+  renamed: ReadonlyMap<string, Named>,
   refNamespace: string | undefined,
   referrer: Referrer,
   ref: NameReference,
@@ -330,9 +353,8 @@ function selectReferral(
   failures: string[],
 ): Candidate | undefined {
   const roleRef = fs.path.endsWith('roleRef/name') ? (isObject(referrer.o.value.roleRef) ? referrer.o.value.roleRef : {}) : undefined;
-  let pool = renamed.filter((c) => {
+  let pool = candidatesFor(renamed.get(oldName), referrer).filter((c) => {
     const previous = c.o.previous!;
-    if (!previous.some((p) => p.name === oldName)) return false;
     if (!previous.some((p) => fieldSpecSelects(ref, { group: c.id.group, version: c.id.version, kind: p.kind }))) return false;
     // In reach of the referrer at all.
     if (!referrer.clusterScoped && !c.clusterScoped && c.namespace !== referrer.namespace && !referrer.subjectNamespaces.has(c.id.namespace)) return false;
@@ -350,6 +372,32 @@ function selectReferral(
   if (names.size === 1) return pool[0];
   failures.push(`${describe(referrer.id)} refers to '${oldName}', which could be any of ${[...names].join(', ')}`);
   return undefined;
+}
+
+/** The renamed objects once named a given name: all of them, and by where a referrer may reach them. */
+interface Named {
+  all: Candidate[];
+  /** Namespaced objects by namespace ('default' for none), with their build order. */
+  byNamespace: Map<string, { c: Candidate; order: number }[]>;
+  clusterScoped: { c: Candidate; order: number }[];
+  /** ServiceAccounts by their namespace as written. */
+  serviceAccounts: Map<string, { c: Candidate; order: number }[]>;
+}
+
+/**
+ * The candidates selectReferral's sieves could keep for `referrer`, in build order: a cluster-scoped referrer reaches
+ * every one; a namespaced one those in its namespace, the cluster-scoped ones, and the ServiceAccounts of its
+ * subjects' namespaces (the sieves drop every other, so leaving them out changes nothing but the time: each app's
+ * `tf-runner` ServiceAccount of a 1,000-app tree was scanned by every reference of every app).
+ */
+function candidatesFor(named: Named | undefined, referrer: Referrer): Candidate[] {
+  if (!named) return [];
+  if (referrer.clusterScoped) return named.all;
+  const own = named.byNamespace.get(referrer.namespace) ?? [];
+  const more = [...named.clusterScoped];
+  for (const ns of referrer.subjectNamespaces) for (const e of named.serviceAccounts.get(ns) ?? []) if (e.c.namespace !== referrer.namespace) more.push(e);
+  if (more.length === 0) return own.map((e) => e.c);
+  return [...own, ...more].sort((a, b) => a.order - b.order).map((e) => e.c);
 }
 
 function describe(id: ResId): string {

@@ -268,6 +268,57 @@ replacements:
   'cases/replacement-two-sources-fails/release.yaml': `${helmRelease('a')}---
 ${helmRelease('b')}`,
 
+  // Name references to renamed ServiceAccounts of one name in two namespaces: a RoleBinding reaches the one of its
+  // subject's namespace, a Deployment only its own namespace's.
+  'cases/nameref-serviceaccounts/kustomization.yaml': `namePrefix: p-
+resources: [sa.yaml]
+`,
+  'cases/nameref-serviceaccounts/sa.yaml': `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+  namespace: a
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+  namespace: b
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: rb
+  namespace: a
+subjects:
+  - kind: ServiceAccount
+    name: runner
+    namespace: b
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: a
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      serviceAccountName: runner
+      containers:
+        - name: web
+          image: nginx
+`,
+
   // `namespace:` with a prefix: Namespaces renamed (not prefixed), RoleBinding subjects named default and those
   // whose ServiceAccount is in the build, APIService and webhook services, roleRef names.
   'cases/namespace-subjects/kustomization.yaml': `namespace: apps
