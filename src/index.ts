@@ -5,8 +5,7 @@ import { loadRepo as loadWith, parseCacheScope, planRepo, type LoadOptions } fro
 import type { RepoModel } from './model/types.js';
 import { cacheStores } from './cache/stores.js';
 import { ParseCache } from './cache/parses.js';
-import { cacheDir } from './cache/dir.js';
-import path from 'node:path';
+import { cacheDirOf } from './cache/dir.js';
 
 export { runRules, lintRun, type LintOptions, type LintResult, type LintHooks, type LintRun, type RunContext, type ClusterPart, type Summary, type RuleSetting } from './engine/lint.js';
 export type { RunStores, OpenStores } from './engine/stores.js';
@@ -37,7 +36,7 @@ export function loadRepo(options: LoadOptions & { cache?: boolean | string }, di
   // The parse cache is kept per root and clusters: plan first (one discovery walk for both).
   const { model, parses } = disk.withDiscoveryMemo(() => {
     const plan = planRepo(rest, disk);
-    const parses = ParseCache.open(typeof cache === 'string' ? path.resolve(plan.cwd, cache) : cacheDir(), parseCacheScope(plan));
+    const parses = ParseCache.open(cacheDirOf(cache, plan.cwd), parseCacheScope(plan));
     return { parses, model: loadWith({ ...rest, parses }, disk) };
   });
   try {

@@ -14,3 +14,8 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'lint-gitops', 'Cache');
   return path.join(home, '.cache', 'lint-gitops');
 }
+
+/** The directory `cache: true | dir` names (LintOptions.cache): the given one, relative to `cwd`, or cacheDir(). */
+export function cacheDirOf(cache: true | string, cwd: string): string {
+  return typeof cache === 'string' ? path.resolve(cwd, cache) : cacheDir();
+}

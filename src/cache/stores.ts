@@ -6,7 +6,7 @@ import { parseCacheScope } from '../load/index.js';
 import type { ParseStore } from '../load/parse/store.js';
 import type { ValidatorFiles } from '../schema/validator-cache.js';
 import { writeFileAtomic } from './atomic.js';
-import { cacheDir } from './dir.js';
+import { cacheDirOf } from './dir.js';
 import { ParseCache } from './parses.js';
 import { ValidationResults } from './validations.js';
 
@@ -21,7 +21,7 @@ export function cacheStores(options: Pick<LintOptions, 'cache'>, parses?: ParseS
   const given = options.cache;
   if (!given) return parses ? () => ({ parses }) : undefined;
   return (plan, runOptions): RunStores => {
-    const dir = typeof given === 'string' ? path.resolve(plan.cwd, given) : cacheDir();
+    const dir = cacheDirOf(given, plan.cwd);
     const kept = parses ?? ParseCache.open(dir, parseCacheScope(plan));
     const results = runOptions.validationCache !== false ? new ValidationResults(dir) : undefined;
     return {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir as userCacheDir } from '../cache/dir.js';
+import { cacheDirOf } from '../cache/dir.js';
 import { ParseCache } from '../cache/parses.js';
 import { cacheStores } from '../cache/stores.js';
 import type { OpenStores } from '../engine/stores.js';
@@ -61,7 +61,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   const headPlan = planRepo(options);
   // One parse cache for both sides, so that what the base shares with the head (all but what changed) is parsed
   // once: the lint's own file when caching (the same key as lint-gitops's), else one kept in memory for this run.
-  const dir = options.cache ? (typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : userCacheDir()) : undefined;
+  const dir = options.cache ? cacheDirOf(options.cache, cwd) : undefined;
   const parseCache = dir ? ParseCache.open(dir, parseCacheScope(headPlan)) : new MemoryParseStore();
   const headOptions: LintOptions = options;
   const headStores = cacheStores(options, parseCache);

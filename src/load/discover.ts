@@ -59,8 +59,12 @@ export function fluxInstanceSync(v: unknown): { path: string; kind: string; name
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
   if (o.kind !== 'FluxInstance' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('fluxcd.controlplane.io/')) return undefined;
-  const spec = o.spec as Record<string, unknown> | undefined;
-  const sync = spec?.sync as Record<string, unknown> | undefined;
+  return instanceSync(o.spec);
+}
+
+/** `spec.sync` of a FluxInstance spec (the chart's `values.instance` is one), with the operator's defaults. */
+function instanceSync(spec: unknown): { path: string; kind: string; name?: string; url?: string } | undefined {
+  const sync = spec && typeof spec === 'object' ? ((spec as Record<string, unknown>).sync as Record<string, unknown> | undefined) : undefined;
   if (!sync || typeof sync !== 'object') return undefined;
   return {
     path: typeof sync.path === 'string' ? sync.path : './',
@@ -84,15 +88,10 @@ export function bootstrapPaths(disk: Disk, dir: string): string[] {
     // gotk-components.yaml is large and never holds the sync Kustomization: skip its parse. It names these kinds
     // only indented (inside its CRDs); a document of one has `kind:` at the top level, or in flow style.
     if (!SYNC_KIND.test(text) && !FLOW_SYNC_KIND.test(text)) continue;
-    try {
-      for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
-        const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-        if (isFluxKustomization(v)) out.push(typeof v.spec.path === 'string' ? v.spec.path : './');
-        const sync = fluxInstanceSync(v);
-        if (sync) out.push(sync.path);
-      }
-    } catch {
-      continue;
+    for (const v of discoveryValues(text)) {
+      if (isFluxKustomization(v)) out.push(typeof v.spec.path === 'string' ? v.spec.path : './');
+      const sync = fluxInstanceSync(v);
+      if (sync) out.push(sync.path);
     }
   }
   return out;
@@ -196,15 +195,10 @@ const SYNC_HINT = /kustomize\.toolkit\.fluxcd\.io\/|^\s*sync:/m;
 /** The paths the syncs of a YAML text name: Git Flux Kustomizations, FluxInstances, the flux-instance chart's values. */
 function syncPaths(text: string): { path: string; artifact: boolean }[] {
   const out: { path: string; artifact: boolean }[] = [];
-  try {
-    for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
-      const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-      if (isFluxKustomization(v) && typeof v.spec.path === 'string' && selfSyncSource((v.spec as Record<string, unknown>).sourceRef, v.spec.path)) out.push({ path: v.spec.path, artifact: false });
-      const sync = fluxInstanceSync(v) ?? chartSync(v);
-      if (sync) out.push({ path: sync.path, artifact: sync.kind !== 'GitRepository' });
-    }
-  } catch {
-    // Not YAML this reader can use: no sync.
+  for (const v of discoveryValues(text)) {
+    if (isFluxKustomization(v) && typeof v.spec.path === 'string' && selfSyncSource((v.spec as Record<string, unknown>).sourceRef, v.spec.path)) out.push({ path: v.spec.path, artifact: false });
+    const sync = fluxInstanceSync(v) ?? chartSync(v);
+    if (sync) out.push({ path: sync.path, artifact: sync.kind !== 'GitRepository' });
   }
   return out;
 }
@@ -222,16 +216,26 @@ function selfSyncSource(ref: unknown, written: string): boolean {
   return name === 'flux-system' || written.split('/').filter((p) => p !== '' && p !== '.').length >= 2;
 }
 
-/** `instance.sync` of the flux-instance chart (its path and source kind): in a HelmRelease's values, or a values file of its own. */
+/** `instance.sync` of the flux-instance chart: in a HelmRelease's values, or a values file of its own. */
 function chartSync(v: unknown): { path: string; kind: string } | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   const values = o.kind === 'HelmRelease' && o.spec && typeof o.spec === 'object' ? (o.spec as Record<string, unknown>).values : o.kind === undefined ? o : undefined;
-  const instance = values && typeof values === 'object' ? (values as Record<string, unknown>).instance : undefined;
-  const sync = instance && typeof instance === 'object' ? (instance as Record<string, unknown>).sync : undefined;
-  const p = sync && typeof sync === 'object' ? (sync as Record<string, unknown>).path : undefined;
-  const kind = sync && typeof sync === 'object' ? (sync as Record<string, unknown>).kind : undefined;
-  return typeof p === 'string' ? { path: p, kind: typeof kind === 'string' ? kind : 'GitRepository' } : undefined;
+  return instanceSync(values && typeof values === 'object' ? (values as Record<string, unknown>).instance : undefined);
+}
+
+/**
+ * The values of a discovery text's documents (a document with errors is undefined): the ones read before a
+ * document that cannot be converted (too many aliases), which ends the list.
+ */
+function discoveryValues(text: string): unknown[] {
+  const out: unknown[] = [];
+  try {
+    for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) out.push(doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined);
+  } catch {
+    // Not YAML this reader can use past this point.
+  }
+  return out;
 }
 
 function walkClusterDirs(disk: Disk, dir: string, onLimit?: () => void): FluxSync[] {
@@ -338,22 +342,17 @@ function rootFromExistingPaths(disk: Disk, dir: string): string | undefined {
   if (!listed) return undefined;
   const names = listed.filter((n) => /\.ya?ml$/.test(n));
   for (const name of names) {
-    try {
-      const text = readDiscoveryText(disk, path.join(dir, name), dir, 1024 * 1024);
-      if (text === undefined) continue;
-      for (const doc of [parseAllDocuments(text, DISCOVERY_PARSE)].flat()) {
-        const v = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
-        // Only a path in a Git source is a path of this checkout: an OCIRepository's, a Bucket's or an
-        // ExternalArtifact's path is inside that artifact (flux2-kustomize-helm-example's `./production`).
-        if (isFluxKustomization(v) && typeof v.spec.path === 'string' && !v.spec.path.includes('${') && fromGit((v.spec as Record<string, unknown>).sourceRef)) {
-          written.push(v.spec.path);
-        }
-        // What an ArtifactGenerator copies out of a Git source is a path of this checkout
-        // (source-watcher's `copy.from: "@alias/dir/**"`).
-        written.push(...generatorCopies(v));
+    const text = readDiscoveryText(disk, path.join(dir, name), dir, 1024 * 1024);
+    if (text === undefined) continue;
+    for (const v of discoveryValues(text)) {
+      // Only a path in a Git source is a path of this checkout: an OCIRepository's, a Bucket's or an
+      // ExternalArtifact's path is inside that artifact (flux2-kustomize-helm-example's `./production`).
+      if (isFluxKustomization(v) && typeof v.spec.path === 'string' && !v.spec.path.includes('${') && fromGit((v.spec as Record<string, unknown>).sourceRef)) {
+        written.push(v.spec.path);
       }
-    } catch {
-      continue;
+      // What an ArtifactGenerator copies out of a Git source is a path of this checkout
+      // (source-watcher's `copy.from: "@alias/dir/**"`).
+      written.push(...generatorCopies(v));
     }
   }
   let best: string | undefined;
